@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import type { TensorFlow } from '../contracts/tensorflow.js';
+import type { BackendInfo, DeviceChoice } from './backend-name.js';
+import { StemError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+type ConcreteDevice = BackendInfo['device'];
+
+const AUTO_ORDER: ConcreteDevice[] = ['gpu', 'cpu', 'wasm', 'js'];
+
+let selected: { info: BackendInfo; tf: TensorFlow } | undefined;
+
+/**
+ * Picks the fastest backend that loads: tfjs-node-gpu with a visible GPU, tfjs-node, wasm,
+ * then pure JS. The native packages are optional dependencies whose install downloads
+ * libtensorflow; where that failed, `require` throws and we fall through. The choice is
+ * made once per process: every tensor of a run must live in the same engine.
+ */
+export async function selectBackend(requested: DeviceChoice = 'auto'): Promise<{ info: BackendInfo; tf: TensorFlow }> {
+  if (selected) {
+    if (requested !== 'auto' && requested !== selected.info.device) {
+      throw new StemError(
+        `backend already initialised as "${selected.info.device}", cannot switch to "${requested}" in the same process`,
+        'pass the same --device everywhere in one process',
+      );
+    }
+    return selected;
+  }
+  const skipped: BackendInfo['skipped'] = [];
+  const candidates = requested === 'auto' ? AUTO_ORDER : [requested];
+  for (const device of candidates) {
+    const reason = await tryDevice(device);
+    if (reason === undefined) {
+      selected = {
+        tf,
+        info: {
+          requested,
+          device,
+          backend: tf.getBackend(),
+          package: PACKAGE_OF[device],
+          tfjsVersion: tf.version.tfjs,
+          skipped,
+        },
+      };
+      return selected;
+    }
+    skipped.push({ device, reason });
+  }
+  const details = skipped.map((s) => `${s.device}: ${s.reason}`).join('; ');
+  throw new StemError(`no usable TensorFlow.js backend for --device ${requested} (${details})`, 'use --device wasm or --device js, which need no native download');
+}
+
+const PACKAGE_OF: Record<ConcreteDevice, string> = {
+  gpu: '@tensorflow/tfjs-node-gpu',
+  cpu: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  js: '@tensorflow/tfjs-backend-cpu',
+};
+
+/** Returns undefined on success, otherwise why the device is unusable. */
+async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
+  try {
+    switch (device) {
+      case 'gpu': {
+        require('@tensorflow/tfjs-node-gpu');
+        if (!(await tf.setBackend('tensorflow'))) return 'tensorflow backend did not initialise';
+        if (!nativeSeesGpu()) return 'tfjs-node-gpu loaded but sees no GPU';
+        return undefined;
+      }
+      case 'cpu': {
+        require('@tensorflow/tfjs-node');
+        return (await tf.setBackend('tensorflow')) ? undefined : 'tensorflow backend did not initialise';
+      }
+      case 'wasm': {
+        await import('@tensorflow/tfjs-backend-wasm');
+        const { registerWasmExtras } = await import('./wasm-extras.js');
+        registerWasmExtras();
+        return (await tf.setBackend('wasm')) ? undefined : 'wasm backend did not initialise';
+      }
+      case 'js':
+        return (await tf.setBackend('cpu')) ? undefined : 'cpu backend did not initialise';
+    }
+  } catch (error) {
+    return firstLine(error);
+  }
+}
+
+function nativeSeesGpu(): boolean {
+  // tfjs-node-gpu exposes no device list; a GPU build registers the GPU kernels under the
+  // same 'tensorflow' backend, so we ask the binding whether CUDA is in use.
+  const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
+  return backend.binding?.isUsingGpuDevice?.() ?? false;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]?.slice(0, 200) ?? 'unknown error';
+}
+
+/** For tests: forget the selection (the engine keeps its registered backends). */
+export function resetBackendSelectionForTests(): void {
+  selected = undefined;
+}

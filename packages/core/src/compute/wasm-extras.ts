@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Kernels and gradients the wasm backend lacks or runs slowly (measured in STACK.md):
+ *
+ * - `UnsortedSegmentSum` has no wasm kernel, and the gradient of `tf.gather` (every
+ *   embedding lookup) needs it: a small JS kernel over the wasm heap fills the gap.
+ * - The built-in `BatchMatMul` gradient issues products with transpose flags, which wasm
+ *   runs in a slow generic loop (1-2 GFLOP/s instead of 17-20). The replacement transposes
+ *   explicitly (a fast wasm kernel) and calls the plain product; rank-2 products stay on
+ *   XNNPACK's fast path. This alone makes a training step several times faster.
+ *
+ * Gradients are global to the tfjs engine, so this runs only when wasm is the backend
+ * (one backend per process). Idempotent.
+ */
+let registered = false;
+
+export function registerWasmExtras(): void {
+  if (registered) return;
+  registered = true;
+  registerUnsortedSegmentSum();
+  registerMatMulGradients();
+}
+
+interface WasmBackendLike {
+  readSync(dataId: object): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+function registerUnsortedSegmentSum(): void {
+  const existing = tf.getKernel('UnsortedSegmentSum', 'wasm');
+  if (existing) return;
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
+      const wasm = backend as unknown as WasmBackendLike;
+      const values = wasm.readSync(x.dataId);
+      const ids = wasm.readSync(segmentIds.dataId);
+      const idCount = ids.length;
+      const rowSize = idCount === 0 ? 0 : values.length / idCount;
+      // segmentIds covers the leading dims of x; the rest is one row per id.
+      const rowShape = x.shape.slice(segmentIds.shape.length);
+      const out = wasm.makeOutput([numSegments, ...rowShape], x.dtype);
+      const target = wasm.typedArrayFromHeap(out);
+      target.fill(0);
+      for (let i = 0; i < idCount; i++) {
+        const segment = ids[i] as number;
+        if (segment < 0 || segment >= numSegments) continue;
+        const from = i * rowSize;
+        const to = segment * rowSize;
+        for (let j = 0; j < rowSize; j++) target[to + j] = (target[to + j] as number) + (values[from + j] as number);
+      }
+      return out;
+    },
+  });
+}
+
+/** Swaps the last two axes with an explicit (fast) transpose. */
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const rank = x.rank;
+  const perm = [...Array(rank).keys()];
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return tf.transpose(x, perm);
+}
+
+function swappedShape(shape: number[]): number[] {
+  const out = [...shape];
+  const rank = out.length;
+  [out[rank - 2], out[rank - 1]] = [out[rank - 1] as number, out[rank - 2] as number];
+  return out;
+}
+
+/** Plain product (no transpose flags); sums broadcast batch dims back to `shape`. */
+function plainProduct(a: tf.Tensor, b: tf.Tensor, shape: number[]): tf.Tensor {
+  let product: tf.Tensor;
+  if (a.rank === 2 && b.rank === 2) {
+    product = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  } else if (b.rank === 2 && a.rank > 2) {
+    // [..., m, k] x [k, n]: fold the batch into rows, one fast rank-2 product.
+    const rows = a.shape.slice(0, -1);
+    const folded = tf.reshape(a, [-1, a.shape[a.rank - 1] as number]) as tf.Tensor2D;
+    product = tf.reshape(tf.matMul(folded, b as tf.Tensor2D), [...rows, b.shape[1] as number]);
+  } else if (shape.length === 2 && a.rank === 3 && b.rank === 3 && a.shape[0] === b.shape[0]) {
+    // [B, k, m] x [B, m, n] summed over B (the gradient of a shared rank-2 operand): one
+    // rank-2 product over the folded batch.
+    const [batch, k, m] = a.shape as [number, number, number];
+    const n = b.shape[2] as number;
+    const aFolded = tf.reshape(tf.transpose(a, [1, 0, 2]), [k, batch * m]) as tf.Tensor2D;
+    const bFolded = tf.reshape(b, [batch * m, n]) as tf.Tensor2D;
+    return tf.matMul(aFolded, bFolded);
+  } else {
+    product = tf.matMul(a, b);
+  }
+  if (product.rank !== shape.length || product.shape.some((d, i) => d !== shape[i])) {
+    // Broadcast batch dims: sum them away.
+    const extra = product.rank - shape.length;
+    let reduced = product;
+    if (extra > 0) reduced = tf.sum(reduced, [...Array(extra).keys()]);
+    const axes: number[] = [];
+    for (let i = 0; i < shape.length - 2; i++) if (shape[i] === 1 && reduced.shape[i] !== 1) axes.push(i);
+    if (axes.length > 0) reduced = tf.sum(reduced, axes, true);
+    product = tf.reshape(reduced, shape);
+  }
+  return product;
+}
+
+function registerMatMulGradients(): void {
+  tf.registerGradient({
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved as [tf.Tensor, tf.Tensor];
+      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      const g = dy as tf.Tensor;
+      // C = op(A) op(B). dop(A) = dC op(B)^T, dop(B) = op(A)^T dC.
+      const opA = () => (transposeA ? swapLast(a) : a);
+      const opB = () => (transposeB ? swapLast(b) : b);
+      return {
+        a: () => {
+          const dOpA = plainProduct(g, swapLast(opB()), transposeA ? swappedShape(a.shape) : a.shape);
+          return transposeA ? swapLast(dOpA) : dOpA;
+        },
+        b: () => {
+          const dOpB = plainProduct(swapLast(opA()), g, transposeB ? swappedShape(b.shape) : b.shape);
+          return transposeB ? swapLast(dOpB) : dOpB;
+        },
+      };
+    },
+  });
+}

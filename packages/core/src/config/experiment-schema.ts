@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { DEVICE_CHOICES } from '../compute/backend-name.js';
+import type { ComponentKind } from '../registry/component-kind.js';
+import type { ComponentRegistry } from '../registry/component-registry.js';
+
+/** Task names become directory names and metric keys. */
+const TASK_NAME = /^[a-z][a-z0-9_-]*$/;
+
+/**
+ * The experiment schema of this process: core's own fields plus, for each component slot,
+ * a union discriminated by `type` over the registered components' schemas. It is rebuilt
+ * from the registry, so an installed plugin's components validate like built-in ones.
+ */
+export function buildExperimentSchema(registry: ComponentRegistry, purpose: SchemaPurpose = 'validation') {
+  const componentUnion = (kind: ComponentKind) =>
+    unionOf(
+      registry.list(kind).map((c) => c.schema),
+      registry,
+      kind,
+      purpose,
+    );
+  const dataset = componentUnion('dataset');
+  const taskEntries = registry.list('task').map((c) => c.schema.extend({ dataset }));
+  const task = unionOf(taskEntries, registry, 'task', purpose) as unknown as z.ZodType<TaskConfig>;
+  return z
+    .object({
+      $schema: z.string().optional(),
+      name: z.string().min(1).default('experiment').describe('Name of the experiment, used in run directory names.'),
+      seed: z.int().min(0).max(2 ** 31 - 1).default(42).describe('Seed of every random choice in the run.'),
+      device: z.enum(DEVICE_CHOICES).default('auto').describe('Compute backend: auto, gpu, cpu (native), wasm, js.'),
+      paths: z.record(z.string(), z.string()).default({}).describe('Named paths for ${paths.x} interpolation.'),
+      encoder: componentUnion('encoder'),
+      tasks: z
+        .record(z.string().regex(TASK_NAME, 'task names are lower-case identifiers'), task)
+        .refine((tasks) => Object.keys(tasks).length > 0, 'at least one task is required'),
+      analyzers: z.record(z.string().regex(TASK_NAME), componentUnion('analyzer')).default({}),
+      trainer: z.record(z.string(), z.unknown()).default({}).describe('Trainer settings (see the trainer docs).'),
+      output: z
+        .object({ directory: z.string().default('runs').describe('Where run directories are created.') })
+        .prefault({}),
+    })
+    .strict();
+}
+
+export type ExperimentSchema = ReturnType<typeof buildExperimentSchema>;
+export type ExperimentConfig = z.output<ExperimentSchema>;
+
+/** A component's config section: its registered `type` id plus its own fields. */
+export interface ComponentConfig {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** A task section: the head's fields plus the dataset it trains on. */
+export interface TaskConfig extends ComponentConfig {
+  dataset: ComponentConfig;
+}
+
+/**
+ * `validation` adds a pre-check on `type` for readable errors; `json-schema` keeps the plain
+ * discriminated union, which JSON Schema can express (a pipe exports only its input side).
+ */
+export type SchemaPurpose = 'validation' | 'json-schema';
+
+function unionOf(
+  options: z.ZodObject[],
+  registry: ComponentRegistry,
+  kind: ComponentKind,
+  purpose: SchemaPurpose,
+): z.ZodType<ComponentConfig> {
+  if (options.length === 0) {
+    return z.custom<ComponentConfig>(() => false, { message: `no ${kind} is registered; install a plugin that provides one` });
+  }
+  const union = z.discriminatedUnion('type', options as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<ComponentConfig>;
+  if (purpose === 'json-schema') return union;
+  const ids = registry.list(kind).map((c) => c.registration.id);
+  // A light pre-check gives "unknown task 'x'; registered: ..." instead of zod's generic union error.
+  const typed = z.looseObject({
+    type: z.string({ error: `missing "type": one of ${ids.join(', ')}` }).refine((type) => ids.includes(type), {
+      error: (issue) => `unknown ${kind} "${String(issue.input)}"; registered ${kind}s: ${ids.join(', ')}`,
+    }),
+  });
+  // The union only sees inputs whose type is known, so its errors are about the fields.
+  return typed.pipe(union as unknown as z.ZodType<ComponentConfig, { type: string }>) as unknown as z.ZodType<ComponentConfig>;
+}

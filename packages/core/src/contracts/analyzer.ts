@@ -1,0 +1,16 @@
+import type { Encoder } from './encoder.js';
+import type { TaskHead } from './task-head.js';
+import type { Sentence } from './annotations.js';
+
+export interface AnalysisInput {
+  encoder: Encoder;
+  heads: ReadonlyMap<string, TaskHead>;
+  sentences: ReadonlyMap<string, readonly Sentence[]>;
+  /** Directory the analyzer writes its artefacts (tables, heat maps) into. */
+  outputDirectory: string;
+}
+
+/** Looks inside a model (pruning gates, probes) and reports what it found. */
+export interface Analyzer<TResult = unknown> {
+  analyze(input: AnalysisInput): Promise<TResult>;
+}

@@ -1,0 +1,30 @@
+import type { Sentence, AnnotationLayer } from './annotations.js';
+import type { EncoderOutput } from './encoder.js';
+import type { Metric } from './metric.js';
+import type { Scalar, Variable, NamedTensorMap } from './tensorflow.js';
+
+/** Label inventories collected from the training split, keyed by the head's own names. */
+export type LabelVocabularies = Record<string, string[]>;
+
+/** A decoder reading the shared word vectors for one task. */
+export interface TaskHead<TPrediction = unknown> {
+  /** Annotation layers this head trains on; sentences lacking them are skipped. */
+  readonly requires: readonly AnnotationLayer[];
+  trainableVariables(): Variable[];
+  loss(encoded: EncoderOutput, sentences: readonly Sentence[]): Scalar;
+  decode(encoded: EncoderOutput, sentences: readonly Sentence[]): TPrediction[];
+  createMetric(): Metric<Sentence, TPrediction>;
+  /** Label vocabularies the head was built with (saved beside its weights). */
+  labels(): LabelVocabularies;
+  weights(): NamedTensorMap;
+  loadWeights(weights: NamedTensorMap): void;
+  dispose(): void;
+}
+
+/** What a task head factory receives besides its own config. */
+export interface TaskHeadBuildInput {
+  hiddenSize: number;
+  /** Vocabularies from a saved head, or undefined to collect them from `trainingSentences`. */
+  labels?: LabelVocabularies;
+  trainingSentences: readonly Sentence[];
+}

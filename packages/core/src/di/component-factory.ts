@@ -1,0 +1,51 @@
+import { inject, injectable, type DependencyContainer } from 'tsyringe';
+import type { Analyzer } from '../contracts/analyzer.js';
+import type { DatasetReader } from '../contracts/dataset-reader.js';
+import type { Encoder } from '../contracts/encoder.js';
+import type { TaskHead, TaskHeadBuildInput } from '../contracts/task-head.js';
+import type { TensorFlow } from '../contracts/tensorflow.js';
+import { type SeededRandom } from '../random/seeded-random.js';
+import { type ComponentRegistry } from '../registry/component-registry.js';
+import type { FactoryContext } from '../registry/registration.js';
+import { TOKENS } from '../tokens.js';
+import type { ComponentConfig } from '../config/experiment-schema.js';
+
+
+/**
+ * Builds components from config sections through the registry. Each component gets its
+ * own random stream forked from the run's seed by its config path, so adding a task does
+ * not change how the encoder is initialised.
+ */
+@injectable()
+export class ComponentFactory {
+  constructor(
+    @inject(TOKENS.registry) private readonly registry: ComponentRegistry,
+    @inject(TOKENS.tf) private readonly tf: TensorFlow,
+    @inject(TOKENS.random) private readonly random: SeededRandom,
+    @inject(TOKENS.container) private readonly container: DependencyContainer,
+  ) {}
+
+  context(path: string): FactoryContext {
+    return { tf: this.tf, random: this.random.fork(path), container: this.container };
+  }
+
+  async encoder(config: ComponentConfig, path = 'encoder'): Promise<Encoder> {
+    const { type, ...fields } = config;
+    return this.registry.require('encoder', type).registration.create(fields, this.context(path));
+  }
+
+  async task(config: ComponentConfig, input: TaskHeadBuildInput, path: string): Promise<TaskHead> {
+    const { type, dataset: _dataset, ...fields } = config;
+    return this.registry.require('task', type).registration.create(fields, input, this.context(path));
+  }
+
+  async dataset(config: ComponentConfig, path: string): Promise<DatasetReader> {
+    const { type, ...fields } = config;
+    return this.registry.require('dataset', type).registration.create(fields, this.context(path));
+  }
+
+  async analyzer(config: ComponentConfig, path: string): Promise<Analyzer> {
+    const { type, ...fields } = config;
+    return this.registry.require('analyzer', type).registration.create(fields, this.context(path));
+  }
+}

@@ -1,0 +1,45 @@
+import type { TensorFlow } from '../contracts/tensorflow.js';
+import type {
+  AnalyzerRegistration,
+  DatasetRegistration,
+  EncoderRegistration,
+  MetricRegistration,
+  TaskRegistration,
+  Zod,
+} from '../registry/registration.js';
+
+/** The name of the oclif hook event through which plugins register. */
+export const REGISTER_HOOK_EVENT = 'stem:register';
+
+/**
+ * What core hands each plugin. Plugins register factories here; they get core's zod and
+ * tfjs from it too, because a plugin installed with `stem plugins:add` has its own
+ * node_modules and must not create a second tfjs engine.
+ */
+export interface RegistrationFacade {
+  readonly coreVersion: string;
+  readonly z: Zod;
+  readonly tf: TensorFlow;
+  registerEncoder<C>(registration: EncoderRegistration<C>): void;
+  registerTask<C>(registration: TaskRegistration<C>): void;
+  registerAnalyzer<C>(registration: AnalyzerRegistration<C>): void;
+  registerDataset<C>(registration: DatasetRegistration<C>): void;
+  registerMetric<C>(registration: MetricRegistration<C>): void;
+}
+
+/** What a plugin's `stem:register` hook returns. */
+export interface StemPlugin {
+  register(stem: RegistrationFacade): void | Promise<void>;
+}
+
+/** Options the CLI passes to the hook (besides oclif's own `config`). */
+export interface RegisterHookOptions {
+  coreVersion: string;
+}
+
+/**
+ * Type of a plugin's hook module default export, e.g.
+ * `const hook: StemRegisterHook = async () => ({ register(stem) { stem.registerTask(...) } })`.
+ * Declared structurally so plugins need no runtime import of oclif or core.
+ */
+export type StemRegisterHook = (options: RegisterHookOptions) => StemPlugin | Promise<StemPlugin>;

@@ -1,0 +1,2 @@
+export const COMPONENT_KINDS = ['encoder', 'task', 'analyzer', 'dataset', 'metric'] as const;
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];

@@ -1,0 +1,77 @@
+import type { BackendInfo } from '../src/compute/backend-name.js';
+import 'reflect-metadata';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { ComponentFactory } from '../src/di/component-factory.js';
+import { createProcessContainer, createRunContainer } from '../src/di/run-container.js';
+import { ComponentRegistry } from '../src/registry/component-registry.js';
+import { createRegistrationFacade } from '../src/registry/registration-facade.js';
+import { parseExperimentConfig } from '../src/config/load-config.js';
+import { SeededRandom } from '../src/random/seeded-random.js';
+import { TOKENS } from '../src/tokens.js';
+import { missingInjectionTokens } from '../src/di/injection-coverage.js';
+import { inject, injectable } from 'tsyringe';
+import { registerToyComponents } from './support.js';
+
+const backend: BackendInfo = { requested: 'js' as const, device: 'js' as const, backend: 'cpu', package: 'x', tfjsVersion: '4', skipped: [] };
+
+/** Every injectable of core: each constructor parameter must carry an explicit @inject token. */
+const INJECTABLES = [ComponentFactory];
+
+describe('dependency injection', () => {
+  it('has an explicit token for every constructor parameter', () => {
+    for (const injectable of INJECTABLES) expect(missingInjectionTokens(injectable)).toEqual([]);
+  });
+
+  it('detects a parameter without a token and a non-Symbol.for token', () => {
+    @injectable()
+    class Careless {
+      constructor(
+        @inject(TOKENS.tf) readonly tf: unknown,
+        readonly forgotten: unknown,
+        @inject(Symbol('local')) readonly local: unknown,
+      ) {}
+    }
+    expect(missingInjectionTokens(Careless)).toEqual([
+      'Careless: constructor parameter 1 has no @inject token',
+      'Careless: constructor parameter 2 is injected by Symbol(local), not a Symbol.for(...) token',
+    ]);
+  });
+
+  it('gives each run its own container, config and random stream', () => {
+    const registry = new ComponentRegistry();
+    const processContainer = createProcessContainer({ registry, tf, backend });
+    const config = (seed: number) => ({ seed }) as never;
+    const runA = createRunContainer(processContainer, { config: config(1) });
+    const runB = createRunContainer(processContainer, { config: config(2) });
+    expect(runA.resolve(TOKENS.registry)).toBe(registry);
+    expect(runA.resolve<SeededRandom>(TOKENS.random).seed).toBe(1);
+    expect(runB.resolve<SeededRandom>(TOKENS.random).seed).toBe(2);
+    expect(processContainer.isRegistered(TOKENS.random)).toBe(false);
+  });
+
+  it('builds components from config sections with per-path random streams', async () => {
+    const registry = new ComponentRegistry();
+    let seen: { config: unknown; first: number } | undefined;
+    const stem = createRegistrationFacade(registry, { name: 'toy', version: '1.0.0' }, '0.1.0', tf);
+    registerToyComponents(stem);
+    stem.registerEncoder({
+      id: 'toy.encoder.spy.v1',
+      description: 'records what it got',
+      configSchema: (z) => z.object({ width: z.int() }),
+      create: (config, context) => {
+        seen = { config, first: context.random.next() };
+        return {} as never;
+      },
+    });
+    const config = parseExperimentConfig(
+      'seed: 3\nencoder: {type: toy.encoder.spy.v1, width: 4}\ntasks: {pos: {type: toy.task.tagger.v1, dataset: {type: toy.dataset.inline.v1, path: p}}}',
+      'x.yaml',
+      registry,
+    );
+    const run = createRunContainer(createProcessContainer({ registry, tf, backend }), { config });
+    await run.resolve(ComponentFactory).encoder(config.encoder);
+    expect(seen?.config).toEqual({ width: 4 });
+    expect(seen?.first).toBe(new SeededRandom(3).fork('encoder').next());
+  });
+});
