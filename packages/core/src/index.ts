@@ -39,3 +39,4 @@ export { createManifest, gitRevision, MANIFEST_FORMAT, type RunManifest, type Ma
 export { createProcessContainer, createRunContainer } from './di/run-container.js';
 export { ComponentFactory } from './di/component-factory.js';
 export { missingInjectionTokens } from './di/injection-coverage.js';
+export type { DependencyContainer } from 'tsyringe';

@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import type { BackendInfo, DeviceChoice } from './backend-name.js';
@@ -64,12 +66,16 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
   try {
     switch (device) {
       case 'gpu': {
+        const missing = missingNativeAddon('@tensorflow/tfjs-node-gpu');
+        if (missing) return missing;
         require('@tensorflow/tfjs-node-gpu');
         if (!(await tf.setBackend('tensorflow'))) return 'tensorflow backend did not initialise';
         if (!nativeSeesGpu()) return 'tfjs-node-gpu loaded but sees no GPU';
         return undefined;
       }
       case 'cpu': {
+        const missing = missingNativeAddon('@tensorflow/tfjs-node');
+        if (missing) return missing;
         require('@tensorflow/tfjs-node');
         return (await tf.setBackend('tensorflow')) ? undefined : 'tensorflow backend did not initialise';
       }
@@ -85,6 +91,25 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
   } catch (error) {
     return firstLine(error);
   }
+}
+
+/**
+ * Checks for the compiled binding before requiring a native package: requiring one whose
+ * install step failed registers its kernels and only then throws, which floods stderr with
+ * "kernel already registered" warnings when the next native package is tried.
+ */
+function missingNativeAddon(packageName: string): string | undefined {
+  let packageDirectory: string;
+  try {
+    packageDirectory = dirname(require.resolve(`${packageName}/package.json`));
+  } catch {
+    return `${packageName} is not installed`;
+  }
+  const libDirectory = join(packageDirectory, 'lib');
+  const hasBinding =
+    existsSync(libDirectory) &&
+    readdirSync(libDirectory, { recursive: true, encoding: 'utf8' }).some((entry) => entry.endsWith('tfjs_binding.node'));
+  return hasBinding ? undefined : `${packageName} is installed without its native addon (its install step downloads libtensorflow; reinstall it with network access)`;
 }
 
 function nativeSeesGpu(): boolean {

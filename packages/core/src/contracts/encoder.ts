@@ -47,7 +47,8 @@ export interface EncoderShape {
 /** The shared trunk of every experiment. */
 export interface Encoder {
   readonly shape: EncoderShape;
-  tokenize(sentences: readonly (readonly string[])[]): TokenizedBatch;
+  /** Asynchronous because sub-word tokenizers are native libraries with async APIs. */
+  tokenize(sentences: readonly (readonly string[])[]): Promise<TokenizedBatch>;
   encode(batch: TokenizedBatch, options: EncodeOptions): EncoderOutput;
   trainableVariables(): Variable[];
   /** Save in the Hugging Face layout (config.json, model.safetensors, tokenizer files). */

@@ -1,0 +1,99 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { DEVICE_CHOICES, StemError, type DeviceChoice } from '@stem/core';
+import { openStemSession, type StemSession } from './session/stem-session.js';
+
+/** Version of the `--json` envelope; bump only with a breaking change to its shape. */
+export const JSON_ENVELOPE_VERSION = 1;
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof StemCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * Base of every stem command. With `--json` the result goes to stdout as a stable envelope
+ *   { "stem": 1, "command": "info", "ok": true, "result": {...}, "warnings": [...] }
+ *   { "stem": 1, "command": "info", "ok": false, "error": { "code", "message", "hint" } }
+ * and everything else (progress, logs, plugin warnings) goes to stderr.
+ */
+export abstract class StemCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    device: Flags.string({
+      description: 'Compute backend (default: config value or auto = gpu > cpu > wasm > js).',
+      options: [...DEVICE_CHOICES],
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  private sessionPromise: Promise<StemSession> | undefined;
+  private readonly warnings: string[] = [];
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof StemCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+  }
+
+  /** Backend + registered plugins, opened once; plugin warnings are reported on stderr. */
+  protected session(device?: DeviceChoice): Promise<StemSession> {
+    this.sessionPromise ??= openStemSession(this.config, (this.flags.device as DeviceChoice | undefined) ?? device ?? 'auto').then(
+      (session) => {
+        for (const warning of session.warnings) this.reportWarning(warning.message);
+        return session;
+      },
+    );
+    return this.sessionPromise;
+  }
+
+  /** A warning on stderr, also collected into the `--json` envelope. */
+  protected reportWarning(message: string): void {
+    this.warnings.push(message);
+    process.stderr.write(`warning: ${message}\n`);
+  }
+
+  /** Progress and log lines: stderr only, so stdout stays machine-readable. */
+  protected progress(message: string): void {
+    process.stderr.write(`${message}\n`);
+  }
+
+  /** `config validate`, as the user typed it (oclif ids use ':' internally). */
+  private commandName(): string | null {
+    return this.id ? this.id.replaceAll(':', ' ') : null;
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    return { stem: JSON_ENVELOPE_VERSION, command: this.commandName(), ok: true, result, warnings: this.warnings };
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    return {
+      stem: JSON_ENVELOPE_VERSION,
+      command: this.commandName(),
+      ok: false,
+      error: describeError(error),
+      warnings: this.warnings,
+    };
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (!this.jsonEnabled() && error instanceof StemError) {
+      // User errors: what went wrong and what to do, without a stack trace.
+      this.logToStderr(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+      process.exitCode = 1;
+      return;
+    }
+    return super.catch(error);
+  }
+}
+
+export function describeError(error: unknown): { code: string; message: string; hint?: string } {
+  if (error instanceof StemError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
+  return { code: 'ERROR', message: String(error) };
+}

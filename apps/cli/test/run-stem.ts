@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const cliRoot = fileURLToPath(new URL('..', import.meta.url));
+export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = join(cliRoot, 'bin', 'run.js');
+
+export interface StemRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Private oclif data/cache/config directories, so installed plugins never leak between tests. */
+export async function isolatedHome(): Promise<NodeJS.ProcessEnv> {
+  const home = await mkdtemp(join(tmpdir(), 'stem-cli-test-'));
+  return {
+    STEM_DATA_DIR: join(home, 'data'),
+    STEM_CACHE_DIR: join(home, 'cache'),
+    STEM_CONFIG_DIR: join(home, 'config'),
+  };
+}
+
+/** Runs the built CLI as a user would (a separate process), never throwing on a non-zero exit. */
+export function runStem(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repositoryRoot): Promise<StemRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, env: { ...process.env, ...env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Parses a `--json` envelope, failing with the process output when stdout is not JSON. */
+export function envelope<T = Record<string, unknown>>(run: StemRun): { stem: number; command: string; ok: boolean; result: T; error?: { code: string; message: string; hint?: string }; warnings: string[] } {
+  try {
+    return JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${run.code}).\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+}

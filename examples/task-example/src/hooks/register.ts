@@ -1,0 +1,23 @@
+import type { StemRegisterHook } from '@stem/core';
+import { CapitalisationTagger, type CapitalisationTaggerConfig } from '../capitalisation-tagger.js';
+
+/**
+ * The plugin's entry point, declared in package.json as the `stem:register` oclif hook.
+ * It imports nothing from stem at run time: `stem` (the registration facade) brings zod
+ * and tf, which is what lets `stem plugins:add` install it from a tarball or the registry.
+ */
+const register: StemRegisterHook = async () => ({
+  register(stem) {
+    stem.registerTask<CapitalisationTaggerConfig>({
+      id: 'example.task.capitalisation.v1',
+      description: 'Example third-party task: tags each word as capitalised or not (a template for your own heads).',
+      configSchema: (z) =>
+        z.object({
+          initScale: z.number().positive().default(0.02).describe('Scale of the seeded uniform initial weights.'),
+        }),
+      create: (config, input, context) => new CapitalisationTagger(context.tf, input, config, context.random),
+    });
+  },
+});
+
+export default register;
