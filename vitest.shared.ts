@@ -8,5 +8,7 @@ export const sharedTestConfig = defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The JSON report lets .ci/run print one "N passed, N failed" line for the whole repository.
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },
 });
