@@ -66,13 +66,20 @@ export class CapitalisationTagger implements TaskHead<number[]> {
 
   decode(encoded: EncoderOutput, sentences: readonly Sentence[]): number[][] {
     // Flat [batch * maxWords] predictions, cut back into sentences.
-    const predicted = this.tf.tidy(() => this.logits(encoded).argMax(-1)).arraySync() as number[];
+    const best = this.tf.tidy(() => this.logits(encoded).argMax(-1));
+    const predicted = best.arraySync() as number[];
+    best.dispose();
     const width = encoded.wordMask.shape[1];
     return sentences.map((sentence, b) => predicted.slice(b * width, b * width + sentence.words.length));
   }
 
   createMetric(): Metric<Sentence, number[]> {
     return new CapitalisationAccuracy();
+  }
+
+  /** Capitalisation has no annotation layer of its own, so predictions leave the sentence as it is. */
+  annotate(sentence: Sentence): Sentence {
+    return sentence;
   }
 
   labels(): LabelVocabularies {

@@ -40,3 +40,25 @@ export { createProcessContainer, createRunContainer } from './di/run-container.j
 export { ComponentFactory } from './di/component-factory.js';
 export { missingInjectionTokens } from './di/injection-coverage.js';
 export type { DependencyContainer } from 'tsyringe';
+export { planBatches, type BatchLimits } from './training/batch-plan.js';
+export { taskProbabilities, planEpoch, type EpochStep } from './training/task-sampling.js';
+export { MovingAverageLossBalancer, type LossBalancerState } from './training/loss-balancer.js';
+export { linearWarmupDecay } from './training/learning-rate-schedule.js';
+export { AdamW, ADAMW_DEFAULTS, type AdamWOptions, type ParameterGroup } from './training/adamw.js';
+export { clipByGlobalNorm } from './training/gradient-clipping.js';
+export { CheckpointStore } from './training/checkpoint-store.js';
+export { TokenizedCorpus } from './training/tokenized-corpus.js';
+export { trainerSettingsSchema, type TrainerSettings } from './training/trainer-settings.js';
+export { initialTrainingState, type TrainingState } from './training/training-state.js';
+export {
+  Trainer,
+  evaluateTasks,
+  type TrainerInput,
+  type TrainingTask,
+  type TrainingObserver,
+  type TrainingProgress,
+  type TrainingResult,
+} from './training/trainer.js';
+export { buildExperiment, type BuiltExperiment, type BuildOptions } from './run/experiment.js';
+export { readSafetensors, writeSafetensors } from './io/safetensors.js';
+export { trainRun, loadRun, evaluateRun, predictRun, disposeExperiment, type RunEnvironment, type TrainingRun } from './run/run-lifecycle.js';

@@ -1,3 +1,7 @@
 export { checkRegistration, type RegistrationCheckInput, type RegistrationReport } from './check-registration.js';
 export { pluginManifestProblems, type PluginPackageJson } from './plugin-manifest-problems.js';
 export { ConformanceError } from './conformance-error.js';
+export { ToyEncoder, type ToyEncoderOptions } from './toy-encoder.js';
+export { ToyTagger } from './toy-tagger.js';
+export { syntheticTaggedSentences } from './synthetic-corpus.js';
+export { checkTaskHead, type TaskHeadCheckInput, type TaskHeadReport } from './check-task-head.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_CHOICES } from '../compute/backend-name.js';
+import { trainerSettingsSchema } from '../training/trainer-settings.js';
 import type { ComponentKind } from '../registry/component-kind.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 
@@ -20,7 +21,16 @@ export function buildExperimentSchema(registry: ComponentRegistry, purpose: Sche
       purpose,
     );
   const dataset = componentUnion('dataset');
-  const taskEntries = registry.list('task').map((c) => c.schema.extend({ dataset }));
+  const limit = z
+    .object({
+      train: z.int().positive().optional(),
+      dev: z.int().positive().optional(),
+      test: z.int().positive().optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Use only the first N sentences of a split (quick runs and smoke tests); all by default.');
+  const taskEntries = registry.list('task').map((c) => c.schema.extend({ dataset, limit }));
   const task = unionOf(taskEntries, registry, 'task', purpose) as unknown as z.ZodType<TaskConfig>;
   return z
     .object({
@@ -34,7 +44,7 @@ export function buildExperimentSchema(registry: ComponentRegistry, purpose: Sche
         .record(z.string().regex(TASK_NAME, 'task names are lower-case identifiers'), task)
         .refine((tasks) => Object.keys(tasks).length > 0, 'at least one task is required'),
       analyzers: z.record(z.string().regex(TASK_NAME), componentUnion('analyzer')).default({}),
-      trainer: z.record(z.string(), z.unknown()).default({}).describe('Trainer settings (see the trainer docs).'),
+      trainer: trainerSettingsSchema.prefault({}).describe('Trainer settings (defaults follow the paper).'),
       output: z
         .object({ directory: z.string().default('runs').describe('Where run directories are created.') })
         .prefault({}),
@@ -54,6 +64,7 @@ export interface ComponentConfig {
 /** A task section: the head's fields plus the dataset it trains on. */
 export interface TaskConfig extends ComponentConfig {
   dataset: ComponentConfig;
+  limit?: Partial<Record<'train' | 'dev' | 'test', number>>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Tensor2D, Tensor3D, Tensor4D, Variable, NamedTensorMap } from './tensorflow.js';
+import type { SeededRandom } from '../random/seeded-random.js';
 
 /** Sub-word view of a batch of pre-tokenised sentences. */
 export interface TokenizedBatch {
@@ -20,6 +21,12 @@ export interface EncodeOptions {
   returnAttention?: boolean;
   /** Return per-layer, per-head context vectors (attention x V, before W_O). */
   returnHeadContexts?: boolean;
+  /**
+   * Randomness of this call (word dropout, dropout masks). The trainer passes a stream
+   * derived from (seed, step), so a resumed run draws exactly what the original would have.
+   * Without it the encoder uses its own seeded stream.
+   */
+  random?: SeededRandom;
 }
 
 export interface EncoderOutput {
@@ -53,6 +60,9 @@ export interface Encoder {
   trainableVariables(): Variable[];
   /** Save in the Hugging Face layout (config.json, model.safetensors, tokenizer files). */
   save(directory: string): Promise<void>;
+  /** Weights by stable names (the Hugging Face names for transformer encoders). */
   weights(): NamedTensorMap;
+  /** Restores weights saved from `weights()` (checkpoints); names the tensor on a mismatch. */
+  loadWeights(weights: NamedTensorMap): void;
   dispose(): void;
 }

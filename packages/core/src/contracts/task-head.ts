@@ -2,6 +2,7 @@ import type { Sentence, AnnotationLayer } from './annotations.js';
 import type { EncoderOutput } from './encoder.js';
 import type { Metric } from './metric.js';
 import type { Scalar, Variable, NamedTensorMap } from './tensorflow.js';
+import type { SeededRandom } from '../random/seeded-random.js';
 
 /** Label inventories collected from the training split, keyed by the head's own names. */
 export type LabelVocabularies = Record<string, string[]>;
@@ -11,14 +12,25 @@ export interface TaskHead<TPrediction = unknown> {
   /** Annotation layers this head trains on; sentences lacking them are skipped. */
   readonly requires: readonly AnnotationLayer[];
   trainableVariables(): Variable[];
-  loss(encoded: EncoderOutput, sentences: readonly Sentence[]): Scalar;
+  /** Mean loss of the batch; `context.random` seeds dropout so resumed runs repeat it. */
+  loss(encoded: EncoderOutput, sentences: readonly Sentence[], context?: TrainingContext): Scalar;
   decode(encoded: EncoderOutput, sentences: readonly Sentence[]): TPrediction[];
   createMetric(): Metric<Sentence, TPrediction>;
+  /**
+   * The sentence with its prediction written into the annotation layer(s) the head
+   * predicts, so `stem predict` can write it in the layer's natural format.
+   */
+  annotate(sentence: Sentence, prediction: TPrediction): Sentence;
   /** Label vocabularies the head was built with (saved beside its weights). */
   labels(): LabelVocabularies;
   weights(): NamedTensorMap;
   loadWeights(weights: NamedTensorMap): void;
   dispose(): void;
+}
+
+/** Per-step training inputs beyond the batch itself. */
+export interface TrainingContext {
+  random: SeededRandom;
 }
 
 /** What a task head factory receives besides its own config. */

@@ -35,7 +35,7 @@ export class ComponentFactory {
   }
 
   async task(config: ComponentConfig, input: TaskHeadBuildInput, path: string): Promise<TaskHead> {
-    const { type, dataset: _dataset, ...fields } = config;
+    const { type, dataset: _dataset, limit: _limit, ...fields } = config;
     return this.registry.require('task', type).registration.create(fields, input, this.context(path));
   }
 

@@ -1,0 +1,69 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Sentence } from '../contracts/annotations.js';
+import type { Encoder } from '../contracts/encoder.js';
+import type { LabelVocabularies, TaskHead } from '../contracts/task-head.js';
+import type { ExperimentConfig, TaskConfig } from '../config/experiment-schema.js';
+import { ComponentFactory } from '../di/component-factory.js';
+import { StemError } from '../errors.js';
+import type { TrainingTask } from '../training/trainer.js';
+
+/** An experiment's components, built from its config through the registry. */
+export interface BuiltExperiment {
+  encoder: Encoder;
+  tasks: TrainingTask[];
+  /** Each head's label vocabularies, saved with the run so it can be rebuilt. */
+  labels: Record<string, LabelVocabularies>;
+  /** Sentences each task dropped per split because they lack the layers its head requires. */
+  skipped: Record<string, Record<string, number>>;
+}
+
+export interface BuildOptions {
+  /** Vocabularies of a saved run (evaluate, predict, resume): heads are rebuilt with them. */
+  labels?: Record<string, LabelVocabularies>;
+  /** Splits to read; `train` is always read when labels are not given. */
+  splits?: ReadonlyArray<'train' | 'dev' | 'test'>;
+}
+
+/**
+ * Builds the encoder, then for each task its dataset and head, in config order. A head's
+ * label vocabularies come from its training split unless saved ones are given. Sentences
+ * without the annotation layers a head requires are left out of that task (and counted).
+ */
+export async function buildExperiment(container: DependencyContainer, config: ExperimentConfig, options: BuildOptions = {}): Promise<BuiltExperiment> {
+  const factory = container.resolve(ComponentFactory);
+  const encoder = await factory.encoder(config.encoder);
+  const splits = new Set(options.splits ?? ['train', 'dev', 'test']);
+  const tasks: TrainingTask[] = [];
+  const labels: Record<string, LabelVocabularies> = {};
+  const skipped: Record<string, Record<string, number>> = {};
+  for (const [name, taskConfig] of Object.entries(config.tasks) as Array<[string, TaskConfig]>) {
+    const dataset = await factory.dataset(taskConfig.dataset, `tasks.${name}.dataset`);
+    const read = async (split: 'train' | 'dev' | 'test'): Promise<Sentence[]> => {
+      if (!splits.has(split) && !(split === 'train' && !options.labels)) return [];
+      const sentences = await dataset.read(split);
+      const limit = taskConfig.limit?.[split];
+      return limit === undefined ? sentences : sentences.slice(0, limit);
+    };
+    const train = await read('train');
+    const head: TaskHead = await factory.task(
+      taskConfig,
+      { hiddenSize: encoder.shape.hiddenSize, trainingSentences: train, ...(options.labels?.[name] ? { labels: options.labels[name] } : {}) },
+      `tasks.${name}`,
+    );
+    const usable = (sentences: Sentence[], split: string): Sentence[] => {
+      const kept = sentences.filter((s) => head.requires.every((layer) => s.annotations[layer] !== undefined));
+      (skipped[name] ??= {})[split] = sentences.length - kept.length;
+      return kept;
+    };
+    const task: TrainingTask = { name, head, train: usable(train, 'train'), dev: usable(await read('dev'), 'dev'), test: usable(await read('test'), 'test') };
+    if (splits.has('train') && task.train.length === 0) {
+      throw new StemError(
+        `task "${name}": no training sentence carries the layers it needs (${head.requires.join(', ')})`,
+        `point tasks.${name}.dataset at a corpus with those annotations`,
+      );
+    }
+    tasks.push(task);
+    labels[name] = head.labels();
+  }
+  return { encoder, tasks, labels, skipped };
+}

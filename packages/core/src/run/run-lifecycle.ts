@@ -1,0 +1,196 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import type { BackendInfo } from '../compute/backend-name.js';
+import { buildExperimentSchema, type ExperimentConfig } from '../config/experiment-schema.js';
+import type { LabelVocabularies } from '../contracts/task-head.js';
+import type { MetricResult } from '../contracts/metric.js';
+import type { Tensor, TensorFlow } from '../contracts/tensorflow.js';
+import type { Sentence } from '../contracts/annotations.js';
+import { createRunContainer } from '../di/run-container.js';
+import { StemError } from '../errors.js';
+import type { SeededRandom } from '../random/seeded-random.js';
+import type { ComponentRegistry } from '../registry/component-registry.js';
+import { TOKENS } from '../tokens.js';
+import { CheckpointStore, underPrefix } from '../training/checkpoint-store.js';
+import { TokenizedCorpus } from '../training/tokenized-corpus.js';
+import { Trainer, evaluateTasks, type TrainingProgress, type TrainingResult } from '../training/trainer.js';
+import { writeJsonAtomic } from './atomic-write.js';
+import { buildExperiment, type BuiltExperiment } from './experiment.js';
+import { createManifest, type PackageVersion, type RunManifest } from './manifest.js';
+import { RunDirectory } from './run-directory.js';
+
+/** What the CLI knows about the process that the run records in its manifest. */
+export interface RunEnvironment {
+  container: DependencyContainer;
+  command: string[];
+  packages: PackageVersion[];
+  plugins: RunManifest['plugins'];
+  backend: BackendInfo;
+  progress?: (status: TrainingProgress) => void;
+  log?: (message: string) => void;
+}
+
+export interface TrainingRun {
+  directory: string;
+  result: TrainingResult;
+}
+
+/**
+ * A whole training run: run directory and manifest, components from the config, label
+ * vocabularies saved beside them, the trainer with checkpoints in the run directory,
+ * NDJSON metrics, and results.json at the end. `resumeFrom` continues an interrupted run
+ * from its manifest and last checkpoint.
+ */
+export async function trainRun(environment: RunEnvironment, source: { config: ExperimentConfig } | { resumeFrom: string }): Promise<TrainingRun> {
+  const resume = 'resumeFrom' in source;
+  const directory = resume ? new RunDirectory(source.resumeFrom) : undefined;
+  const config = resume ? await configOfRun(directory as RunDirectory, environment) : source.config;
+  const run = directory ?? RunDirectory.forNewRun(config.output.directory, config.name, config.seed);
+  const log = environment.log ?? (() => {});
+  if (!resume) {
+    await run.create();
+    await run.writeManifest(
+      createManifest({ name: config.name, seed: config.seed, config, command: environment.command, packages: environment.packages, plugins: environment.plugins, backend: environment.backend }),
+    );
+    log(`run directory: ${run.root}`);
+  } else {
+    if (!(await new CheckpointStore(run.checkpoint('last')).exists())) {
+      throw new StemError(`${run.root} has no checkpoint to resume from (checkpoints/last/state.json is missing)`, 'start the run again with stem train -c <config>');
+    }
+    log(`resuming ${run.root}`);
+  }
+  const container = createRunContainer(environment.container, { config, directory: run });
+  const labels = resume ? await readLabels(run) : undefined;
+  log('reading data and building the model');
+  const built = await buildExperiment(container, config, labels ? { labels } : {});
+  if (!resume) await writeJsonAtomic(labelsFile(run), built.labels);
+  const tf = container.resolve<TensorFlow>(TOKENS.tf);
+  const trainer = new Trainer({
+    tf,
+    encoder: built.encoder,
+    tasks: built.tasks,
+    settings: config.trainer,
+    random: container.resolve<SeededRandom>(TOKENS.random).fork('trainer'),
+    checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
+    observer: {
+      event: (record) => appendFile(run.metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`),
+      ...(environment.progress ? { progress: environment.progress } : {}),
+    },
+  });
+  try {
+    const result = await trainer.train({ resume });
+    await writeJsonAtomic(join(run.root, 'results.json'), result);
+    return { directory: run.root, result };
+  } finally {
+    trainer.dispose();
+    disposeExperiment(built);
+  }
+}
+
+/** Builds a finished run's model with its saved labels and its best (or last) weights. */
+export async function loadRun(
+  environment: Pick<RunEnvironment, 'container'>,
+  runDirectory: string,
+  options: { splits?: ReadonlyArray<'train' | 'dev' | 'test'>; checkpoint?: 'best' | 'last' } = {},
+): Promise<{ config: ExperimentConfig; built: BuiltExperiment; run: RunDirectory }> {
+  const run = new RunDirectory(runDirectory);
+  const config = await configOfRun(run, environment);
+  const container = createRunContainer(environment.container, { config, directory: run });
+  const labels = await readLabels(run);
+  const built = await buildExperiment(container, config, { labels, splits: options.splits ?? [] });
+  const tf = container.resolve<TensorFlow>(TOKENS.tf);
+  const store = new CheckpointStore(run.checkpoint(options.checkpoint ?? 'best'));
+  if (!(await store.exists())) {
+    disposeExperiment(built);
+    throw new StemError(`${run.root} has no ${options.checkpoint ?? 'best'} checkpoint yet`, 'train the run for at least one epoch (or resume it)');
+  }
+  const { tensors } = await store.load(tf);
+  try {
+    built.encoder.loadWeights(underPrefix(tensors, 'encoder'));
+    for (const task of built.tasks) task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return { config, built, run };
+}
+
+/** Scores a run's best model on a split; writes `evaluation-<split>.json` in the run. */
+export async function evaluateRun(environment: Pick<RunEnvironment, 'container'>, runDirectory: string, split: 'dev' | 'test'): Promise<Record<string, MetricResult>> {
+  const { config, built, run } = await loadRun(environment, runDirectory, { splits: [split] });
+  try {
+    const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
+    const scores = await evaluateTasks(tf, built.encoder, built.tasks, split, {
+      maxSentences: config.trainer.maxSentencesPerBatch,
+      maxSubwords: config.trainer.maxSubwordsPerBatch,
+    });
+    await writeJsonAtomic(join(run.root, `evaluation-${split}.json`), scores);
+    return scores;
+  } finally {
+    disposeExperiment(built);
+  }
+}
+
+export function disposeExperiment(built: BuiltExperiment): void {
+  built.encoder.dispose();
+  for (const task of built.tasks) task.head.dispose();
+}
+
+function labelsFile(run: RunDirectory): string {
+  return join(run.root, 'labels.json');
+}
+
+async function readLabels(run: RunDirectory): Promise<Record<string, LabelVocabularies>> {
+  try {
+    return JSON.parse(await readFile(labelsFile(run), 'utf8')) as Record<string, LabelVocabularies>;
+  } catch (error) {
+    throw new StemError(`${labelsFile(run)}: cannot read the run's label vocabularies (${(error as Error).message})`, 'the run was interrupted before its model was built; start it again');
+  }
+}
+
+/** The run's resolved config, validated again against what is installed now. */
+async function configOfRun(run: RunDirectory, environment: Pick<RunEnvironment, 'container'>): Promise<ExperimentConfig> {
+  const manifest = await run.readManifest();
+  const registry = environment.container.resolve<ComponentRegistry>(TOKENS.registry);
+  const parsed = buildExperimentSchema(registry).safeParse(manifest.config);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new StemError(
+      `${run.manifestFile}: the run's config no longer validates (${first?.path.join('.')}: ${first?.message})`,
+      'install the plugins (and versions) the run was made with; the manifest lists them',
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Runs every task of a trained run on new sentences and returns them with each head's
+ * predictions written into its annotation layers (gold annotations of those layers are
+ * replaced, others kept).
+ */
+export async function predictRun(environment: Pick<RunEnvironment, 'container'>, runDirectory: string, sentences: readonly Sentence[]): Promise<Sentence[]> {
+  const { config, built } = await loadRun(environment, runDirectory);
+  try {
+    const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
+    const corpus = await TokenizedCorpus.create(built.encoder, sentences);
+    const annotated = [...sentences];
+    const limits = { maxSentences: config.trainer.maxSentencesPerBatch, maxSubwords: config.trainer.maxSubwordsPerBatch };
+    for (const indices of corpus.batches(limits)) {
+      const batch = corpus.batch(indices);
+      const encoded = built.encoder.encode(batch.tokens, { training: false });
+      try {
+        for (const task of built.tasks) {
+          const predictions = task.head.decode(encoded, batch.sentences);
+          indices.forEach((sentenceIndex, b) => {
+            annotated[sentenceIndex] = task.head.annotate(annotated[sentenceIndex] as Sentence, predictions[b]);
+          });
+        }
+      } finally {
+        tf.dispose(Object.values(encoded).flat() as Tensor[]);
+      }
+    }
+    return annotated;
+  } finally {
+    disposeExperiment(built);
+  }
+}

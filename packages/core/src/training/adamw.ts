@@ -1,0 +1,104 @@
+import type { NamedTensorMap, Tensor, TensorFlow, Variable } from '../contracts/tensorflow.js';
+
+/** Variables sharing a base learning rate (PAPER.md: encoder 5e-5, task heads 1e-3). */
+export interface ParameterGroup {
+  name: string;
+  variables: readonly Variable[];
+  learningRate: number;
+}
+
+export interface AdamWOptions {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+}
+
+export const ADAMW_DEFAULTS: AdamWOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+
+/**
+ * AdamW (decoupled weight decay) with parameter groups and a rate multiplier per update,
+ * written out because tfjs's Adam has one learning rate and no serialisable state. Its
+ * moments are plain variables so checkpoints can save and restore them exactly.
+ */
+export class AdamW {
+  private readonly firstMoments: Variable[][];
+  private readonly secondMoments: Variable[][];
+  private updates = 0;
+
+  constructor(
+    private readonly tf: TensorFlow,
+    readonly groups: readonly ParameterGroup[],
+    private readonly options: AdamWOptions = ADAMW_DEFAULTS,
+  ) {
+    this.firstMoments = groups.map((group) => group.variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+    this.secondMoments = groups.map((group) => group.variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+  }
+
+  get updateCount(): number {
+    return this.updates;
+  }
+
+  /**
+   * Applies one update. `gradients` maps variable names to gradients; variables without a
+   * gradient (a task head not in this batch) are left alone, moments included.
+   */
+  apply(gradients: ReadonlyMap<string, Tensor>, rateMultiplier: number): void {
+    const tf = this.tf;
+    const { beta1, beta2, epsilon, weightDecay } = this.options;
+    this.updates += 1;
+    const correction1 = 1 - beta1 ** this.updates;
+    const correction2 = 1 - beta2 ** this.updates;
+    this.groups.forEach((group, g) => {
+      const rate = group.learningRate * rateMultiplier;
+      group.variables.forEach((variable, i) => {
+        const gradient = gradients.get(variable.name);
+        if (!gradient) return;
+        const m = this.firstMoments[g]?.[i] as Variable;
+        const v = this.secondMoments[g]?.[i] as Variable;
+        tf.tidy(() => {
+          const nextM = m.mul(beta1).add(gradient.mul(1 - beta1));
+          const nextV = v.mul(beta2).add(gradient.square().mul(1 - beta2));
+          m.assign(nextM);
+          v.assign(nextV);
+          const step = nextM.div(correction1).div(nextV.div(correction2).sqrt().add(epsilon)).mul(rate);
+          const decayed = weightDecay > 0 ? variable.mul(1 - rate * weightDecay) : variable;
+          variable.assign(decayed.sub(step));
+        });
+      });
+    });
+  }
+
+  /**
+   * Moments by `<group>/<m|v>/<index>`, plus the update count, for checkpoints. Indices, not
+   * tfjs variable names: those are process-local counters, positions in a group are not.
+   */
+  state(): { updates: number; tensors: NamedTensorMap } {
+    const tensors: NamedTensorMap = {};
+    this.groups.forEach((group, g) =>
+      group.variables.forEach((_variable, i) => {
+        tensors[`${group.name}/m/${i}`] = this.firstMoments[g]?.[i] as Variable;
+        tensors[`${group.name}/v/${i}`] = this.secondMoments[g]?.[i] as Variable;
+      }),
+    );
+    return { updates: this.updates, tensors };
+  }
+
+  load(state: { updates: number; tensors: NamedTensorMap }): void {
+    this.updates = state.updates;
+    this.groups.forEach((group, g) =>
+      group.variables.forEach((_variable, i) => {
+        for (const [kind, moments] of [['m', this.firstMoments], ['v', this.secondMoments]] as const) {
+          const key = `${group.name}/${kind}/${i}`;
+          const saved = state.tensors[key];
+          if (!saved) throw new Error(`optimizer state lacks ${key}`);
+          moments[g]?.[i]?.assign(saved);
+        }
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const moments of [...this.firstMoments, ...this.secondMoments]) for (const m of moments) m.dispose();
+  }
+}

@@ -1,0 +1,341 @@
+import type { Sentence } from '../contracts/annotations.js';
+import type { Encoder } from '../contracts/encoder.js';
+import type { MetricResult } from '../contracts/metric.js';
+import type { TaskHead } from '../contracts/task-head.js';
+import type { NamedTensorMap, Scalar, Tensor, TensorFlow } from '../contracts/tensorflow.js';
+import { StemError } from '../errors.js';
+import type { SeededRandom } from '../random/seeded-random.js';
+import { AdamW } from './adamw.js';
+import { CheckpointStore, underPrefix, withPrefix } from './checkpoint-store.js';
+import { clipByGlobalNorm } from './gradient-clipping.js';
+import { linearWarmupDecay } from './learning-rate-schedule.js';
+import { MovingAverageLossBalancer } from './loss-balancer.js';
+import { planEpoch } from './task-sampling.js';
+import { TokenizedCorpus } from './tokenized-corpus.js';
+import type { TrainerSettings } from './trainer-settings.js';
+import { initialTrainingState, type TrainingState } from './training-state.js';
+
+export interface TrainingTask {
+  name: string;
+  head: TaskHead;
+  train: readonly Sentence[];
+  dev: readonly Sentence[];
+  test?: readonly Sentence[];
+}
+
+/** Where the trainer reports: NDJSON events for the run directory, progress for stderr. */
+export interface TrainingObserver {
+  event(record: Record<string, unknown>): Promise<void> | void;
+  progress?(status: TrainingProgress): void;
+}
+
+export interface TrainingProgress {
+  epoch: number;
+  epochs: number;
+  stepInEpoch: number;
+  stepsPerEpoch: number;
+  losses: Record<string, number>;
+  subwordsPerSecond: number;
+}
+
+export interface TrainingResult {
+  epochsTrained: number;
+  steps: number;
+  best: { score: number; epoch: number } | null;
+  stoppedEarly: boolean;
+  dev: Record<string, MetricResult>;
+  test?: Record<string, MetricResult>;
+}
+
+export interface TrainerInput {
+  tf: TensorFlow;
+  encoder: Encoder;
+  tasks: readonly TrainingTask[];
+  settings: TrainerSettings;
+  /** The run's random stream; every draw of the trainer is a fork of it keyed by position. */
+  random: SeededRandom;
+  checkpoints: { last: string; best: string };
+  observer: TrainingObserver;
+}
+
+/**
+ * Single- and multi-task training as in PAPER.md ("Training"), talking only to the Encoder
+ * and TaskHead contracts: AdamW with encoder / head learning rates, linear warm-up and
+ * decay, global-norm clipping, gradient accumulation, one task per mini-batch drawn with
+ * p_t ~ N_t^alpha, moving-average loss balancing, dev evaluation each epoch with early
+ * stopping, atomic resumable checkpoints, and a hard stop on NaN/Inf losses.
+ */
+export class Trainer {
+  private readonly tf: TensorFlow;
+  private readonly settings: TrainerSettings;
+  private readonly optimizer: AdamW;
+  private readonly balancer: MovingAverageLossBalancer;
+  private readonly last: CheckpointStore;
+  private readonly bestStore: CheckpointStore;
+  private state: TrainingState = initialTrainingState();
+
+  constructor(private readonly input: TrainerInput) {
+    this.tf = input.tf;
+    this.settings = input.settings;
+    if (input.tasks.length === 0) throw new StemError('nothing to train: the config has no task');
+    for (const task of input.tasks) {
+      if (task.train.length === 0) throw new StemError(`task "${task.name}" has no training sentence`, 'check the dataset of that task and its train split');
+    }
+    this.optimizer = new AdamW(
+      input.tf,
+      [
+        { name: 'encoder', variables: input.encoder.trainableVariables(), learningRate: this.settings.encoderLearningRate },
+        ...input.tasks.map((task) => ({ name: `task/${task.name}`, variables: task.head.trainableVariables(), learningRate: this.settings.headLearningRate })),
+      ],
+      { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: this.settings.weightDecay },
+    );
+    this.balancer = new MovingAverageLossBalancer(
+      input.tasks.map((t) => t.name),
+      this.settings.balanceWindow,
+    );
+    this.last = new CheckpointStore(input.checkpoints.last);
+    this.bestStore = new CheckpointStore(input.checkpoints.best);
+  }
+
+  /** Trains (continuing from the last checkpoint when `resume`), then scores the best model. */
+  async train({ resume = false }: { resume?: boolean } = {}): Promise<TrainingResult> {
+    const { tasks, encoder, observer, settings } = this.input;
+    if (resume) await this.restore();
+    const limits = { maxSentences: settings.maxSentencesPerBatch, maxSubwords: settings.maxSubwordsPerBatch };
+    const corpora = await Promise.all(tasks.map((task) => TokenizedCorpus.create(encoder, task.train)));
+    const batches = corpora.map((corpus) => corpus.batches(limits));
+    const counts = batches.map((b) => b.length);
+    const stepsPerEpoch = counts.reduce((sum, n) => sum + n, 0);
+    const plannedSteps = Math.min(settings.epochs * stepsPerEpoch, settings.maxSteps ?? Infinity);
+    const totalUpdates = Math.ceil(plannedSteps / settings.accumulate);
+    if (!resume) await observer.event({ event: 'start', tasks: tasks.map((t, i) => ({ name: t.name, sentences: t.train.length, batches: counts[i] })), stepsPerEpoch, totalUpdates });
+
+    let accumulated = new Map<string, Tensor>();
+    let accumulatedBatches = 0;
+    let windowStart = Date.now();
+    let windowSubwords = 0;
+    const recentLosses: Record<string, number> = {};
+
+    while (!this.state.stopped && this.state.epoch < settings.epochs) {
+      const plan = planEpoch(counts, this.input.random.fork(`epoch/${this.state.epoch}`), settings.samplingAlpha);
+      while (this.state.stepInEpoch < plan.length) {
+        if (settings.maxSteps !== undefined && this.state.globalStep >= settings.maxSteps) break;
+        const { task: taskIndex, batch: batchIndex } = plan[this.state.stepInEpoch] as { task: number; batch: number };
+        const task = tasks[taskIndex] as TrainingTask;
+        const batch = (corpora[taskIndex] as TokenizedCorpus).batch((batches[taskIndex] as number[][])[batchIndex] as number[]);
+        const stepRandom = this.input.random.fork(`step/${this.state.globalStep}`);
+        const variables = [...encoder.trainableVariables(), ...task.head.trainableVariables()];
+        const { value, grads } = this.tf.variableGrads(
+          () =>
+            task.head.loss(encoder.encode(batch.tokens, { training: true, random: stepRandom }), batch.sentences, {
+              random: stepRandom.fork('head'),
+            }) as Scalar,
+          variables,
+        );
+        const loss = (await value.data())[0] as number;
+        value.dispose();
+        if (!Number.isFinite(loss)) {
+          disposeAll(grads);
+          disposeAll(Object.fromEntries(accumulated));
+          throw new StemError(
+            `task "${task.name}" produced a ${Number.isNaN(loss) ? 'NaN' : 'infinite'} loss at step ${this.state.globalStep} (epoch ${this.state.epoch + 1}); training stopped, the last good checkpoint is kept`,
+            'lower the learning rates, check the data of that task, or resume from the last checkpoint with other settings',
+            'NAN_LOSS',
+          );
+        }
+        const weight = tasks.length > 1 && settings.balanceLosses ? this.balancer.observe(task.name, loss) : 1;
+        accumulated = accumulate(this.tf, accumulated, grads, weight);
+        accumulatedBatches += 1;
+        recentLosses[task.name] = loss;
+        windowSubwords += batch.tokens.subwordIds.reduce((sum, ids) => sum + ids.length, 0);
+        this.state.globalStep += 1;
+        this.state.stepInEpoch += 1;
+
+        const endOfPlan = this.state.stepInEpoch === plan.length || this.state.globalStep === plannedSteps;
+        if (accumulatedBatches === settings.accumulate || endOfPlan) {
+          const rate = linearWarmupDecay(this.optimizer.updateCount, totalUpdates, settings.warmup);
+          const averaged = scaleAll(this.tf, accumulated, 1 / accumulatedBatches);
+          const { gradients, norm } = clipByGlobalNorm(this.tf, averaged, settings.clipNorm);
+          disposeAll(Object.fromEntries(averaged));
+          this.optimizer.apply(gradients, rate);
+          disposeAll(Object.fromEntries(gradients));
+          accumulated = new Map();
+          accumulatedBatches = 0;
+          this.state.optimizerUpdates = this.optimizer.updateCount;
+          await observer.event({ event: 'update', epoch: this.state.epoch + 1, step: this.state.globalStep, update: this.optimizer.updateCount, task: task.name, loss, weight, gradientNorm: norm, rateMultiplier: rate });
+          if (this.optimizer.updateCount % settings.checkpointEvery === 0 && this.state.stepInEpoch < plan.length) await this.saveLast();
+        }
+        const seconds = (Date.now() - windowStart) / 1000;
+        observer.progress?.({
+          epoch: this.state.epoch + 1,
+          epochs: settings.epochs,
+          stepInEpoch: this.state.stepInEpoch,
+          stepsPerEpoch: plan.length,
+          losses: { ...recentLosses },
+          subwordsPerSecond: seconds > 0 ? windowSubwords / seconds : 0,
+        });
+        if (seconds > 10) {
+          windowStart = Date.now();
+          windowSubwords = 0;
+        }
+      }
+      const finishedEpoch = this.state.stepInEpoch >= plan.length;
+      await this.endOfEpoch(finishedEpoch);
+      if (settings.maxSteps !== undefined && this.state.globalStep >= settings.maxSteps) break;
+    }
+    return this.finish();
+  }
+
+  /** Dev scores, best-checkpoint bookkeeping, early stopping, and the epoch-end checkpoint. */
+  private async endOfEpoch(finishedEpoch: boolean): Promise<void> {
+    const dev = await this.evaluate('dev');
+    const score = meanPrimary(dev);
+    const epoch = this.state.epoch + 1;
+    const improved = this.state.best === null || score > this.state.best.score;
+    if (improved) {
+      this.state.best = { score, epoch };
+      this.state.epochsWithoutGain = 0;
+      await this.bestStore.save(this.state.globalStep, this.modelTensors(), { epoch, score });
+    } else {
+      this.state.epochsWithoutGain += 1;
+    }
+    await this.input.observer.event({ event: 'dev', epoch, step: this.state.globalStep, score, improved, scores: scoresOf(dev) });
+    if (finishedEpoch) {
+      this.state.epoch += 1;
+      this.state.stepInEpoch = 0;
+    }
+    if (this.state.epochsWithoutGain >= this.settings.patience) {
+      this.state.stopped = true;
+      await this.input.observer.event({ event: 'early-stop', epoch, patience: this.settings.patience });
+    }
+    await this.saveLast();
+  }
+
+  private async finish(): Promise<TrainingResult> {
+    // Reload the best dev checkpoint before the final scores (PAPER.md).
+    if (await this.bestStore.exists()) {
+      const { tensors } = await this.bestStore.load(this.tf);
+      this.loadModelTensors(tensors);
+      disposeAll(tensors);
+    }
+    const dev = await this.evaluate('dev');
+    const test = this.settings.evaluateTest && this.input.tasks.every((t) => t.test && t.test.length > 0) ? await this.evaluate('test') : undefined;
+    const result: TrainingResult = {
+      epochsTrained: this.state.epoch,
+      steps: this.state.globalStep,
+      best: this.state.best,
+      stoppedEarly: this.state.stopped,
+      dev,
+      ...(test ? { test } : {}),
+    };
+    await this.input.observer.event({ event: 'end', ...result, dev: scoresOf(dev), ...(test ? { test: scoresOf(test) } : {}) });
+    return result;
+  }
+
+  /** Scores every task on a split with the current weights. */
+  async evaluate(split: 'dev' | 'test'): Promise<Record<string, MetricResult>> {
+    return evaluateTasks(this.tf, this.input.encoder, this.input.tasks, split, {
+      maxSentences: this.settings.maxSentencesPerBatch,
+      maxSubwords: this.settings.maxSubwordsPerBatch,
+    });
+  }
+
+  private modelTensors(): NamedTensorMap {
+    return {
+      ...withPrefix(this.input.encoder.weights(), 'encoder'),
+      ...Object.assign({}, ...this.input.tasks.map((task) => withPrefix(task.head.weights(), `task/${task.name}`))),
+    };
+  }
+
+  private loadModelTensors(tensors: NamedTensorMap): void {
+    this.input.encoder.loadWeights(underPrefix(tensors, 'encoder'));
+    for (const task of this.input.tasks) task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+  }
+
+  private async saveLast(): Promise<void> {
+    this.state.balancer = this.balancer.state();
+    const tensors = { ...this.modelTensors(), ...withPrefix(this.optimizer.state().tensors, 'optimizer') };
+    await this.last.save(this.state.globalStep, tensors, this.state);
+  }
+
+  private async restore(): Promise<void> {
+    const { state, tensors } = await this.last.load<TrainingState>(this.tf);
+    if (state.format !== 1) throw new StemError(`${this.last.directory}: checkpoint format ${String(state.format)} is not supported`);
+    this.loadModelTensors(tensors);
+    this.optimizer.load({ updates: state.optimizerUpdates, tensors: underPrefix(tensors, 'optimizer') });
+    this.balancer.load(state.balancer);
+    disposeAll(tensors);
+    this.state = { ...state };
+    await this.input.observer.event({ event: 'resume', epoch: state.epoch + 1, step: state.globalStep });
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+/** Decodes a split of every task in length-sorted batches and accumulates its metric. */
+export async function evaluateTasks(
+  tf: TensorFlow,
+  encoder: Encoder,
+  tasks: readonly TrainingTask[],
+  split: 'dev' | 'test',
+  limits: { maxSentences: number; maxSubwords: number },
+): Promise<Record<string, MetricResult>> {
+  const results: Record<string, MetricResult> = {};
+  for (const task of tasks) {
+    const sentences = split === 'dev' ? task.dev : (task.test ?? []);
+    const metric = task.head.createMetric();
+    const corpus = await TokenizedCorpus.create(encoder, sentences);
+    for (const indices of corpus.batches(limits)) {
+      const batch = corpus.batch(indices);
+      const encoded = encoder.encode(batch.tokens, { training: false });
+      try {
+        metric.update(batch.sentences, task.head.decode(encoded, batch.sentences));
+      } finally {
+        tf.dispose(Object.values(encoded).flat() as Tensor[]);
+      }
+    }
+    results[task.name] = metric.result();
+  }
+  return results;
+}
+
+function meanPrimary(results: Record<string, MetricResult>): number {
+  const values = Object.values(results).map((r) => r.scores[r.primary] ?? 0);
+  return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+}
+
+function scoresOf(results: Record<string, MetricResult>): Record<string, Record<string, number>> {
+  return Object.fromEntries(Object.entries(results).map(([task, r]) => [task, r.scores]));
+}
+
+function accumulate(tf: TensorFlow, sum: Map<string, Tensor>, grads: NamedTensorMap, weight: number): Map<string, Tensor> {
+  const next = new Map(sum);
+  for (const [name, gradient] of Object.entries(grads)) {
+    const weighted = weight === 1 ? gradient : tf.tidy(() => gradient.mul(weight));
+    if (weighted !== gradient) gradient.dispose();
+    const previous = next.get(name);
+    if (previous) {
+      next.set(name, tf.tidy(() => previous.add(weighted)));
+      previous.dispose();
+      weighted.dispose();
+    } else {
+      next.set(name, weighted);
+    }
+  }
+  return next;
+}
+
+function scaleAll(tf: TensorFlow, gradients: Map<string, Tensor>, factor: number): Map<string, Tensor> {
+  const scaled = new Map<string, Tensor>();
+  for (const [name, gradient] of gradients) {
+    scaled.set(name, factor === 1 ? gradient : tf.tidy(() => gradient.mul(factor)));
+    if (factor !== 1) gradient.dispose();
+  }
+  return scaled;
+}
+
+function disposeAll(tensors: NamedTensorMap): void {
+  for (const tensor of Object.values(tensors)) tensor.dispose();
+}
