@@ -82,9 +82,10 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
-    if (!this.jsonEnabled() && error instanceof StemError) {
+    if (!this.jsonEnabled() && isUserError(error)) {
       // User errors: what went wrong and what to do, without a stack trace.
-      this.logToStderr(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+      const { message, hint } = describeError(error);
+      this.logToStderr(`error: ${message}${hint ? `\nhint: ${hint}` : ''}`);
       process.exitCode = 1;
       return;
     }
@@ -92,8 +93,22 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
   }
 }
 
+/**
+ * Errors meant for the user rather than a stack trace: core's StemError, and the structural
+ * twins plugins throw without importing core (anything carrying a `hint`), plus data
+ * readers' `file:line` errors.
+ */
+function isUserError(error: unknown): error is Error & { hint?: string; code?: string } {
+  if (error instanceof StemError) return true;
+  if (!(error instanceof Error)) return false;
+  return typeof (error as { hint?: unknown }).hint === 'string' || error.name === 'StemError' || error.name === 'DataFormatError';
+}
+
 export function describeError(error: unknown): { code: string; message: string; hint?: string } {
-  if (error instanceof StemError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (isUserError(error)) {
+    const code = typeof error.code === 'string' ? error.code : error.name === 'StemError' ? 'STEM_ERROR' : error.name;
+    return { code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
   if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
   return { code: 'ERROR', message: String(error) };
 }

@@ -40,7 +40,14 @@ export async function buildExperiment(container: DependencyContainer, config: Ex
     const dataset = await factory.dataset(taskConfig.dataset, `tasks.${name}.dataset`);
     const read = async (split: 'train' | 'dev' | 'test'): Promise<Sentence[]> => {
       if (!splits.has(split) && !(split === 'train' && !options.labels)) return [];
-      const sentences = await dataset.read(split);
+      let sentences: Sentence[];
+      try {
+        sentences = await dataset.read(split);
+      } catch (error) {
+        // Name the config field as well as the file the reader names.
+        const hint = (error as { hint?: unknown }).hint;
+        throw new StemError(`tasks.${name}.dataset (${taskConfig.dataset.type}), ${split} split: ${(error as Error).message}`, typeof hint === 'string' ? hint : undefined, 'DATASET_UNREADABLE');
+      }
       const limit = taskConfig.limit?.[split];
       return limit === undefined ? sentences : sentences.slice(0, limit);
     };

@@ -73,6 +73,7 @@ export class Trainer {
   private readonly last: CheckpointStore;
   private readonly bestStore: CheckpointStore;
   private state: TrainingState = initialTrainingState();
+  private epochClock = { started: Date.now(), words: 0, subwords: 0 };
 
   constructor(private readonly input: TrainerInput) {
     this.tf = input.tf;
@@ -108,7 +109,14 @@ export class Trainer {
     const stepsPerEpoch = counts.reduce((sum, n) => sum + n, 0);
     const plannedSteps = Math.min(settings.epochs * stepsPerEpoch, settings.maxSteps ?? Infinity);
     const totalUpdates = Math.ceil(plannedSteps / settings.accumulate);
-    if (!resume) await observer.event({ event: 'start', tasks: tasks.map((t, i) => ({ name: t.name, sentences: t.train.length, batches: counts[i] })), stepsPerEpoch, totalUpdates });
+    if (!resume) {
+      await observer.event({
+        event: 'start',
+        tasks: tasks.map((t, i) => ({ name: t.name, sentences: t.train.length, words: t.train.reduce((n, s) => n + s.words.length, 0), subwords: corpora[i]?.subwordCount, batches: counts[i] })),
+        stepsPerEpoch,
+        totalUpdates,
+      });
+    }
 
     let accumulated = new Map<string, Tensor>();
     let accumulatedBatches = 0;
@@ -117,6 +125,7 @@ export class Trainer {
     const recentLosses: Record<string, number> = {};
 
     while (!this.state.stopped && this.state.epoch < settings.epochs) {
+      this.epochClock = { started: Date.now(), words: 0, subwords: 0 };
       const plan = planEpoch(counts, this.input.random.fork(`epoch/${this.state.epoch}`), settings.samplingAlpha);
       while (this.state.stepInEpoch < plan.length) {
         if (settings.maxSteps !== undefined && this.state.globalStep >= settings.maxSteps) break;
@@ -147,7 +156,10 @@ export class Trainer {
         accumulated = accumulate(this.tf, accumulated, grads, weight);
         accumulatedBatches += 1;
         recentLosses[task.name] = loss;
-        windowSubwords += batch.tokens.subwordIds.reduce((sum, ids) => sum + ids.length, 0);
+        const batchSubwords = batch.tokens.subwordIds.reduce((sum, ids) => sum + ids.length, 0);
+        windowSubwords += batchSubwords;
+        this.epochClock.subwords += batchSubwords;
+        this.epochClock.words += batch.tokens.wordCounts.reduce((sum, n) => sum + n, 0);
         this.state.globalStep += 1;
         this.state.stepInEpoch += 1;
 
@@ -188,6 +200,9 @@ export class Trainer {
 
   /** Dev scores, best-checkpoint bookkeeping, early stopping, and the epoch-end checkpoint. */
   private async endOfEpoch(finishedEpoch: boolean): Promise<void> {
+    // Training throughput of the epoch, before evaluation time is spent.
+    const seconds = (Date.now() - this.epochClock.started) / 1000;
+    const throughput = { trainSeconds: seconds, wordsPerSecond: this.epochClock.words / seconds, subwordsPerSecond: this.epochClock.subwords / seconds };
     const dev = await this.evaluate('dev');
     const score = meanPrimary(dev);
     const epoch = this.state.epoch + 1;
@@ -199,7 +214,8 @@ export class Trainer {
     } else {
       this.state.epochsWithoutGain += 1;
     }
-    await this.input.observer.event({ event: 'dev', epoch, step: this.state.globalStep, score, improved, scores: scoresOf(dev) });
+    const memory = this.tf.memory();
+    await this.input.observer.event({ event: 'dev', epoch, step: this.state.globalStep, score, improved, scores: scoresOf(dev), ...throughput, tensors: memory.numTensors, tensorBytes: memory.numBytes });
     if (finishedEpoch) {
       this.state.epoch += 1;
       this.state.stepInEpoch = 0;

@@ -1,0 +1,42 @@
+import { Args, Flags } from '@oclif/core';
+import { predictRun, writeFileAtomic, type Sentence } from '@stem/core';
+import { StemCommand } from '../base-command.js';
+import { deviceOfRun } from '../run/config-device.js';
+import { formatPredictions, readPredictionInput } from '../run/prediction-io.js';
+import { runEnvironment } from '../run/run-environment.js';
+
+export default class Predict extends StemCommand<typeof Predict> {
+  static override summary = "Run a trained run's tasks on new sentences and write CoNLL-U.";
+  static override description =
+    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP), to --output (written atomically) or stdout.';
+  static override examples = [
+    '<%= config.bin %> predict runs/pos-ewt-tiny-20261126-101500-s42 --input sentences.txt',
+    '<%= config.bin %> predict runs/my-run --input test.conllu --output predicted.conllu',
+  ];
+  static override args = { run: Args.string({ required: true, description: 'Run directory made by stem train.' }) };
+  static override flags = {
+    input: Flags.string({ char: 'i', required: true, description: 'Sentences to tag: .conllu, or text with one tokenised sentence per line.' }),
+    output: Flags.string({ char: 'o', description: 'Write the CoNLL-U here instead of stdout.' }),
+  };
+
+  async run(): Promise<{ runDirectory: string; sentences: number; output: string | null; predictions?: Sentence[] }> {
+    const { args } = await this.parse(Predict);
+    const session = await this.session(await deviceOfRun(args.run));
+    const input = await readPredictionInput(this.flags.input);
+    this.progress(`predicting ${input.length} sentences`);
+    const predicted = await predictRun(runEnvironment(this.config, session, {}), args.run, input);
+    const text = formatPredictions(predicted);
+    if (this.flags.output) {
+      await writeFileAtomic(this.flags.output, text);
+      this.progress(`wrote ${this.flags.output}`);
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(text);
+    }
+    return {
+      runDirectory: args.run,
+      sentences: predicted.length,
+      output: this.flags.output ?? null,
+      ...(this.flags.output ? {} : { predictions: predicted }),
+    };
+  }
+}
