@@ -75,7 +75,10 @@ describe('stem train / evaluate / predict', () => {
     expect(manifest).toMatchObject({ seed: 7, config: { seed: 7, trainer: { epochs: 2 } }, backend: { device: expect.any(String) } });
     expect(manifest.plugins.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['@stem/task-pos', '@stem/encoder-transformer', '@stem/data']));
     const events = (await readFile(join(directory, 'metrics.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.filter((e) => e.event === 'dev')).toHaveLength(2);
+    const devEvents = events.filter((e) => e.event === 'dev');
+    expect(devEvents).toHaveLength(2);
+    // Memory: the live tensor count after each epoch's evaluation does not grow.
+    expect(new Set(devEvents.map((e) => e.tensors)).size).toBe(1);
   });
 
   it('resumes a run killed with SIGKILL mid-epoch and ends with exactly the same metrics', async () => {

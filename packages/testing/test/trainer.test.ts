@@ -135,6 +135,19 @@ describe('Trainer', () => {
     run.dispose();
   });
 
+  it('accumulates gradients over `accumulate` mini-batches per update', async () => {
+    const single = await makeRun({ settings: { epochs: 1 } });
+    await single.trainer.train();
+    const steps = single.events.filter((e) => e.event === 'update').length;
+    single.dispose();
+    const run = await makeRun({ settings: { epochs: 1, accumulate: 3 } });
+    await run.trainer.train();
+    const updates = run.events.filter((e) => e.event === 'update');
+    expect(updates).toHaveLength(Math.ceil(steps / 3));
+    expect(updates.map((e) => e.step)).toEqual(Array.from({ length: Math.ceil(steps / 3) }, (_, i) => Math.min(steps, 3 * (i + 1))));
+    run.dispose();
+  });
+
   it('stops early after `patience` epochs without a dev gain', async () => {
     const run = await makeRun({ settings: { epochs: 20, patience: 2, headLearningRate: 1e-9, encoderLearningRate: 1e-9 } });
     const result = await run.trainer.train();
