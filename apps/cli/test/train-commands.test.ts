@@ -121,6 +121,26 @@ describe('stem train / evaluate / predict', () => {
     expect(predicted[0]?.annotations.pos).toHaveLength(2);
   });
 
+  it('trains several tasks on several corpora in one run (MTL), one task per batch', async () => {
+    const output = join(work, 'mtl');
+    const mtlConfig = fileURLToPath(new URL('./fixtures/configs/mtl-tiny.yaml', import.meta.url));
+    const run = await runStem(['train', '-c', mtlConfig, '--set', `output.directory=${output}`, '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const result = envelope<TrainResult>(run).result;
+    expect(Object.keys(result.test)).toEqual(['xpos', 'upos']);
+    const events = (await readFile(join(result.runDirectory, 'metrics.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const updates = events.filter((e) => e.event === 'update');
+    const start = events.find((e) => e.event === 'start');
+    expect(start.tasks.map((t: { name: string }) => t.name)).toEqual(['xpos', 'upos']);
+    expect(updates).toHaveLength(2 * start.stepsPerEpoch);
+    for (const task of ['xpos', 'upos']) {
+      const batches = start.tasks.find((t: { name: string }) => t.name === task).batches;
+      // Each epoch visits every batch of a task about once: p_t ~ N_t^0.8 over sum_t N_t draws.
+      expect(updates.filter((e) => e.task === task).length).toBeGreaterThan(batches);
+    }
+    expect(updates.some((e) => e.weight !== 1)).toBe(true);
+  });
+
   it('validates the example configs users copy', async () => {
     for (const example of ['examples/pos-ewt-tiny.yaml', 'examples/pos-ewt-hf.yaml']) {
       const run = await runStem(['config', 'validate', example, '--json'], env);
