@@ -33,3 +33,11 @@ describe('stem:register hook', () => {
     expect(reader.location).toBe('/elsewhere');
   });
 });
+
+describe('registration conformance (@stem/testing)', () => {
+  it('passes the kit every plugin runs (package.json aside: the CLI ships @stem/data itself)', async () => {
+    const { checkRegistration } = await import('@stem/testing');
+    const report = await checkRegistration({ packageDirectory: new URL('..', import.meta.url).pathname, hook, installable: false });
+    expect(report.components.map((c) => c.id).sort()).toEqual(CORPORA.map((c) => c.id).sort());
+  });
+});

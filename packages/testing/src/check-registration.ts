@@ -17,6 +17,11 @@ export interface RegistrationCheckInput {
   packageDirectory: string;
   /** The plugin's `stem:register` hook (the default export of its hook module). */
   hook: StemRegisterHook;
+  /**
+   * Check that package.json lets `stem plugins:add` install the plugin (default true).
+   * Only packages the CLI ships as workspace dependencies (like @stem/data) turn it off.
+   */
+  installable?: boolean;
 }
 
 export interface RegistrationReport {
@@ -36,7 +41,7 @@ export interface RegistrationReport {
 export async function checkRegistration(input: RegistrationCheckInput): Promise<RegistrationReport> {
   const pjson = JSON.parse(await readFile(join(input.packageDirectory, 'package.json'), 'utf8')) as PluginPackageJson;
   const name = pjson.name ?? input.packageDirectory;
-  const problems = pluginManifestProblems(pjson);
+  const problems = input.installable === false ? [] : pluginManifestProblems(pjson);
 
   const registry = new ComponentRegistry();
   let plugin: unknown;

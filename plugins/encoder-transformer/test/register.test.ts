@@ -30,3 +30,14 @@ describe('registration conformance (@stem/testing)', () => {
     expect(report.components.map((c) => c.id)).toEqual([ENCODER_ID]);
   });
 });
+
+describe('encoder conformance (@stem/testing)', () => {
+  it('tokenises, encodes, trains, saves and reloads through its registration (BERT and RoBERTa fixtures)', async () => {
+    const { checkEncoder } = await import('@stem/testing');
+    const tf = await testTf();
+    for (const fixture of ['tiny-bert', 'tiny-roberta']) {
+      const report = await checkEncoder({ hook, encoderId: ENCODER_ID, tf, config: { path: fixtureDir(fixture), wordDropout: 0.1 }, reloadConfig: (path) => ({ path }) });
+      expect(report.reloadDifference).toBeLessThan(1e-5);
+    }
+  });
+});

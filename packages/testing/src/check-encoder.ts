@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tfjs from '@tensorflow/tfjs';
+import {
+  CORE_VERSION,
+  ComponentRegistry,
+  SeededRandom,
+  createProcessContainer,
+  registerPlugins,
+  type Encoder,
+  type EncoderOutput,
+  type Sentence,
+  type StemRegisterHook,
+  type Tensor,
+  type TensorFlow,
+} from '@stem/core';
+import { ConformanceError } from './conformance-error.js';
+import { syntheticTaggedSentences } from './synthetic-corpus.js';
+import { ToyTagger } from './toy-tagger.js';
+
+export interface EncoderCheckInput {
+  hook: StemRegisterHook;
+  encoderId: string;
+  /** The encoder's config section without `type`. */
+  config: Record<string, unknown>;
+  /** A config section that loads what `save(directory)` wrote. */
+  reloadConfig: (directory: string) => Record<string, unknown>;
+  /** The tf to run on (default: the pure-JS backend of the kit's own tfjs). */
+  tf?: TensorFlow;
+  sentences?: readonly Sentence[];
+  steps?: number;
+}
+
+export interface EncoderReport {
+  initialLoss: number;
+  finalLoss: number;
+  reloadDifference: number;
+}
+
+/**
+ * The conformance check every encoder plugin passes: built through its registration, its
+ * tokenisation and outputs have the contract's shapes, evaluation keeps only its outputs
+ * alive, attention rows are distributions, all-open head gates change nothing, a tagger on
+ * top trains with a falling loss and a flat tensor count, and what `save` writes loads
+ * (through the registration again) into an encoder giving the same word vectors.
+ */
+export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderReport> {
+  const tf = input.tf ?? (await pureJs());
+  const problems: string[] = [];
+  const registry = new ComponentRegistry();
+  const plugin = await input.hook({ coreVersion: CORE_VERSION });
+  const { warnings } = await registerPlugins([{ name: input.encoderId, version: '0.0.0', plugin }], registry, CORE_VERSION, tf);
+  if (warnings.length > 0) throw new ConformanceError(input.encoderId, warnings.map((w) => w.message));
+  const registration = registry.require('encoder', input.encoderId);
+  const container = createProcessContainer({ registry, tf, backend: { requested: 'auto', device: 'js', backend: tf.getBackend(), package: 'test', tfjsVersion: tf.version.tfjs, skipped: [] } });
+  const build = async (config: Record<string, unknown>, seed: number): Promise<Encoder> => {
+    const { type: _type, ...fields } = registration.schema.parse({ ...config, type: input.encoderId }) as Record<string, unknown>;
+    return registration.registration.create(fields, { tf, random: new SeededRandom(seed), container });
+  };
+  const sentences = [...(input.sentences ?? syntheticTaggedSentences(12, 8))];
+  const encoder = await build(input.config, 1);
+  const { layers, heads, hiddenSize } = encoder.shape;
+  const tokens = await encoder.tokenize(sentences.map((s) => s.words));
+
+  sentences.forEach((sentence, b) => {
+    const ids = tokens.subwordIds[b] ?? [];
+    const spans = tokens.wordSpans[b] ?? [];
+    if (tokens.wordCounts[b] !== sentence.words.length || spans.length !== sentence.words.length) {
+      problems.push(`tokenize: sentence ${b} has ${sentence.words.length} words but ${spans.length} spans / wordCount ${tokens.wordCounts[b]}`);
+    }
+    spans.forEach(([first, last], w) => {
+      const previous = spans[w - 1];
+      if (first < 1 || last > ids.length - 2 || first > last || (previous && first <= previous[1])) {
+        problems.push(`tokenize: word ${w} of sentence ${b} has span [${first}, ${last}] outside the sub-words between [CLS] and [SEP] (or overlapping)`);
+      }
+    });
+  });
+
+  const evaluate = (model: Encoder, options: Parameters<Encoder['encode']>[1] = { training: false }): EncoderOutput => model.encode(tokens, options);
+  const before = tf.memory().numTensors;
+  const outputs = evaluate(encoder, { training: false, returnAttention: true, returnHeadContexts: true });
+  const outputTensors = Object.values(outputs).flat() as Tensor[];
+  if (tf.memory().numTensors !== before + outputTensors.length) {
+    problems.push(`encode() leaves ${tf.memory().numTensors - before - outputTensors.length} tensors alive besides its outputs`);
+  }
+  const maxWords = Math.max(...sentences.map((s) => s.words.length));
+  expectShape(problems, 'wordVectors', outputs.wordVectors.shape, [sentences.length, maxWords, hiddenSize]);
+  expectShape(problems, 'wordMask', outputs.wordMask.shape, [sentences.length, maxWords]);
+  expectShape(problems, 'rootVector', outputs.rootVector.shape, [sentences.length, hiddenSize]);
+  const maskSums = outputs.wordMask.sum(1).arraySync() as number[];
+  if (maskSums.some((sum, b) => sum !== sentences[b]?.words.length)) problems.push(`wordMask does not mark exactly the real words: ${maskSums.join(', ')}`);
+  if (outputs.attention?.length !== layers) problems.push(`returnAttention gave ${outputs.attention?.length ?? 0} layers, expected ${layers}`);
+  if (outputs.headContexts?.length !== layers) problems.push(`returnHeadContexts gave ${outputs.headContexts?.length ?? 0} layers, expected ${layers}`);
+  const attention = outputs.attention?.[0];
+  if (attention) {
+    if (attention.shape[1] !== heads) problems.push(`attention has ${attention.shape[1]} heads, expected ${heads}`);
+    const rowSums = tf.tidy(() => attention.sum(-1).slice([0, 0, 0], [1, heads, (tokens.subwordIds[0] ?? []).length]).arraySync() as number[][][]);
+    if (rowSums.flat(2).some((sum) => Math.abs(sum - 1) > 1e-4)) problems.push('attention rows of a real query do not sum to 1');
+  }
+  const gated = tf.tidy(() => {
+    const open = evaluate(encoder, { training: false, headGates: tf.ones([layers, heads]) });
+    return open.wordVectors.sub(outputs.wordVectors).abs().max().dataSync()[0] as number;
+  });
+  if (gated > 1e-5) problems.push(`all-open head gates change the word vectors by ${gated}`);
+  tf.dispose(outputTensors);
+
+  const head = new ToyTagger(tf, hiddenSize, ToyTagger.tagsOf(sentences), new SeededRandom(2));
+  const variables = [...encoder.trainableVariables(), ...head.trainableVariables()];
+  const lossNow = (): number => {
+    const value = tf.tidy(() => head.loss(evaluate(encoder), sentences));
+    const loss = value.dataSync()[0] as number;
+    value.dispose();
+    return loss;
+  };
+  const initialLoss = lossNow();
+  const optimizer = tf.train.adam(0.01);
+  const steps = input.steps ?? 8;
+  let midway = 0;
+  for (let step = 0; step < steps; step++) {
+    if (step === Math.floor(steps / 2)) midway = tf.memory().numTensors;
+    const random = new SeededRandom(100 + step);
+    optimizer.minimize(() => head.loss(encoder.encode(tokens, { training: true, random }), sentences, { random }), false, variables);
+  }
+  if (tf.memory().numTensors !== midway) problems.push(`tensor count grew from ${midway} to ${tf.memory().numTensors} during training steps`);
+  const finalLoss = lossNow();
+  if (!(finalLoss < initialLoss)) problems.push(`a tagger on top did not learn in ${steps} steps (${initialLoss} -> ${finalLoss})`);
+
+  const directory = await mkdtemp(join(tmpdir(), 'stem-encoder-check-'));
+  let reloadDifference = Infinity;
+  try {
+    await encoder.save(directory);
+    const reloaded = await build(input.reloadConfig(directory), 77);
+    reloadDifference = tf.tidy(() => evaluate(reloaded).wordVectors.sub(evaluate(encoder).wordVectors).abs().max().dataSync()[0] as number);
+    if (!(reloadDifference < 1e-5)) problems.push(`an encoder reloaded from save() differs by ${reloadDifference}`);
+    reloaded.loadWeights(encoder.weights());
+    reloaded.dispose();
+  } catch (error) {
+    problems.push(`save / reload failed: ${(error as Error).message}`);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+  head.dispose();
+  encoder.dispose();
+  if (problems.length > 0) throw new ConformanceError(input.encoderId, problems);
+  return { initialLoss, finalLoss, reloadDifference };
+}
+
+function expectShape(problems: string[], name: string, actual: readonly number[], expected: readonly number[]): void {
+  if (actual.join('x') !== expected.join('x')) problems.push(`${name} has shape [${actual.join(', ')}], expected [${expected.join(', ')}]`);
+}
+
+async function pureJs(): Promise<TensorFlow> {
+  await tfjs.setBackend('cpu');
+  return tfjs;
+}
