@@ -7,8 +7,14 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
     },
   },
   {
@@ -19,8 +25,16 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@tensorflow/*'], allowTypeImports: true, message: 'Plugins receive tf from @stem/core (context.tf); never import a TensorFlow runtime.' },
-            { group: ['@stem/task-*', '@stem/analyzer-*', '@stem/encoder-*'], message: 'Plugins depend on @stem/core contracts only, never on each other.' },
+            {
+              group: ['@tensorflow/*'],
+              allowTypeImports: true,
+              message:
+                'Plugins receive tf from @stem/core (context.tf); never import a TensorFlow runtime.',
+            },
+            {
+              group: ['@stem/task-*', '@stem/analyzer-*', '@stem/encoder-*'],
+              message: 'Plugins depend on @stem/core contracts only, never on each other.',
+            },
           ],
         },
       ],

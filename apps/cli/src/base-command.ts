@@ -5,7 +5,9 @@ import { openStemSession, type StemSession } from './session/stem-session.js';
 /** Version of the `--json` envelope; bump only with a breaking change to its shape. */
 export const JSON_ENVELOPE_VERSION = 1;
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof StemCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof StemCommand)['baseFlags'] & T['flags']
+>;
 
 /**
  * Base of every stem command. With `--json` the result goes to stdout as a stable envelope
@@ -42,12 +44,13 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
 
   /** Backend + registered plugins, opened once; plugin warnings are reported on stderr. */
   protected session(device?: DeviceChoice): Promise<StemSession> {
-    this.sessionPromise ??= openStemSession(this.config, (this.flags.device as DeviceChoice | undefined) ?? device ?? 'auto').then(
-      (session) => {
-        for (const warning of session.warnings) this.reportWarning(warning.message);
-        return session;
-      },
-    );
+    this.sessionPromise ??= openStemSession(
+      this.config,
+      (this.flags.device as DeviceChoice | undefined) ?? device ?? 'auto',
+    ).then((session) => {
+      for (const warning of session.warnings) this.reportWarning(warning.message);
+      return session;
+    });
     return this.sessionPromise;
   }
 
@@ -68,7 +71,13 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
   }
 
   protected override toSuccessJson(result: unknown): unknown {
-    return { stem: JSON_ENVELOPE_VERSION, command: this.commandName(), ok: true, result, warnings: this.warnings };
+    return {
+      stem: JSON_ENVELOPE_VERSION,
+      command: this.commandName(),
+      ok: true,
+      result,
+      warnings: this.warnings,
+    };
   }
 
   protected override toErrorJson(error: unknown): unknown {
@@ -101,14 +110,24 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
 function isUserError(error: unknown): error is Error & { hint?: string; code?: string } {
   if (error instanceof StemError) return true;
   if (!(error instanceof Error)) return false;
-  return typeof (error as { hint?: unknown }).hint === 'string' || error.name === 'StemError' || error.name === 'DataFormatError';
+  return (
+    typeof (error as { hint?: unknown }).hint === 'string' ||
+    error.name === 'StemError' ||
+    error.name === 'DataFormatError'
+  );
 }
 
 export function describeError(error: unknown): { code: string; message: string; hint?: string } {
   if (isUserError(error)) {
-    const code = typeof error.code === 'string' ? error.code : error.name === 'StemError' ? 'STEM_ERROR' : error.name;
+    const code =
+      typeof error.code === 'string'
+        ? error.code
+        : error.name === 'StemError'
+          ? 'STEM_ERROR'
+          : error.name;
     return { code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   }
-  if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
+  if (error instanceof Error)
+    return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
   return { code: 'ERROR', message: String(error) };
 }

@@ -54,7 +54,10 @@ describe('stem config', () => {
   });
 
   it('names the field path, line and expected type of a wrong field, with a non-zero exit', async () => {
-    const file = await configFile('wrong-type.yaml', validConfig.replace('size: 32', 'size: large'));
+    const file = await configFile(
+      'wrong-type.yaml',
+      validConfig.replace('size: 32', 'size: large'),
+    );
     const run = await runStem(['config', 'validate', file], env);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(`${file}:8: tasks.tagger.size:`);
@@ -67,17 +70,28 @@ describe('stem config', () => {
   });
 
   it('names the registered ids when a task type is unknown', async () => {
-    const file = await configFile('unknown-task.yaml', validConfig.replace('type: toy.task.tagger.v1', 'type: toy.task.parser.v9'));
+    const file = await configFile(
+      'unknown-task.yaml',
+      validConfig.replace('type: toy.task.tagger.v1', 'type: toy.task.parser.v9'),
+    );
     const run = await runStem(['config', 'validate', file], env);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/tasks\.tagger\.type: unknown task "toy\.task\.parser\.v9"; registered tasks: .*toy\.task\.tagger\.v1/);
+    expect(run.stderr).toMatch(
+      /tasks\.tagger\.type: unknown task "toy\.task\.parser\.v9"; registered tasks: .*toy\.task\.tagger\.v1/,
+    );
   });
 
   it('applies --set overrides before validating', async () => {
     const file = await configFile('override.yaml', validConfig.replace('size: 32', 'size: large'));
-    const run = await runStem(['config', 'validate', file, '--set', 'tasks.tagger.size=64', '--set', 'seed=3', '--json'], env);
+    const run = await runStem(
+      ['config', 'validate', file, '--set', 'tasks.tagger.size=64', '--set', 'seed=3', '--json'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(envelope<{ config: { seed: number; tasks: { tagger: { size: number } } } }>(run).result.config).toMatchObject({
+    expect(
+      envelope<{ config: { seed: number; tasks: { tagger: { size: number } } } }>(run).result
+        .config,
+    ).toMatchObject({
       seed: 3,
       tasks: { tagger: { size: 64 } },
     });

@@ -30,7 +30,9 @@ describe.skipIf(!BUILT)('stem data', () => {
   it('lists the registered corpora and whether each is there', async () => {
     const run = await runStem(['data', 'list', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
-    const { result } = envelope<{ datasets: { id: string; name?: string; available?: boolean; buildable: boolean }[] }>(run);
+    const { result } = envelope<{
+      datasets: { id: string; name?: string; available?: boolean; buildable: boolean }[];
+    }>(run);
     const byName = Object.fromEntries(result.datasets.map((d) => [d.name, d]));
     expect(byName['ud-ewt']).toMatchObject({ id: 'stem.dataset.ud-ewt.v1', available: true });
     expect(byName['ewt-5']).toMatchObject({ buildable: true, available: false });
@@ -41,7 +43,9 @@ describe.skipIf(!BUILT)('stem data', () => {
     expect(run.code, run.stderr).toBe(0);
     const { result } = envelope<Stats>(run);
     expect(result.id).toBe('stem.dataset.ud-ewt.v1');
-    expect(Object.fromEntries(Object.entries(result.splits).map(([split, n]) => [split, n.sentences]))).toEqual({ train: 12544, dev: 2001, test: 2077 });
+    expect(
+      Object.fromEntries(Object.entries(result.splits).map(([split, n]) => [split, n.sentences])),
+    ).toEqual({ train: 12544, dev: 2001, test: 2077 });
     expect(result.labels['pos']!['NN']).toBeGreaterThan(0);
   });
 
@@ -57,18 +61,25 @@ describe.skipIf(!BUILT)('stem data', () => {
     expect(run.stderr).toMatch(/stem data build ewt-5/);
   });
 
-  it.skipIf(!existsSync(MIRROR))('builds ewt-5 from the PropBank mirror into the data home and reports its stats', async () => {
-    const build = await runStem(['data', 'build', 'ewt-5', '--source', MIRROR, '--json'], env);
-    expect(build.code, build.stderr).toBe(0);
-    const built = envelope<{ out: string; alignment: { rate: number } }>(build).result;
-    expect(built.out).toBe(join(home, 'ewt-5'));
-    expect(built.alignment.rate).toBeGreaterThanOrEqual(0.99);
-    const run = await runStem(['data', 'stats', 'stem.dataset.ewt-5.v1', '--json'], env);
-    expect(run.code, run.stderr).toBe(0);
-    const stats = envelope<Stats>(run).result;
-    expect(Object.keys(stats.labels['srl']!)).toEqual(expect.arrayContaining(['ARG0', 'ARG1', 'ARGM-TMP']));
-    expect(Object.keys(stats.labels['con']!)).toEqual(expect.arrayContaining(['S', 'NP', 'VP']));
-    expect(stats.report!.alignment.rate).toBe(built.alignment.rate);
-    expect(stats.report!.alignment.unaligned.every((u) => u.id !== '' && u.reason !== '')).toBe(true);
-  });
+  it.skipIf(!existsSync(MIRROR))(
+    'builds ewt-5 from the PropBank mirror into the data home and reports its stats',
+    async () => {
+      const build = await runStem(['data', 'build', 'ewt-5', '--source', MIRROR, '--json'], env);
+      expect(build.code, build.stderr).toBe(0);
+      const built = envelope<{ out: string; alignment: { rate: number } }>(build).result;
+      expect(built.out).toBe(join(home, 'ewt-5'));
+      expect(built.alignment.rate).toBeGreaterThanOrEqual(0.99);
+      const run = await runStem(['data', 'stats', 'stem.dataset.ewt-5.v1', '--json'], env);
+      expect(run.code, run.stderr).toBe(0);
+      const stats = envelope<Stats>(run).result;
+      expect(Object.keys(stats.labels['srl']!)).toEqual(
+        expect.arrayContaining(['ARG0', 'ARG1', 'ARGM-TMP']),
+      );
+      expect(Object.keys(stats.labels['con']!)).toEqual(expect.arrayContaining(['S', 'NP', 'VP']));
+      expect(stats.report!.alignment.rate).toBe(built.alignment.rate);
+      expect(stats.report!.alignment.unaligned.every((u) => u.id !== '' && u.reason !== '')).toBe(
+        true,
+      );
+    },
+  );
 });

@@ -11,8 +11,19 @@ describe('stem info', () => {
     const run = await runStem(['info', '--device', 'js', '--json'], await isolatedHome());
     expect(run.code, run.stderr).toBe(0);
     const info = envelope<InfoResult>(run);
-    expect(info.result.backend).toMatchObject({ requested: 'js', device: 'js', backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu' });
-    expect(Object.keys(info.result.components)).toEqual(['encoders', 'tasks', 'analyzers', 'datasets', 'metrics']);
+    expect(info.result.backend).toMatchObject({
+      requested: 'js',
+      device: 'js',
+      backend: 'cpu',
+      package: '@tensorflow/tfjs-backend-cpu',
+    });
+    expect(Object.keys(info.result.components)).toEqual([
+      'encoders',
+      'tasks',
+      'analyzers',
+      'datasets',
+      'metrics',
+    ]);
   });
 
   it('keeps stdout to the envelope alone under --json (logs go to stderr)', async () => {

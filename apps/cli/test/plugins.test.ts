@@ -12,7 +12,10 @@ interface InfoResult {
 
 /** Packs a plugin directory the way a publisher would and returns the tarball path. */
 function pack(directory: string, destination: string): string {
-  const output = execFileSync('npm', ['pack', '--pack-destination', destination, '--silent'], { cwd: directory, encoding: 'utf8' });
+  const output = execFileSync('npm', ['pack', '--pack-destination', destination, '--silent'], {
+    cwd: directory,
+    encoding: 'utf8',
+  });
   return join(destination, output.trim().split('\n').pop() as string);
 }
 
@@ -60,7 +63,9 @@ describe('stem plugins', () => {
   it('installs the packed example plugin with plugins:add and lists its task in info', async () => {
     const env = await isolatedHome();
     const before = envelope<InfoResult>(await runStem(['info', '--json'], env));
-    expect(before.result.components.tasks?.map((t) => t.id)).not.toContain('example.task.capitalisation.v1');
+    expect(before.result.components.tasks?.map((t) => t.id)).not.toContain(
+      'example.task.capitalisation.v1',
+    );
 
     const add = await runStem(['plugins:add', `file:${exampleTarball}`], env);
     expect(add.code, add.stderr).toBe(0);
@@ -68,28 +73,45 @@ describe('stem plugins', () => {
     const info = envelope<InfoResult>(await runStem(['info', '--json'], env));
     expect(info).toMatchObject({ stem: 1, command: 'info', ok: true, warnings: [] });
     expect(info.result.components.tasks).toContainEqual(
-      expect.objectContaining({ id: 'example.task.capitalisation.v1', plugin: '@stem/example-task-plugin', pluginVersion: '0.1.0' }),
+      expect.objectContaining({
+        id: 'example.task.capitalisation.v1',
+        plugin: '@stem/example-task-plugin',
+        pluginVersion: '0.1.0',
+      }),
     );
     expect(info.result.plugins).toContainEqual(
-      expect.objectContaining({ name: '@stem/example-task-plugin', components: ['example.task.capitalisation.v1'] }),
+      expect.objectContaining({
+        name: '@stem/example-task-plugin',
+        components: ['example.task.capitalisation.v1'],
+      }),
     );
 
     const remove = await runStem(['plugins:remove', '@stem/example-task-plugin'], env);
     expect(remove.code, remove.stderr).toBe(0);
     const after = envelope<InfoResult>(await runStem(['info', '--json'], env));
-    expect(after.result.components.tasks?.map((t) => t.id)).not.toContain('example.task.capitalisation.v1');
+    expect(after.result.components.tasks?.map((t) => t.id)).not.toContain(
+      'example.task.capitalisation.v1',
+    );
   });
 
   it('keeps working when a plugin hook throws, with a warning naming the plugin', async () => {
     const env = await isolatedHome();
-    const directory = await writePlugin('stem-plugin-throws', '^0.1.0', `export default async () => { throw new Error('cannot find my weights'); };\n`);
+    const directory = await writePlugin(
+      'stem-plugin-throws',
+      '^0.1.0',
+      `export default async () => { throw new Error('cannot find my weights'); };\n`,
+    );
     expect((await runStem(['plugins:add', `file:${pack(directory, packs)}`], env)).code).toBe(0);
 
     const run = await runStem(['info', '--json'], env);
     expect(run.code).toBe(0);
     const info = envelope<InfoResult>(run);
     expect(info.ok).toBe(true);
-    expect(info.warnings).toEqual([expect.stringMatching(/^plugin stem-plugin-throws@2\.0\.0 failed to load and was skipped: .*cannot find my weights/)]);
+    expect(info.warnings).toEqual([
+      expect.stringMatching(
+        /^plugin stem-plugin-throws@2\.0\.0 failed to load and was skipped: .*cannot find my weights/,
+      ),
+    ]);
     expect(run.stderr).toMatch(/warning: plugin stem-plugin-throws@2\.0\.0 failed to load/);
 
     const human = await runStem(['info'], env);
@@ -104,7 +126,9 @@ describe('stem plugins', () => {
 
     const info = envelope<InfoResult>(await runStem(['info', '--json'], env));
     expect(info.warnings).toEqual([
-      expect.stringMatching(/plugin stem-plugin-future@2\.0\.0 refused: it requires @stem\/core \^9\.0\.0 but this stem has @stem\/core 0\.\d+\.\d+/),
+      expect.stringMatching(
+        /plugin stem-plugin-future@2\.0\.0 refused: it requires @stem\/core \^9\.0\.0 but this stem has @stem\/core 0\.\d+\.\d+/,
+      ),
     ]);
     expect(info.result.components.tasks?.map((t) => t.id)).not.toContain('third.task.noop.v1');
   });

@@ -25,12 +25,21 @@ export async function isolatedHome(): Promise<NodeJS.ProcessEnv> {
 }
 
 /** Runs the built CLI as a user would (a separate process), never throwing on a non-zero exit. */
-export function runStem(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repositoryRoot): Promise<StemRun> {
+export function runStem(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = repositoryRoot,
+): Promise<StemRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd, env: { ...process.env, ...env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
+      {
+        cwd,
+        env: { ...process.env, ...env, NO_COLOR: '1' },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 300_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -40,10 +49,21 @@ export function runStem(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repos
 }
 
 /** Parses a `--json` envelope, failing with the process output when stdout is not JSON. */
-export function envelope<T = Record<string, unknown>>(run: StemRun): { stem: number; command: string; ok: boolean; result: T; error?: { code: string; message: string; hint?: string }; warnings: string[] } {
+export function envelope<T = Record<string, unknown>>(
+  run: StemRun,
+): {
+  stem: number;
+  command: string;
+  ok: boolean;
+  result: T;
+  error?: { code: string; message: string; hint?: string };
+  warnings: string[];
+} {
   try {
     return JSON.parse(run.stdout);
   } catch {
-    throw new Error(`stdout is not JSON (exit ${run.code}).\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+    throw new Error(
+      `stdout is not JSON (exit ${run.code}).\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
+    );
   }
 }

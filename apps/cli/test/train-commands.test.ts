@@ -23,18 +23,34 @@ async function onlyRunIn(directory: string): Promise<string> {
 }
 
 /** Starts `stem train` and SIGKILLs it once a mid-epoch checkpoint is on disk. */
-async function trainAndKill(outputDirectory: string, env: NodeJS.ProcessEnv): Promise<{ killedAt: { epoch: number; stepInEpoch: number; globalStep: number } }> {
-  const child = spawn(process.execPath, [join(cliRoot, 'bin', 'run.js'), 'train', '-c', config, '--set', `output.directory=${outputDirectory}`], {
-    cwd: repositoryRoot,
-    env: { ...process.env, ...env },
-    stdio: 'ignore',
-  });
+async function trainAndKill(
+  outputDirectory: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ killedAt: { epoch: number; stepInEpoch: number; globalStep: number } }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(cliRoot, 'bin', 'run.js'),
+      'train',
+      '-c',
+      config,
+      '--set',
+      `output.directory=${outputDirectory}`,
+    ],
+    {
+      cwd: repositoryRoot,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let finished = false;
   void exited.then(() => (finished = true));
   while (!finished) {
     const [run] = existsSync(outputDirectory) ? await readdir(outputDirectory) : [];
-    const stateFile = run ? join(outputDirectory, run, 'checkpoints', 'last', 'state.json') : undefined;
+    const stateFile = run
+      ? join(outputDirectory, run, 'checkpoints', 'last', 'state.json')
+      : undefined;
     if (stateFile && existsSync(stateFile)) {
       try {
         const state = JSON.parse(await readFile(stateFile, 'utf8'));
@@ -60,7 +76,10 @@ describe('stem train / evaluate / predict', () => {
   beforeAll(async () => {
     env = await isolatedHome();
     work = await mkdtemp(join(tmpdir(), 'stem-train-'));
-    const run = await runStem(['train', '-c', config, '--set', `output.directory=${join(work, 'whole')}`, '--json'], env);
+    const run = await runStem(
+      ['train', '-c', config, '--set', `output.directory=${join(work, 'whole')}`, '--json'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     uninterrupted = envelope<TrainResult>(run).result;
   });
@@ -68,13 +87,29 @@ describe('stem train / evaluate / predict', () => {
   it('trains, reports dev/test accuracy and writes a complete run directory', async () => {
     expect(uninterrupted.test.pos?.scores.accuracy).toBeGreaterThan(0.3);
     const directory = uninterrupted.runDirectory;
-    for (const file of ['manifest.json', 'metrics.ndjson', 'labels.json', 'results.json', 'checkpoints/best/state.json', 'checkpoints/last/state.json']) {
+    for (const file of [
+      'manifest.json',
+      'metrics.ndjson',
+      'labels.json',
+      'results.json',
+      'checkpoints/best/state.json',
+      'checkpoints/last/state.json',
+    ]) {
       expect(existsSync(join(directory, file)), file).toBe(true);
     }
     const manifest = JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ seed: 7, config: { seed: 7, trainer: { epochs: 2 } }, backend: { device: expect.any(String) } });
-    expect(manifest.plugins.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['@stem/task-pos', '@stem/encoder-transformer', '@stem/data']));
-    const events = (await readFile(join(directory, 'metrics.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(manifest).toMatchObject({
+      seed: 7,
+      config: { seed: 7, trainer: { epochs: 2 } },
+      backend: { device: expect.any(String) },
+    });
+    expect(manifest.plugins.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['@stem/task-pos', '@stem/encoder-transformer', '@stem/data']),
+    );
+    const events = (await readFile(join(directory, 'metrics.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const devEvents = events.filter((e) => e.event === 'dev');
     expect(devEvents).toHaveLength(2);
     // Memory: the live tensor count after each epoch's evaluation does not grow.
@@ -91,31 +126,69 @@ describe('stem train / evaluate / predict', () => {
     const resumed = await runStem(['train', '--resume', directory, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     const result = envelope<TrainResult>(resumed).result;
-    expect({ best: result.best, dev: result.dev, test: result.test }).toEqual({ best: uninterrupted.best, dev: uninterrupted.dev, test: uninterrupted.test });
+    expect({ best: result.best, dev: result.dev, test: result.test }).toEqual({
+      best: uninterrupted.best,
+      dev: uninterrupted.dev,
+      test: uninterrupted.test,
+    });
   });
 
   it('evaluates the best checkpoint on test with the score training reported', async () => {
-    const run = await runStem(['evaluate', uninterrupted.runDirectory, '--split', 'test', '--json'], env);
+    const run = await runStem(
+      ['evaluate', uninterrupted.runDirectory, '--split', 'test', '--json'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(envelope<{ scores: TrainResult['test'] }>(run).result.scores).toEqual(uninterrupted.test);
+    expect(envelope<{ scores: TrainResult['test'] }>(run).result.scores).toEqual(
+      uninterrupted.test,
+    );
   });
 
   it('predicts POS tags for text and CoNLL-U input, writing CoNLL-U', async () => {
     const input = join(work, 'sentences.txt');
     await writeFile(input, 'The dog saw a cat .\n\nShe wrote to him yesterday !\n');
     const output = join(work, 'predicted.conllu');
-    const run = await runStem(['predict', uninterrupted.runDirectory, '--input', input, '--output', output], env);
+    const run = await runStem(
+      ['predict', uninterrupted.runDirectory, '--input', input, '--output', output],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    const labels = JSON.parse(await readFile(join(uninterrupted.runDirectory, 'labels.json'), 'utf8')).pos.tags as string[];
-    const rows = (await readFile(output, 'utf8')).split('\n').filter((line) => /^\d+\t/.test(line)).map((line) => line.split('\t'));
-    expect(rows.map((r) => r[1])).toEqual(['The', 'dog', 'saw', 'a', 'cat', '.', 'She', 'wrote', 'to', 'him', 'yesterday', '!']);
+    const labels = JSON.parse(
+      await readFile(join(uninterrupted.runDirectory, 'labels.json'), 'utf8'),
+    ).pos.tags as string[];
+    const rows = (await readFile(output, 'utf8'))
+      .split('\n')
+      .filter((line) => /^\d+\t/.test(line))
+      .map((line) => line.split('\t'));
+    expect(rows.map((r) => r[1])).toEqual([
+      'The',
+      'dog',
+      'saw',
+      'a',
+      'cat',
+      '.',
+      'She',
+      'wrote',
+      'to',
+      'him',
+      'yesterday',
+      '!',
+    ]);
     for (const row of rows) expect(labels).toContain(row[4]);
 
     const conllu = join(work, 'input.conllu');
-    await writeFile(conllu, '# sent_id = x1\n1\tHello\t_\t_\t_\t_\t_\t_\t_\t_\n2\tthere\t_\t_\t_\t_\t_\t_\t_\t_\n\n');
-    const fromConllu = await runStem(['predict', uninterrupted.runDirectory, '--input', conllu, '--json'], env);
+    await writeFile(
+      conllu,
+      '# sent_id = x1\n1\tHello\t_\t_\t_\t_\t_\t_\t_\t_\n2\tthere\t_\t_\t_\t_\t_\t_\t_\t_\n\n',
+    );
+    const fromConllu = await runStem(
+      ['predict', uninterrupted.runDirectory, '--input', conllu, '--json'],
+      env,
+    );
     expect(fromConllu.code, fromConllu.stderr).toBe(0);
-    const predicted = envelope<{ predictions: Array<{ id: string; annotations: { pos: string[] } }> }>(fromConllu).result.predictions;
+    const predicted = envelope<{
+      predictions: Array<{ id: string; annotations: { pos: string[] } }>;
+    }>(fromConllu).result.predictions;
     expect(predicted).toHaveLength(1);
     expect(predicted[0]?.id).toBe('x1');
     expect(predicted[0]?.annotations.pos).toHaveLength(2);
@@ -124,11 +197,17 @@ describe('stem train / evaluate / predict', () => {
   it('trains several tasks on several corpora in one run (MTL), one task per batch', async () => {
     const output = join(work, 'mtl');
     const mtlConfig = fileURLToPath(new URL('./fixtures/configs/mtl-tiny.yaml', import.meta.url));
-    const run = await runStem(['train', '-c', mtlConfig, '--set', `output.directory=${output}`, '--json'], env);
+    const run = await runStem(
+      ['train', '-c', mtlConfig, '--set', `output.directory=${output}`, '--json'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = envelope<TrainResult>(run).result;
     expect(Object.keys(result.test)).toEqual(['xpos', 'upos']);
-    const events = (await readFile(join(result.runDirectory, 'metrics.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const events = (await readFile(join(result.runDirectory, 'metrics.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const updates = events.filter((e) => e.event === 'update');
     const start = events.find((e) => e.event === 'start');
     expect(start.tasks.map((t: { name: string }) => t.name)).toEqual(['xpos', 'upos']);
@@ -150,17 +229,28 @@ describe('stem train / evaluate / predict', () => {
 
   it('rejects invalid configs before training, naming the field', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['tasks.pos.type=stem.task.nope.v1', /tasks\.pos\.type: unknown task "stem\.task\.nope\.v1"; registered tasks: .*stem\.task\.pos\.softmax\.v1/],
+      [
+        'tasks.pos.type=stem.task.nope.v1',
+        /tasks\.pos\.type: unknown task "stem\.task\.nope\.v1"; registered tasks: .*stem\.task\.pos\.softmax\.v1/,
+      ],
       ['trainer.epochs=many', /trainer\.epochs: .*expected (int|number)/],
-      ['tasks.pos.dataset.path=/nonexistent/ud', /tasks\.pos\.dataset \(stem\.dataset\.ud-ewt\.v1\), train split: .*\/nonexistent\/ud/],
+      [
+        'tasks.pos.dataset.path=/nonexistent/ud',
+        /tasks\.pos\.dataset \(stem\.dataset\.ud-ewt\.v1\), train split: .*\/nonexistent\/ud/,
+      ],
     ];
     for (const [override, message] of cases) {
       const output = join(work, `invalid-${cases.findIndex((c) => c[0] === override)}`);
-      const run = await runStem(['train', '-c', config, '--set', override, '--set', `output.directory=${output}`], env);
+      const run = await runStem(
+        ['train', '-c', config, '--set', override, '--set', `output.directory=${output}`],
+        env,
+      );
       expect(run.code, override).not.toBe(0);
       expect(run.stderr, override).toMatch(message);
       const runs = existsSync(output) ? await readdir(output) : [];
-      const trained = runs.length > 0 && existsSync(join(output, runs[0] as string, 'checkpoints', 'last', 'state.json'));
+      const trained =
+        runs.length > 0 &&
+        existsSync(join(output, runs[0] as string, 'checkpoints', 'last', 'state.json'));
       expect(trained, override).toBe(false);
     }
   });

@@ -44,7 +44,10 @@ export class CapitalisationTagger implements TaskHead<number[]> {
   ) {
     const labels = CAPITALISATION_LABELS.length;
     // Initial weights come from the run's seeded stream, never from Math.random.
-    const values = Array.from({ length: input.hiddenSize * labels }, () => random.uniform(-1, 1) * config.initScale);
+    const values = Array.from(
+      { length: input.hiddenSize * labels },
+      () => random.uniform(-1, 1) * config.initScale,
+    );
     this.weight = tf.variable(tf.tensor2d(values, [input.hiddenSize, labels]));
     this.bias = tf.variable(tf.zeros([labels]));
   }
@@ -58,7 +61,13 @@ export class CapitalisationTagger implements TaskHead<number[]> {
     return tf.tidy(() => {
       const logits = this.logits(encoded);
       const gold = tf.tensor1d(paddedLabels(sentences, encoded.wordMask.shape[1]), 'int32');
-      const perWord = tf.losses.softmaxCrossEntropy(tf.oneHot(gold, CAPITALISATION_LABELS.length), logits, undefined, 0, tf.Reduction.NONE);
+      const perWord = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(gold, CAPITALISATION_LABELS.length),
+        logits,
+        undefined,
+        0,
+        tf.Reduction.NONE,
+      );
       const mask = encoded.wordMask.reshape([-1]);
       return perWord.mul(mask).sum().div(mask.sum().maximum(1)) as Scalar;
     });
@@ -70,7 +79,9 @@ export class CapitalisationTagger implements TaskHead<number[]> {
     const predicted = best.arraySync() as number[];
     best.dispose();
     const width = encoded.wordMask.shape[1];
-    return sentences.map((sentence, b) => predicted.slice(b * width, b * width + sentence.words.length));
+    return sentences.map((sentence, b) =>
+      predicted.slice(b * width, b * width + sentence.words.length),
+    );
   }
 
   createMetric(): Metric<Sentence, number[]> {
@@ -95,7 +106,9 @@ export class CapitalisationTagger implements TaskHead<number[]> {
       const tensor = weights[name];
       if (!tensor) throw new Error(`capitalisation tagger: weight "${name}" is missing`);
       if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(`capitalisation tagger: weight "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`);
+        throw new Error(
+          `capitalisation tagger: weight "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`,
+        );
       }
       variable.assign(tensor);
     }
@@ -109,12 +122,19 @@ export class CapitalisationTagger implements TaskHead<number[]> {
   /** [batch * maxWords, labels] */
   private logits(encoded: EncoderOutput): Tensor2D {
     const [batch, words, hidden] = encoded.wordVectors.shape;
-    return encoded.wordVectors.reshape([batch * words, hidden]).matMul(this.weight).add(this.bias) as Tensor2D;
+    return encoded.wordVectors
+      .reshape([batch * words, hidden])
+      .matMul(this.weight)
+      .add(this.bias) as Tensor2D;
   }
 }
 
 function paddedLabels(sentences: readonly Sentence[], width: number): number[] {
-  return sentences.flatMap((sentence) => Array.from({ length: width }, (_, i) => (i < sentence.words.length ? capitalisationOf(sentence.words[i] as string) : 0)));
+  return sentences.flatMap((sentence) =>
+    Array.from({ length: width }, (_, i) =>
+      i < sentence.words.length ? capitalisationOf(sentence.words[i] as string) : 0,
+    ),
+  );
 }
 
 class CapitalisationAccuracy implements Metric<Sentence, number[]> {
@@ -131,7 +151,10 @@ class CapitalisationAccuracy implements Metric<Sentence, number[]> {
   }
 
   result(): MetricResult {
-    return { primary: 'accuracy', scores: { accuracy: this.total === 0 ? 0 : this.correct / this.total } };
+    return {
+      primary: 'accuracy',
+      scores: { accuracy: this.total === 0 ? 0 : this.correct / this.total },
+    };
   }
 
   reset(): void {

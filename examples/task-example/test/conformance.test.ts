@@ -11,7 +11,9 @@ const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 describe('example task plugin', () => {
   it('passes the registration conformance checks', async () => {
     const report = await checkRegistration({ packageDirectory, hook: registerHook });
-    expect(report.components.map((c) => `${c.kind}:${c.id}`)).toEqual(['task:example.task.capitalisation.v1']);
+    expect(report.components.map((c) => `${c.kind}:${c.id}`)).toEqual([
+      'task:example.task.capitalisation.v1',
+    ]);
   });
 
   it('learns capitalisation from word vectors that carry it', async () => {
@@ -30,7 +32,9 @@ describe('example task plugin', () => {
           return [word && word[0] !== word[0]?.toLowerCase() ? 1 : -1, random.uniform(-0.1, 0.1)];
         }),
       );
-      const mask = sentences.flatMap((s) => Array.from({ length: width }, (_, i) => (i < s.words.length ? 1 : 0)));
+      const mask = sentences.flatMap((s) =>
+        Array.from({ length: width }, (_, i) => (i < s.words.length ? 1 : 0)),
+      );
       return {
         wordVectors: tf.tensor3d(vectors.flat(), [2, width, 2]),
         wordMask: tf.tensor2d(mask, [2, width]),
@@ -38,11 +42,17 @@ describe('example task plugin', () => {
         eosVector: tf.zeros([2, 2]),
       };
     };
-    const head = new CapitalisationTagger(tf, { hiddenSize: 2, trainingSentences: sentences }, { initScale: 0.02 }, new SeededRandom(1));
+    const head = new CapitalisationTagger(
+      tf,
+      { hiddenSize: 2, trainingSentences: sentences },
+      { initScale: 0.02 },
+      new SeededRandom(1),
+    );
     const optimizer = tf.train.adam(0.1);
     const batch = encoded();
     const before = head.loss(batch, sentences).dataSync()[0] as number;
-    for (let step = 0; step < 50; step++) optimizer.minimize(() => head.loss(batch, sentences), false, head.trainableVariables());
+    for (let step = 0; step < 50; step++)
+      optimizer.minimize(() => head.loss(batch, sentences), false, head.trainableVariables());
     const after = head.loss(batch, sentences).dataSync()[0] as number;
     expect(after).toBeLessThan(before / 4);
 
@@ -51,9 +61,16 @@ describe('example task plugin', () => {
     expect(metric.result()).toEqual({ primary: 'accuracy', scores: { accuracy: 1 } });
 
     // Saved weights load into a fresh head and give the same predictions.
-    const copy = new CapitalisationTagger(tf, { hiddenSize: 2, trainingSentences: sentences }, { initScale: 0.02 }, new SeededRandom(9));
+    const copy = new CapitalisationTagger(
+      tf,
+      { hiddenSize: 2, trainingSentences: sentences },
+      { initScale: 0.02 },
+      new SeededRandom(9),
+    );
     copy.loadWeights(head.weights());
     expect(copy.decode(batch, sentences)).toEqual(head.decode(batch, sentences));
-    expect(() => copy.loadWeights({ weight: tf.zeros([3, 2]), bias: tf.zeros([2]) })).toThrow(/"weight" has shape \[3,2\], expected \[2,2\]/);
+    expect(() => copy.loadWeights({ weight: tf.zeros([3, 2]), bias: tf.zeros([2]) })).toThrow(
+      /"weight" has shape \[3,2\], expected \[2,2\]/,
+    );
   });
 });

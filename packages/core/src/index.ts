@@ -7,7 +7,11 @@ export { SeededRandom, type RandomState } from './random/seeded-random.js';
 export { DEVICE_CHOICES, type DeviceChoice, type BackendInfo } from './compute/backend-name.js';
 export { selectBackend } from './compute/select-backend.js';
 export { COMPONENT_KINDS, type ComponentKind } from './registry/component-kind.js';
-export { parseComponentId, checkComponentId, type ParsedComponentId } from './registry/component-id.js';
+export {
+  parseComponentId,
+  checkComponentId,
+  type ParsedComponentId,
+} from './registry/component-id.js';
 export type * from './registry/registration.js';
 export * from './plugin/stem-plugin.js';
 export { CORE_VERSION } from './version.js';
@@ -29,13 +33,25 @@ export {
   type TaskConfig,
 } from './config/experiment-schema.js';
 export { ConfigError, type ConfigProblem } from './config/config-error.js';
-export { loadExperimentConfig, parseExperimentConfig, describeIssues, type LoadConfigOptions } from './config/load-config.js';
+export {
+  loadExperimentConfig,
+  parseExperimentConfig,
+  describeIssues,
+  type LoadConfigOptions,
+} from './config/load-config.js';
 export { applyOverrides } from './config/overrides.js';
 export { interpolate } from './config/interpolate.js';
 export { experimentJsonSchema } from './config/json-schema.js';
 export { writeFileAtomic, writeJsonAtomic } from './run/atomic-write.js';
 export { RunDirectory } from './run/run-directory.js';
-export { createManifest, gitRevision, MANIFEST_FORMAT, type RunManifest, type ManifestInput, type PackageVersion } from './run/manifest.js';
+export {
+  createManifest,
+  gitRevision,
+  MANIFEST_FORMAT,
+  type RunManifest,
+  type ManifestInput,
+  type PackageVersion,
+} from './run/manifest.js';
 export { createProcessContainer, createRunContainer } from './di/run-container.js';
 export { ComponentFactory } from './di/component-factory.js';
 export { missingInjectionTokens } from './di/injection-coverage.js';
@@ -61,4 +77,12 @@ export {
 } from './training/trainer.js';
 export { buildExperiment, type BuiltExperiment, type BuildOptions } from './run/experiment.js';
 export { readSafetensors, writeSafetensors } from './io/safetensors.js';
-export { trainRun, loadRun, evaluateRun, predictRun, disposeExperiment, type RunEnvironment, type TrainingRun } from './run/run-lifecycle.js';
+export {
+  trainRun,
+  loadRun,
+  evaluateRun,
+  predictRun,
+  disposeExperiment,
+  type RunEnvironment,
+  type TrainingRun,
+} from './run/run-lifecycle.js';

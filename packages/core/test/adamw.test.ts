@@ -19,7 +19,9 @@ function referenceAdamW(w: number[], grads: number[][], rates: number[], decay: 
       v[i] = 0.999 * (v[i] as number) + 0.001 * (g[i] as number) ** 2;
       const mHat = (m[i] as number) / (1 - 0.9 ** step);
       const vHat = (v[i] as number) / (1 - 0.999 ** step);
-      out[i] = value * (1 - (rates[t] as number) * decay) - ((rates[t] as number) * mHat) / (Math.sqrt(vHat) + 1e-8);
+      out[i] =
+        value * (1 - (rates[t] as number) * decay) -
+        ((rates[t] as number) * mHat) / (Math.sqrt(vHat) + 1e-8);
     });
   });
   return out;
@@ -29,11 +31,19 @@ describe('AdamW', () => {
   it('matches a hand-written AdamW with per-group rates and a schedule multiplier', () => {
     const a = tf.variable(tf.tensor1d([0.5, -1.0]));
     const b = tf.variable(tf.tensor1d([2.0]));
-    const optimizer = new AdamW(tf, [
-      { name: 'encoder', variables: [a], learningRate: 0.01 },
-      { name: 'heads', variables: [b], learningRate: 0.1 },
-    ], { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
-    const gradsA = [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.05]];
+    const optimizer = new AdamW(
+      tf,
+      [
+        { name: 'encoder', variables: [a], learningRate: 0.01 },
+        { name: 'heads', variables: [b], learningRate: 0.1 },
+      ],
+      { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 },
+    );
+    const gradsA = [
+      [0.3, -0.2],
+      [0.1, 0.4],
+      [-0.5, 0.05],
+    ];
     const gradsB = [[1.0], [-2.0], [0.5]];
     const multipliers = [0.5, 1, 0.25];
     gradsA.forEach((g, t) => {
@@ -43,9 +53,21 @@ describe('AdamW', () => {
       ]);
       optimizer.apply(map, multipliers[t] as number);
     });
-    const expectedA = referenceAdamW([0.5, -1.0], gradsA, multipliers.map((m) => 0.01 * m), 0.01);
-    const expectedB = referenceAdamW([2.0], gradsB, multipliers.map((m) => 0.1 * m), 0.01);
-    Array.from(a.dataSync()).forEach((value, i) => expect(value).toBeCloseTo(expectedA[i] as number, 5));
+    const expectedA = referenceAdamW(
+      [0.5, -1.0],
+      gradsA,
+      multipliers.map((m) => 0.01 * m),
+      0.01,
+    );
+    const expectedB = referenceAdamW(
+      [2.0],
+      gradsB,
+      multipliers.map((m) => 0.1 * m),
+      0.01,
+    );
+    Array.from(a.dataSync()).forEach((value, i) =>
+      expect(value).toBeCloseTo(expectedA[i] as number, 5),
+    );
     expect(b.dataSync()[0]).toBeCloseTo(expectedB[0] as number, 5);
   });
 

@@ -6,7 +6,8 @@ import { createRegistrationFacade } from '../src/registry/registration-facade.js
 import { checkComponentId, parseComponentId } from '../src/registry/component-id.js';
 
 const provider = { name: 'plugin-a', version: '1.2.3' };
-const facade = (registry: ComponentRegistry, p = provider) => createRegistrationFacade(registry, p, '0.1.0', tf);
+const facade = (registry: ComponentRegistry, p = provider) =>
+  createRegistrationFacade(registry, p, '0.1.0', tf);
 
 const task = (id: string) => ({
   id,
@@ -17,7 +18,12 @@ const task = (id: string) => ({
 
 describe('component ids', () => {
   it('parses namespace, kind, name and version', () => {
-    expect(parseComponentId('stem.task.pos.softmax.v1')).toEqual({ namespace: 'stem', kind: 'task', name: 'pos.softmax', version: 1 });
+    expect(parseComponentId('stem.task.pos.softmax.v1')).toEqual({
+      namespace: 'stem',
+      kind: 'task',
+      name: 'pos.softmax',
+      version: 1,
+    });
     expect(parseComponentId('stem.task.pos')).toBeUndefined();
     expect(parseComponentId('Stem.task.pos.v1')).toBeUndefined();
     expect(parseComponentId('stem.task.pos.v0')).toBeUndefined();
@@ -25,7 +31,9 @@ describe('component ids', () => {
 
   it('rejects an id whose kind segment disagrees with the registration kind', () => {
     expect(checkComponentId('stem.task.pos.v1', 'task')).toBeUndefined();
-    expect(checkComponentId('stem.encoder.pos.v1', 'task')).toMatch(/registered as a task.*names the kind "encoder"/);
+    expect(checkComponentId('stem.encoder.pos.v1', 'task')).toMatch(
+      /registered as a task.*names the kind "encoder"/,
+    );
     expect(checkComponentId('pos', 'task')).toMatch(/not a versioned id/);
   });
 });
@@ -37,7 +45,11 @@ describe('ComponentRegistry', () => {
     stem.registerTask(task('stem.task.zeta.v1'));
     stem.registerTask(task('stem.task.alpha.v2'));
     stem.registerEncoder({ ...task('stem.encoder.x.v1') } as never);
-    expect(registry.list().map((c) => c.registration.id)).toEqual(['stem.encoder.x.v1', 'stem.task.alpha.v2', 'stem.task.zeta.v1']);
+    expect(registry.list().map((c) => c.registration.id)).toEqual([
+      'stem.encoder.x.v1',
+      'stem.task.alpha.v2',
+      'stem.task.zeta.v1',
+    ]);
     expect(registry.get('task', 'stem.task.alpha.v2')?.provider).toEqual(provider);
     expect(registry.get('encoder', 'stem.task.alpha.v2')).toBeUndefined();
   });
@@ -45,7 +57,11 @@ describe('ComponentRegistry', () => {
   it('refuses a duplicate id, naming both providers', () => {
     const registry = new ComponentRegistry();
     facade(registry).registerTask(task('stem.task.pos.v1'));
-    expect(() => facade(registry, { name: 'plugin-b', version: '2.0.0' }).registerTask(task('stem.task.pos.v1'))).toThrow(
+    expect(() =>
+      facade(registry, { name: 'plugin-b', version: '2.0.0' }).registerTask(
+        task('stem.task.pos.v1'),
+      ),
+    ).toThrow(
       /plugin-b@2\.0\.0 registers "stem\.task\.pos\.v1", already registered by plugin-a@1\.2\.3/,
     );
   });
@@ -54,9 +70,17 @@ describe('ComponentRegistry', () => {
     const registry = new ComponentRegistry();
     const stem = facade(registry);
     expect(() => stem.registerTask(task('pos'))).toThrow(/not a versioned id/);
-    expect(() => stem.registerTask({ ...task('stem.task.a.v1'), configSchema: (zod) => zod.string() as never })).toThrow(/must return a z\.object/);
     expect(() =>
-      stem.registerTask({ ...task('stem.task.b.v1'), configSchema: (zod) => zod.object({ type: zod.string() }) }),
+      stem.registerTask({
+        ...task('stem.task.a.v1'),
+        configSchema: (zod) => zod.string() as never,
+      }),
+    ).toThrow(/must return a z\.object/);
+    expect(() =>
+      stem.registerTask({
+        ...task('stem.task.b.v1'),
+        configSchema: (zod) => zod.object({ type: zod.string() }),
+      }),
     ).toThrow(/must not declare "type"/);
     expect(registry.list()).toHaveLength(0);
   });
@@ -65,7 +89,10 @@ describe('ComponentRegistry', () => {
     const registry = new ComponentRegistry();
     facade(registry).registerTask(task('stem.task.pos.v1'));
     expect(() => registry.require('task', 'stem.task.ner.v1')).toThrowError(
-      expect.objectContaining({ message: 'unknown task "stem.task.ner.v1"', hint: 'registered tasks: stem.task.pos.v1' }),
+      expect.objectContaining({
+        message: 'unknown task "stem.task.ner.v1"',
+        hint: 'registered tasks: stem.task.pos.v1',
+      }),
     );
   });
 

@@ -13,7 +13,14 @@ import { missingInjectionTokens } from '../src/di/injection-coverage.js';
 import { inject, injectable } from 'tsyringe';
 import { registerToyComponents } from './support.js';
 
-const backend: BackendInfo = { requested: 'js' as const, device: 'js' as const, backend: 'cpu', package: 'x', tfjsVersion: '4', skipped: [] };
+const backend: BackendInfo = {
+  requested: 'js' as const,
+  device: 'js' as const,
+  backend: 'cpu',
+  package: 'x',
+  tfjsVersion: '4',
+  skipped: [],
+};
 
 /** Every injectable of core: each constructor parameter must carry an explicit @inject token. */
 const INJECTABLES = [ComponentFactory];

@@ -11,7 +11,9 @@ import { registerToyComponents } from './support.js';
 
 function toyRegistry(): ComponentRegistry {
   const registry = new ComponentRegistry();
-  registerToyComponents(createRegistrationFacade(registry, { name: 'toy', version: '1.0.0' }, '0.1.0', tf));
+  registerToyComponents(
+    createRegistrationFacade(registry, { name: 'toy', version: '1.0.0' }, '0.1.0', tf),
+  );
   return registry;
 }
 
@@ -59,25 +61,39 @@ describe('experiment config', () => {
   it('reads JSON as well as YAML', () => {
     const json = JSON.stringify({
       encoder: { type: 'toy.encoder.constant.v1' },
-      tasks: { pos: { type: 'toy.task.tagger.v1', dataset: { type: 'toy.dataset.inline.v1', path: 'x' } } },
+      tasks: {
+        pos: { type: 'toy.task.tagger.v1', dataset: { type: 'toy.dataset.inline.v1', path: 'x' } },
+      },
     });
     expect(parseExperimentConfig(json, 'exp.json', toyRegistry()).seed).toBe(42);
   });
 
   it('names the path, expected type and line of a wrongly typed field', () => {
     const problems = problemsOf(VALID.replace('lr: 0.01', 'lr: fast'));
-    expect(problems).toEqual([{ path: 'tasks.pos.lr', message: 'Invalid input: expected number, received string', line: 11 }]);
+    expect(problems).toEqual([
+      {
+        path: 'tasks.pos.lr',
+        message: 'Invalid input: expected number, received string',
+        line: 11,
+      },
+    ]);
   });
 
   it('names an unknown component type and the registered ones', () => {
-    const problems = problemsOf(VALID.replace('type: toy.task.tagger.v1', 'type: toy.task.parser.v1'));
+    const problems = problemsOf(
+      VALID.replace('type: toy.task.tagger.v1', 'type: toy.task.parser.v1'),
+    );
     expect(problems[0]?.path).toBe('tasks.pos.type');
-    expect(problems[0]?.message).toBe('unknown task "toy.task.parser.v1"; registered tasks: toy.task.tagger.v1');
+    expect(problems[0]?.message).toBe(
+      'unknown task "toy.task.parser.v1"; registered tasks: toy.task.tagger.v1',
+    );
   });
 
   it('reports a missing required field at its path and unknown top-level keys', () => {
     const problems = problemsOf(VALID.replace(/ {6}path: .*\n/, '') + 'trainr: {}\n');
-    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['tasks.pos.dataset.path', '']));
+    expect(problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['tasks.pos.dataset.path', '']),
+    );
     expect(problems.find((p) => p.path === '')?.message).toMatch(/trainr/);
   });
 
@@ -99,7 +115,8 @@ describe('experiment config', () => {
 
   it('exports a JSON Schema listing every registered component', () => {
     const schema = JSON.stringify(experimentJsonSchema(toyRegistry()));
-    for (const id of ['toy.encoder.constant.v1', 'toy.task.tagger.v1', 'toy.dataset.inline.v1']) expect(schema).toContain(id);
+    for (const id of ['toy.encoder.constant.v1', 'toy.task.tagger.v1', 'toy.dataset.inline.v1'])
+      expect(schema).toContain(id);
     expect(schema).toContain('Where the data is.');
   });
 });
@@ -113,6 +130,8 @@ describe('overrides and interpolation', () => {
 
   it('keeps the type of a whole-string reference and reports dangling ones', () => {
     expect(interpolate({ n: 3, m: '${n}', s: 'x${n}' })).toEqual({ n: 3, m: 3, s: 'x3' });
-    expect(() => interpolate({ m: '${missing.field}' })).toThrow(/m: \$\{missing\.field\} refers to a field that does not exist/);
+    expect(() => interpolate({ m: '${missing.field}' })).toThrow(
+      /m: \$\{missing\.field\} refers to a field that does not exist/,
+    );
   });
 });

@@ -25,7 +25,10 @@ describe('registerPlugins', () => {
         components: ['toy.encoder.constant.v1', 'toy.task.tagger.v1', 'toy.dataset.inline.v1'],
       },
     ]);
-    expect(registry.get('task', 'toy.task.tagger.v1')?.provider).toEqual({ name: 'toy', version: '1.0.0' });
+    expect(registry.get('task', 'toy.task.tagger.v1')?.provider).toEqual({
+      name: 'toy',
+      version: '1.0.0',
+    });
   });
 
   it('refuses a plugin whose core range excludes this core, naming both versions', async () => {
@@ -39,7 +42,9 @@ describe('registerPlugins', () => {
     expect(loaded).toEqual([]);
     expect(registry.list()).toEqual([]);
     expect(warnings[0]?.plugin).toBe('old-plugin');
-    expect(warnings[0]?.message).toContain('requires @stem/core ^9.0.0 but this stem has @stem/core 0.1.0');
+    expect(warnings[0]?.message).toContain(
+      'requires @stem/core ^9.0.0 but this stem has @stem/core 0.1.0',
+    );
   });
 
   it('turns a throwing hook, a throwing register() and a malformed result into warnings and keeps going', async () => {
@@ -63,7 +68,11 @@ describe('registerPlugins', () => {
       '0.1.0',
       tf,
     );
-    expect(warnings.map((w) => w.plugin)).toEqual(['b-throws-in-register', 'c-throws-in-hook', 'd-returns-nothing']);
+    expect(warnings.map((w) => w.plugin)).toEqual([
+      'b-throws-in-register',
+      'c-throws-in-hook',
+      'd-returns-nothing',
+    ]);
     expect(warnings[0]?.message).toContain('boom in register');
     expect(warnings[1]?.message).toContain('boom in hook');
     expect(warnings[2]?.message).toContain('must return { register(stem)');
@@ -78,7 +87,9 @@ describe('checkCoreRange', () => {
     expect(checkCoreRange('>=0.1 <0.3', '0.2.0')).toBeUndefined();
     expect(checkCoreRange('workspace:^', '0.1.0')).toBeUndefined();
     expect(checkCoreRange(undefined, '0.1.0')).toBeUndefined();
-    expect(checkCoreRange('^0.2.0', '0.1.0')).toMatch(/requires @stem\/core \^0\.2\.0 but this stem has @stem\/core 0\.1\.0/);
+    expect(checkCoreRange('^0.2.0', '0.1.0')).toMatch(
+      /requires @stem\/core \^0\.2\.0 but this stem has @stem\/core 0\.1\.0/,
+    );
     expect(checkCoreRange('not a range', '0.1.0')).toMatch(/not a valid semver range/);
   });
 });

@@ -8,7 +8,14 @@ import { RunDirectory } from '../src/run/run-directory.js';
 import { createManifest, gitRevision } from '../src/run/manifest.js';
 import { CORE_VERSION } from '../src/version.js';
 
-const backend: BackendInfo = { requested: 'auto' as const, device: 'js' as const, backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: '4.22.0', skipped: [] };
+const backend: BackendInfo = {
+  requested: 'auto' as const,
+  device: 'js' as const,
+  backend: 'cpu',
+  package: '@tensorflow/tfjs-backend-cpu',
+  tfjsVersion: '4.22.0',
+  skipped: [],
+};
 
 describe('writeFileAtomic', () => {
   it('replaces the content and leaves no temporary file', async () => {
@@ -32,7 +39,12 @@ describe('writeFileAtomic', () => {
 
 describe('RunDirectory and manifest', () => {
   it('names new runs by name, UTC time and seed', () => {
-    const run = RunDirectory.forNewRun('/runs', 'pos ewt', 42, new Date('2026-01-02T03:04:05.678Z'));
+    const run = RunDirectory.forNewRun(
+      '/runs',
+      'pos ewt',
+      42,
+      new Date('2026-01-02T03:04:05.678Z'),
+    );
     expect(run.root).toBe('/runs/pos-ewt-20260102-030405Z-s42');
     expect(run.checkpoint('best')).toBe('/runs/pos-ewt-20260102-030405Z-s42/checkpoints/best');
   });
@@ -60,7 +72,9 @@ describe('RunDirectory and manifest', () => {
   it('explains a directory that is not a run', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'stem-run-'));
     await expect(new RunDirectory(dir).readManifest()).rejects.toThrow(/manifest\.json is missing/);
-    await expect(new RunDirectory(join(dir, 'nope')).readManifest()).rejects.toThrow(/does not exist/);
+    await expect(new RunDirectory(join(dir, 'nope')).readManifest()).rejects.toThrow(
+      /does not exist/,
+    );
   });
 
   it('records the git revision inside a repository', () => {

@@ -42,7 +42,11 @@ describe('SeededRandom', () => {
     const weights = [1, 3, 6];
     const counts = [0, 0, 0];
     for (let i = 0; i < 20000; i++) counts[random.choice(weights)]!++;
-    expect(counts.map((c) => c / 20000)).toEqual([expect.closeTo(0.1, 1), expect.closeTo(0.3, 1), expect.closeTo(0.6, 1)]);
+    expect(counts.map((c) => c / 20000)).toEqual([
+      expect.closeTo(0.1, 1),
+      expect.closeTo(0.3, 1),
+      expect.closeTo(0.6, 1),
+    ]);
     expect(() => random.choice([0, 0])).toThrow(/positive weight/);
   });
 

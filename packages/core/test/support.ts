@@ -17,7 +17,8 @@ export function registerToyComponents(stem: RegistrationFacade): void {
   stem.registerTask({
     id: 'toy.task.tagger.v1',
     description: 'test task',
-    configSchema: (z) => z.object({ lr: z.number().positive().default(0.001), layers: z.int().min(1).default(1) }),
+    configSchema: (z) =>
+      z.object({ lr: z.number().positive().default(0.001), layers: z.int().min(1).default(1) }),
     create: (config) => ({ config }) as never,
   });
 }

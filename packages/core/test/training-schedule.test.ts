@@ -9,8 +9,18 @@ describe('planBatches', () => {
   it('sorts by length and cuts by the sentence cap and the padded sub-word budget', () => {
     const lengths = [5, 30, 4, 10, 9, 31, 3];
     // Budget 30: [3,4,5] pads to 3x5=15, adding 9 would pad 4x9=36 > 30.
-    expect(planBatches(lengths, { maxSentences: 10, maxSubwords: 30 })).toEqual([[6, 2, 0], [4, 3], [1], [5]]);
-    expect(planBatches(lengths, { maxSentences: 2, maxSubwords: 1000 })).toEqual([[6, 2], [0, 4], [3, 1], [5]]);
+    expect(planBatches(lengths, { maxSentences: 10, maxSubwords: 30 })).toEqual([
+      [6, 2, 0],
+      [4, 3],
+      [1],
+      [5],
+    ]);
+    expect(planBatches(lengths, { maxSentences: 2, maxSubwords: 1000 })).toEqual([
+      [6, 2],
+      [0, 4],
+      [3, 1],
+      [5],
+    ]);
   });
 
   it('matches a brute-force check: every sentence once, no batch over its caps unless alone', () => {
@@ -22,7 +32,8 @@ describe('planBatches', () => {
       expect(batches.flat().sort((a, b) => a - b)).toEqual(lengths.map((_, i) => i));
       for (const batch of batches) {
         const longest = Math.max(...batch.map((i) => lengths[i] as number));
-        if (batch.length > 1) expect(batch.length * longest).toBeLessThanOrEqual(limits.maxSubwords);
+        if (batch.length > 1)
+          expect(batch.length * longest).toBeLessThanOrEqual(limits.maxSubwords);
         expect(batch.length).toBeLessThanOrEqual(limits.maxSentences);
       }
     }
@@ -40,7 +51,9 @@ describe('MTL task sampling', () => {
     const random = new SeededRandom(11);
     const drawn = counts.map(() => 0);
     for (let i = 0; i < 10_000; i++) drawn[random.choice(expected)]! += 1;
-    drawn.forEach((n, t) => expect(Math.abs(n / 10_000 - (expected[t] as number))).toBeLessThan(0.01));
+    drawn.forEach((n, t) =>
+      expect(Math.abs(n / 10_000 - (expected[t] as number))).toBeLessThan(0.01),
+    );
   });
 
   it('plans an epoch of sum N_t steps, each batch of a task before any repeats, reproducibly', () => {
@@ -54,7 +67,11 @@ describe('MTL task sampling', () => {
       const firstRound = batches.slice(0, counts[task]);
       expect(new Set(firstRound).size).toBe(firstRound.length);
     }
-    expect(planEpoch([4], new SeededRandom(2)).map((s) => s.batch).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      planEpoch([4], new SeededRandom(2))
+        .map((s) => s.batch)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
   });
 });
 

@@ -2,18 +2,37 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../src/errors.js';
 import { gumNamedEntities } from '../src/ner/gum-entities.js';
-import { bioToSentence, bioToSpans, parseBio, sentenceToBio, spansToBio, writeBio } from '../src/readers/bio.js';
+import {
+  bioToSentence,
+  bioToSpans,
+  parseBio,
+  sentenceToBio,
+  spansToBio,
+  writeBio,
+} from '../src/readers/bio.js';
 import { parseConllu } from '../src/readers/conllu.js';
 import { GUM_DEV } from './support.js';
 
 describe('BIO / IOB2 reader', () => {
   it('reads CoNLL-2003-style columns, skipping -DOCSTART-, and gives flat spans', () => {
-    const text = '-DOCSTART- -X- O O\n\nEU NNP B-ORG\nrejects VBZ O\nGerman JJ B-MISC\ncall NN O\n\nPeter\tB-PER\nBlackburn\tI-PER\n';
+    const text =
+      '-DOCSTART- -X- O O\n\nEU NNP B-ORG\nrejects VBZ O\nGerman JJ B-MISC\ncall NN O\n\nPeter\tB-PER\nBlackburn\tI-PER\n';
     const sentences = parseBio(text, 'c.bio');
     expect(sentences).toHaveLength(2);
-    expect(sentences[0]!.tokens[0]).toMatchObject({ word: 'EU', middle: ['NNP'], tag: 'B-ORG', line: 3 });
-    expect(bioToSentence(sentences[1]!, 's2').annotations.ner).toEqual([{ start: 0, end: 2, label: 'PER' }]);
-    expect(parseBio(writeBio(sentences)).map((s) => s.tokens.map(({ word, tag, middle }) => ({ word, tag, middle })))).toEqual(
+    expect(sentences[0]!.tokens[0]).toMatchObject({
+      word: 'EU',
+      middle: ['NNP'],
+      tag: 'B-ORG',
+      line: 3,
+    });
+    expect(bioToSentence(sentences[1]!, 's2').annotations.ner).toEqual([
+      { start: 0, end: 2, label: 'PER' },
+    ]);
+    expect(
+      parseBio(writeBio(sentences)).map((s) =>
+        s.tokens.map(({ word, tag, middle }) => ({ word, tag, middle })),
+      ),
+    ).toEqual(
       sentences.map((s) => s.tokens.map(({ word, tag, middle }) => ({ word, tag, middle }))),
     );
   });
@@ -31,7 +50,11 @@ describe('BIO / IOB2 reader', () => {
 
   it('round-trips the GUM dev named entities through BIO files', () => {
     const gum = parseConllu(readFileSync(GUM_DEV, 'utf8'), GUM_DEV).sentences;
-    const sentences = gum.map((s) => ({ id: s.id!, words: s.words.map((w) => w.form), annotations: { ner: gumNamedEntities(s, GUM_DEV) } }));
+    const sentences = gum.map((s) => ({
+      id: s.id!,
+      words: s.words.map((w) => w.form),
+      annotations: { ner: gumNamedEntities(s, GUM_DEV) },
+    }));
     const text = writeBio(sentences.map(sentenceToBio));
     const back = parseBio(text, 'gum.bio').map((s, k) => bioToSentence(s, sentences[k]!.id));
     expect(back).toEqual(sentences);

@@ -13,11 +13,16 @@ import {
 import { treeToString } from '../src/trees/tree.js';
 import { FIXTURES, HAS_MIRROR, PROPBANK_MIRROR } from './support.js';
 
-const WSJ = join(FIXTURES, 'conll2012/train/data/english/annotations/nw/wsj/00/wsj_0001.v4_gold_conll');
+const WSJ = join(
+  FIXTURES,
+  'conll2012/train/data/english/annotations/nw/wsj/00/wsj_0001.v4_gold_conll',
+);
 
 /** The parsed structure without source line numbers, which a rewrite legitimately changes. */
 function withoutLines(file: Conll2012File): unknown {
-  return JSON.parse(JSON.stringify(file.documents, (key, value: unknown) => (key === 'line' ? undefined : value)));
+  return JSON.parse(
+    JSON.stringify(file.documents, (key, value: unknown) => (key === 'line' ? undefined : value)),
+  );
 }
 
 const SKELETON = [
@@ -35,7 +40,9 @@ describe('CoNLL-2012 reader', () => {
     const [first, second] = file.documents[0]!.sentences.map((s) => conll2012ToSentence(s, WSJ));
     expect(first!.id).toBe('nw/wsj/00/wsj_0001/0/0');
     expect(first!.words.slice(0, 2)).toEqual(['Pierre', 'Vinken']);
-    expect(treeToString(first!.annotations.con!)).toMatch(/^\(TOP \(S \(NP \(NP \(NNP Pierre\) \(NNP Vinken\)\)/);
+    expect(treeToString(first!.annotations.con!)).toMatch(
+      /^\(TOP \(S \(NP \(NP \(NNP Pierre\) \(NNP Vinken\)\)/,
+    );
     expect(first!.annotations.ner).toEqual([
       { start: 0, end: 2, label: 'PERSON' },
       { start: 3, end: 6, label: 'DATE' },
@@ -56,7 +63,9 @@ describe('CoNLL-2012 reader', () => {
       },
     ]);
     // Two predicates in the second sentence: one column each, V dropped from the arguments.
-    expect(second!.annotations.srl!.map((f) => [f.roleset, f.predicate, f.arguments.map((a) => a.role)])).toEqual([
+    expect(
+      second!.annotations.srl!.map((f) => [f.roleset, f.predicate, f.arguments.map((a) => a.role)]),
+    ).toEqual([
       ['be.01', 2, ['ARG1', 'ARG2']],
       ['publish.01', 10, ['ARG0']],
     ]);
@@ -88,8 +97,20 @@ describe('CoNLL-2012 reader', () => {
     expect(file.layout).toBe('propbank');
     const sentence = conll2012ToSentence(file.documents[0]!.sentences[0]!);
     expect(sentence.words).toEqual(['I', 'see', 'you']);
-    expect(sentence.annotations.srl).toEqual([{ predicate: 1, lemma: 'see', roleset: 'see.01', arguments: [{ start: 0, end: 1, role: 'ARG0' }, { start: 2, end: 3, role: 'ARG1' }] }]);
-    expect(() => parseConll2012(SKELETON, 'x.gold_skel', { words: [['I', 'see']] })).toThrow(/^x\.gold_skel:1: 2 words given for a sentence of 3 tokens/);
+    expect(sentence.annotations.srl).toEqual([
+      {
+        predicate: 1,
+        lemma: 'see',
+        roleset: 'see.01',
+        arguments: [
+          { start: 0, end: 1, role: 'ARG0' },
+          { start: 2, end: 3, role: 'ARG1' },
+        ],
+      },
+    ]);
+    expect(() => parseConll2012(SKELETON, 'x.gold_skel', { words: [['I', 'see']] })).toThrow(
+      /^x\.gold_skel:1: 2 words given for a sentence of 3 tokens/,
+    );
   });
 
   it.each([
@@ -105,16 +126,21 @@ describe('CoNLL-2012 reader', () => {
     expect(parse).toThrow(new RegExp(`^bad\\.gold_skel:${line}: .*${problem}`));
   });
 
-  it.skipIf(!HAS_MIRROR)('reads every EWT skeleton of the PropBank mirror and round-trips each file', async () => {
-    const source = await readPropbankSource(PROPBANK_MIRROR);
-    expect(source.files).toHaveLength(1145);
-    let sentences = 0;
-    for (const { path, text } of source.files) {
-      const file = parseConll2012(text, path);
-      expect(file.layout).toBe('propbank');
-      sentences += file.documents[0]!.sentences.length;
-      expect(withoutLines(parseConll2012(writeConll2012(file), path))).toEqual(withoutLines(file));
-    }
-    expect(sentences).toBe(16579);
-  });
+  it.skipIf(!HAS_MIRROR)(
+    'reads every EWT skeleton of the PropBank mirror and round-trips each file',
+    async () => {
+      const source = await readPropbankSource(PROPBANK_MIRROR);
+      expect(source.files).toHaveLength(1145);
+      let sentences = 0;
+      for (const { path, text } of source.files) {
+        const file = parseConll2012(text, path);
+        expect(file.layout).toBe('propbank');
+        sentences += file.documents[0]!.sentences.length;
+        expect(withoutLines(parseConll2012(writeConll2012(file), path))).toEqual(
+          withoutLines(file),
+        );
+      }
+      expect(sentences).toBe(16579);
+    },
+  );
 });

@@ -7,7 +7,9 @@ const tree = (text: string) => parsePtb(text)[0]!.tree;
 describe('EVALB spans', () => {
   it('drops punctuation words before numbering, skips TOP, and treats PRT as ADVP', () => {
     // The0 cat1 sat2 down3 (the final "." is deleted).
-    expect(evalbSpans(tree('(TOP (S (NP (DT The) (NN cat)) (VP (VBD sat) (PRT (RP down))) (. .)))'))).toEqual([
+    expect(
+      evalbSpans(tree('(TOP (S (NP (DT The) (NN cat)) (VP (VBD sat) (PRT (RP down))) (. .)))')),
+    ).toEqual([
       { start: 0, end: 4, label: 'S' },
       { start: 0, end: 2, label: 'NP' },
       { start: 2, end: 4, label: 'VP' },
@@ -40,9 +42,18 @@ describe('EVALB spans', () => {
 
   it('scores labelled brackets as multisets (hand-computed P = R = 0.5)', () => {
     const gold = tree('(TOP (S (NP (DT The) (NN cat)) (VP (VBD sat) (PRT (RP down))) (. .)))');
-    const predicted = tree('(TOP (S (NP (DT The)) (VP (NN cat) (VBD sat) (ADVP (RP down))) (. .)))');
+    const predicted = tree(
+      '(TOP (S (NP (DT The)) (VP (NN cat) (VBD sat) (ADVP (RP down))) (. .)))',
+    );
     const score = bracketF1([gold], [predicted]);
-    expect(score).toMatchObject({ matched: 2, gold: 4, predicted: 4, precision: 0.5, recall: 0.5, f1: 0.5 });
+    expect(score).toMatchObject({
+      matched: 2,
+      gold: 4,
+      predicted: 4,
+      precision: 0.5,
+      recall: 0.5,
+      f1: 0.5,
+    });
     expect(bracketF1([gold], [gold]).f1).toBe(1);
   });
 });

@@ -49,7 +49,9 @@ function mutate(text: string, random: SeededRandom): string {
       }
       case 5: {
         const fields = line.split(/(\s+)/);
-        fields[2 * random.int(Math.ceil(fields.length / 2))] = NOISE[random.int(NOISE.length)]!.repeat(1 + random.int(3));
+        fields[2 * random.int(Math.ceil(fields.length / 2))] = NOISE[
+          random.int(NOISE.length)
+        ]!.repeat(1 + random.int(3));
         lines[k] = fields.join('');
         break;
       }
@@ -71,7 +73,10 @@ const READERS: Record<string, { text: string; read: (text: string, file: string)
     read: (text, file) => parseConllu(text, file).sentences.map((s) => gumNamedEntities(s, file)),
   },
   'CoNLL-2012 gold_conll': {
-    text: readFileSync(join(FIXTURES, 'conll2012/train/data/english/annotations/nw/wsj/00/wsj_0001.v4_gold_conll'), 'utf8'),
+    text: readFileSync(
+      join(FIXTURES, 'conll2012/train/data/english/annotations/nw/wsj/00/wsj_0001.v4_gold_conll'),
+      'utf8',
+    ),
     read: (text, file) => parseConll2012(text, file),
   },
   'CoNLL-2012 gold_skel': {
@@ -89,23 +94,26 @@ const READERS: Record<string, { text: string; read: (text: string, file: string)
 };
 
 describe('fuzzed readers', () => {
-  it.each(Object.keys(READERS))('%s: every mutant parses or raises a file:line DataFormatError', (name) => {
-    const { text, read } = READERS[name]!;
-    expect(() => read(text, 'base')).not.toThrow();
-    const random = new SeededRandom(20211107).fork(name);
-    let failures = 0;
-    for (let n = 0; n < MUTANTS_PER_READER; n++) {
-      const mutant = mutate(text, random);
-      try {
-        read(mutant, 'mutant.txt');
-      } catch (error) {
-        failures++;
-        if (!(error instanceof DataFormatError) || !/^mutant\.txt:\d+: \S/.test(error.message)) {
-          throw new Error(`mutant ${n} raised ${String(error)}\n--- input ---\n${mutant}`);
+  it.each(Object.keys(READERS))(
+    '%s: every mutant parses or raises a file:line DataFormatError',
+    (name) => {
+      const { text, read } = READERS[name]!;
+      expect(() => read(text, 'base')).not.toThrow();
+      const random = new SeededRandom(20211107).fork(name);
+      let failures = 0;
+      for (let n = 0; n < MUTANTS_PER_READER; n++) {
+        const mutant = mutate(text, random);
+        try {
+          read(mutant, 'mutant.txt');
+        } catch (error) {
+          failures++;
+          if (!(error instanceof DataFormatError) || !/^mutant\.txt:\d+: \S/.test(error.message)) {
+            throw new Error(`mutant ${n} raised ${String(error)}\n--- input ---\n${mutant}`);
+          }
         }
       }
-    }
-    // The mutations must actually break things often, or the test proves nothing.
-    expect(failures).toBeGreaterThan(MUTANTS_PER_READER / 5);
-  });
+      // The mutations must actually break things often, or the test proves nothing.
+      expect(failures).toBeGreaterThan(MUTANTS_PER_READER / 5);
+    },
+  );
 });

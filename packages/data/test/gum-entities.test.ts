@@ -6,7 +6,8 @@ import { isFlat, outermostSpans } from '../src/ner/spans.js';
 import { parseConllu } from '../src/readers/conllu.js';
 import { GUM_DEV } from './support.js';
 
-const row = (id: number, form: string, upos: string, head: number, misc: string) => `${id}\t${form}\t_\t${upos}\t_\t_\t${head}\tdep\t_\t${misc}`;
+const row = (id: number, form: string, upos: string, head: number, misc: string) =>
+  `${id}\t${form}\t_\t${upos}\t_\t_\t${head}\tdep\t_\t${misc}`;
 
 // "the Royal Library of the Netherlands and it": a linked organisation with a nested place,
 // then a linked pronoun that is not a name, then a lower-case description linked to Athens.
@@ -47,16 +48,23 @@ describe('GUM entities', () => {
   });
 
   it('reports unbalanced entity brackets at their line', () => {
-    const open = parseConllu(`${row(1, 'x', 'PROPN', 0, 'Entity=(1-person-new-cf1-1-sgl')}\n`).sentences[0]!;
+    const open = parseConllu(`${row(1, 'x', 'PROPN', 0, 'Entity=(1-person-new-cf1-1-sgl')}\n`)
+      .sentences[0]!;
     expect(() => entityMentions(open, 'g.conllu')).toThrow(/^g\.conllu:1: entity 1 is still open/);
     const stray = parseConllu(`${row(1, 'x', 'PROPN', 0, 'Entity=5)')}\n`).sentences[0]!;
-    expect(() => entityMentions(stray, 'g.conllu')).toThrow(/^g\.conllu:1: entity 5 closes but is not open/);
+    expect(() => entityMentions(stray, 'g.conllu')).toThrow(
+      /^g\.conllu:1: entity 5 closes but is not open/,
+    );
   });
 
   it('keeps the outermost of nested spans and is always flat', () => {
-    expect(outermostSpans([{ start: 2, end: 3, label: 'b' }, { start: 0, end: 4, label: 'a' }, { start: 3, end: 6, label: 'c' }])).toEqual([
-      { start: 0, end: 4, label: 'a' },
-    ]);
+    expect(
+      outermostSpans([
+        { start: 2, end: 3, label: 'b' },
+        { start: 0, end: 4, label: 'a' },
+        { start: 3, end: 6, label: 'c' },
+      ]),
+    ).toEqual([{ start: 0, end: 4, label: 'a' }]);
   });
 
   it('gives flat entities on every GUM dev sentence with the GUM types', async () => {

@@ -14,7 +14,10 @@ describe('@stem/data stays plain library code', () => {
       .flatMap((f) =>
         readFileSync(join(SRC, f), 'utf8')
           .split('\n')
-          .filter((line) => /from '@(stem\/core|tensorflow\/[^']+)'/.test(line) && !/^import type /.test(line))
+          .filter(
+            (line) =>
+              /from '@(stem\/core|tensorflow\/[^']+)'/.test(line) && !/^import type /.test(line),
+          )
           .map((line) => `${f}: ${line}`),
       );
     expect(offenders).toEqual([]);

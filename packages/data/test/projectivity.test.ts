@@ -19,13 +19,19 @@ describe('dependency projectivity', () => {
   });
 
   it('names what keeps heads from being a tree', () => {
-    expect(treeProblems([2, 1])).toEqual(['no word attaches to ROOT', 'word 1 is on a cycle', 'word 2 is on a cycle']);
+    expect(treeProblems([2, 1])).toEqual([
+      'no word attaches to ROOT',
+      'word 1 is on a cycle',
+      'word 2 is on a cycle',
+    ]);
     expect(treeProblems([0, 0])).toEqual(['2 words attach to ROOT']);
     expect(treeProblems([3, 0])).toEqual(['word 1: head 3 out of range']);
   });
 
   it('finds most UD EWT dev trees projective, a few not', () => {
-    const trees = parseConllu(readFileSync(EWT_DEV, 'utf8')).sentences.map((s) => conlluToSentence(s).annotations.dep!);
+    const trees = parseConllu(readFileSync(EWT_DEV, 'utf8')).sentences.map(
+      (s) => conlluToSentence(s).annotations.dep!,
+    );
     expect(trees.every((t) => treeProblems(t.heads).length === 0)).toBe(true);
     const nonProjective = trees.filter((t) => !isProjective(t.heads)).length;
     expect(nonProjective).toBeGreaterThan(0);

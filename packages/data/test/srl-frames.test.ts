@@ -8,7 +8,12 @@ describe('SRL frames from CoNLL-2012 columns', () => {
   it('keeps C- and R- arguments as roles and drops V and C-V', () => {
     // "The man who I said , he thinks , left": a toy with a split predicate and references.
     const column = ['(ARG0*', '*)', '(R-ARG0*)', '(V*)', '(C-V*)', '(C-ARG1*', '*)'];
-    const [frame] = framesFromColumns({ argColumns: [column], predicateRows: [3], origin, rolesets: [undefined, undefined, undefined, 'say.01'] });
+    const [frame] = framesFromColumns({
+      argColumns: [column],
+      predicateRows: [3],
+      origin,
+      rolesets: [undefined, undefined, undefined, 'say.01'],
+    });
     expect(frame).toEqual({
       predicate: 3,
       roleset: 'say.01',
@@ -19,18 +24,36 @@ describe('SRL frames from CoNLL-2012 columns', () => {
       ],
     });
     // Writing the frame back gives V at the predicate (C-V is the predicate's own, not an argument).
-    expect(framesToColumns([frame!], 7)[0]).toEqual(['(ARG0*', '*)', '(R-ARG0*)', '(V*)', '*', '(C-ARG1*', '*)']);
+    expect(framesToColumns([frame!], 7)[0]).toEqual([
+      '(ARG0*',
+      '*)',
+      '(R-ARG0*)',
+      '(V*)',
+      '*',
+      '(C-ARG1*',
+      '*)',
+    ]);
   });
 
   it('ties a column without V to its predicate row', () => {
-    const [frame] = framesFromColumns({ argColumns: [['(ARG1*)', '*', '*']], predicateRows: [1], origin });
+    const [frame] = framesFromColumns({
+      argColumns: [['(ARG1*)', '*', '*']],
+      predicateRows: [1],
+      origin,
+    });
     expect(frame!.predicate).toBe(1);
   });
 
   it('reports nested, unclosed and stray brackets at their line', () => {
-    expect(() => spansFromColumn(['(A*', '(B*)', '*)'], origin)).toThrow(/^f\.conll:11: .*opens inside/);
-    expect(() => spansFromColumn(['*', '(A*', '*'], origin)).toThrow(/^f\.conll:11: .*never closed/);
+    expect(() => spansFromColumn(['(A*', '(B*)', '*)'], origin)).toThrow(
+      /^f\.conll:11: .*opens inside/,
+    );
+    expect(() => spansFromColumn(['*', '(A*', '*'], origin)).toThrow(
+      /^f\.conll:11: .*never closed/,
+    );
     expect(() => spansFromColumn(['*)', '*'], origin)).toThrow(DataFormatError);
-    expect(() => framesFromColumns({ argColumns: [['*', '*']], predicateRows: [], origin })).toThrow(/^f\.conll:10: SRL column 1 has no V/);
+    expect(() =>
+      framesFromColumns({ argColumns: [['*', '*']], predicateRows: [], origin }),
+    ).toThrow(/^f\.conll:10: SRL column 1 has no V/);
   });
 });

@@ -6,7 +6,10 @@ import { bundledUdDirectory, udFile } from '../src/corpora/ud-files.js';
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const UD_DIRECTORY = bundledUdDirectory();
 /** The local mirror of the PropBank EWT skeletons, beside the checkout; tests using it skip without it. */
-export const PROPBANK_MIRROR = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/ewt-propbank.tar.gz');
+export const PROPBANK_MIRROR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/data/ewt-propbank.tar.gz',
+);
 export const HAS_MIRROR = existsSync(PROPBANK_MIRROR);
 export const EWT_DEV = udFile('en_ewt', 'dev');
 export const GUM_DEV = udFile('en_gum', 'dev');

@@ -25,8 +25,12 @@ describe('PTB trees', () => {
     const trees = parsePtb(text, 'two.mrg');
     expect(trees.map((t) => t.line)).toEqual([1, 3]);
     expect(trees[1]!.tree.label).toBe('');
-    expect(writePtb(trees.map((t) => t.tree))).toBe('(TOP (S (NP (PRP I)) (VP (VBP run))))\n( (S (NP (NN x)) (VP (VBZ is))))\n');
-    expect(parsePtb(writePtb(trees.map((t) => t.tree))).map((t) => t.tree)).toEqual(trees.map((t) => t.tree));
+    expect(writePtb(trees.map((t) => t.tree))).toBe(
+      '(TOP (S (NP (PRP I)) (VP (VBP run))))\n( (S (NP (NN x)) (VP (VBZ is))))\n',
+    );
+    expect(parsePtb(writePtb(trees.map((t) => t.tree))).map((t) => t.tree)).toEqual(
+      trees.map((t) => t.tree),
+    );
   });
 
   it.each([
@@ -47,7 +51,9 @@ describe('PTB trees', () => {
     expect(stripFunctionTags('NP-SBJ-1')).toBe('NP');
     expect(stripFunctionTags('PP-LOC=2')).toBe('PP');
     expect(stripFunctionTags('-LRB-')).toBe('-LRB-');
-    const t = tree('(TOP (S (NP-SBJ-1 (-NONE- *T*-1)) (NP-SBJ (PRP I)) (VP (VBD left) (NP (-NONE- *))) (. .)))');
+    const t = tree(
+      '(TOP (S (NP-SBJ-1 (-NONE- *T*-1)) (NP-SBJ (PRP I)) (VP (VBD left) (NP (-NONE- *))) (. .)))',
+    );
     expect(treeToString(normalizeTree(t)!)).toBe('(TOP (S (NP (PRP I)) (VP (VBD left)) (. .)))');
     expect(normalizeTree(tree('(TOP (S (-NONE- *)))'))).toBeNull();
   });
@@ -61,9 +67,15 @@ describe('binarisation', () => {
   });
 
   it('collapses unary chains into A+B, naming intermediates after the lowest label, but keeps the root apart', () => {
-    expect(treeToString(binarize(tree(FIXTURE_TREES[1]!)))).toBe('(TOP (S (S+VP (VB Go) (ADVP (RB now))) (. .)))');
-    expect(treeToString(binarize(tree('(TOP (S (VP (VB a) (VB b) (VB c))))')))).toBe('(TOP (S+VP (VP|<> (VB a) (VB b)) (VB c)))');
-    expect(treeToString(binarize(tree('(TOP (S (VP (VB a) (VB b))))'), { collapseRoot: true }))).toBe('(TOP+S+VP (VB a) (VB b))');
+    expect(treeToString(binarize(tree(FIXTURE_TREES[1]!)))).toBe(
+      '(TOP (S (S+VP (VB Go) (ADVP (RB now))) (. .)))',
+    );
+    expect(treeToString(binarize(tree('(TOP (S (VP (VB a) (VB b) (VB c))))')))).toBe(
+      '(TOP (S+VP (VP|<> (VB a) (VB b)) (VB c)))',
+    );
+    expect(
+      treeToString(binarize(tree('(TOP (S (VP (VB a) (VB b))))'), { collapseRoot: true })),
+    ).toBe('(TOP+S+VP (VB a) (VB b))');
     expect(treeToString(binarize(tree(FIXTURE_TREES[2]!)))).toBe('(TOP (FRAG+NP+NP (NN x)))');
   });
 
@@ -81,20 +93,24 @@ describe('binarisation', () => {
     expect(binary(binarize(t))).toBe(true);
   });
 
-  it.skipIf(!HAS_MIRROR)('binarise-then-debinarise is the identity on every ewt-5 tree, and PTB write/read too', async () => {
-    const source = await readPropbankSource(PROPBANK_MIRROR);
-    const trees: TreeNode[] = [];
-    for (const { path, text } of source.files) {
-      for (const s of parseConll2012(text, path).documents[0]!.sentences) trees.push(normalizeTree(conll2012Tree(s, path)!)!);
-    }
-    expect(trees).toHaveLength(16579);
-    let mismatches = 0;
-    for (const t of trees) {
-      if (JSON.stringify(debinarize(binarize(t))) !== JSON.stringify(t)) mismatches++;
-    }
-    expect(mismatches).toBe(0);
-    const reread = parsePtb(writePtb(trees)).map((p) => p.tree);
-    expect(reread).toEqual(trees);
-    expect(treeWords(trees[0]!).every((w) => w === '[WORD]')).toBe(true);
-  });
+  it.skipIf(!HAS_MIRROR)(
+    'binarise-then-debinarise is the identity on every ewt-5 tree, and PTB write/read too',
+    async () => {
+      const source = await readPropbankSource(PROPBANK_MIRROR);
+      const trees: TreeNode[] = [];
+      for (const { path, text } of source.files) {
+        for (const s of parseConll2012(text, path).documents[0]!.sentences)
+          trees.push(normalizeTree(conll2012Tree(s, path)!)!);
+      }
+      expect(trees).toHaveLength(16579);
+      let mismatches = 0;
+      for (const t of trees) {
+        if (JSON.stringify(debinarize(binarize(t))) !== JSON.stringify(t)) mismatches++;
+      }
+      expect(mismatches).toBe(0);
+      const reread = parsePtb(writePtb(trees)).map((p) => p.tree);
+      expect(reread).toEqual(trees);
+      expect(treeWords(trees[0]!).every((w) => w === '[WORD]')).toBe(true);
+    },
+  );
 });

@@ -50,13 +50,40 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
   const problems: string[] = [];
   const registry = new ComponentRegistry();
   const plugin = await input.hook({ coreVersion: CORE_VERSION });
-  const { warnings } = await registerPlugins([{ name: input.encoderId, version: '0.0.0', plugin }], registry, CORE_VERSION, tf);
-  if (warnings.length > 0) throw new ConformanceError(input.encoderId, warnings.map((w) => w.message));
+  const { warnings } = await registerPlugins(
+    [{ name: input.encoderId, version: '0.0.0', plugin }],
+    registry,
+    CORE_VERSION,
+    tf,
+  );
+  if (warnings.length > 0)
+    throw new ConformanceError(
+      input.encoderId,
+      warnings.map((w) => w.message),
+    );
   const registration = registry.require('encoder', input.encoderId);
-  const container = createProcessContainer({ registry, tf, backend: { requested: 'auto', device: 'js', backend: tf.getBackend(), package: 'test', tfjsVersion: tf.version.tfjs, skipped: [] } });
+  const container = createProcessContainer({
+    registry,
+    tf,
+    backend: {
+      requested: 'auto',
+      device: 'js',
+      backend: tf.getBackend(),
+      package: 'test',
+      tfjsVersion: tf.version.tfjs,
+      skipped: [],
+    },
+  });
   const build = async (config: Record<string, unknown>, seed: number): Promise<Encoder> => {
-    const { type: _type, ...fields } = registration.schema.parse({ ...config, type: input.encoderId }) as Record<string, unknown>;
-    return registration.registration.create(fields, { tf, random: new SeededRandom(seed), container });
+    const { type: _type, ...fields } = registration.schema.parse({
+      ...config,
+      type: input.encoderId,
+    }) as Record<string, unknown>;
+    return registration.registration.create(fields, {
+      tf,
+      random: new SeededRandom(seed),
+      container,
+    });
   };
   const sentences = [...(input.sentences ?? syntheticTaggedSentences(12, 8))];
   const encoder = await build(input.config, 1);
@@ -67,36 +94,73 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
     const ids = tokens.subwordIds[b] ?? [];
     const spans = tokens.wordSpans[b] ?? [];
     if (tokens.wordCounts[b] !== sentence.words.length || spans.length !== sentence.words.length) {
-      problems.push(`tokenize: sentence ${b} has ${sentence.words.length} words but ${spans.length} spans / wordCount ${tokens.wordCounts[b]}`);
+      problems.push(
+        `tokenize: sentence ${b} has ${sentence.words.length} words but ${spans.length} spans / wordCount ${tokens.wordCounts[b]}`,
+      );
     }
     spans.forEach(([first, last], w) => {
       const previous = spans[w - 1];
-      if (first < 1 || last > ids.length - 2 || first > last || (previous && first <= previous[1])) {
-        problems.push(`tokenize: word ${w} of sentence ${b} has span [${first}, ${last}] outside the sub-words between [CLS] and [SEP] (or overlapping)`);
+      if (
+        first < 1 ||
+        last > ids.length - 2 ||
+        first > last ||
+        (previous && first <= previous[1])
+      ) {
+        problems.push(
+          `tokenize: word ${w} of sentence ${b} has span [${first}, ${last}] outside the sub-words between [CLS] and [SEP] (or overlapping)`,
+        );
       }
     });
   });
 
-  const evaluate = (model: Encoder, options: Parameters<Encoder['encode']>[1] = { training: false }): EncoderOutput => model.encode(tokens, options);
+  const evaluate = (
+    model: Encoder,
+    options: Parameters<Encoder['encode']>[1] = { training: false },
+  ): EncoderOutput => model.encode(tokens, options);
   const before = tf.memory().numTensors;
-  const outputs = evaluate(encoder, { training: false, returnAttention: true, returnHeadContexts: true });
+  const outputs = evaluate(encoder, {
+    training: false,
+    returnAttention: true,
+    returnHeadContexts: true,
+  });
   const outputTensors = Object.values(outputs).flat() as Tensor[];
   if (tf.memory().numTensors !== before + outputTensors.length) {
-    problems.push(`encode() leaves ${tf.memory().numTensors - before - outputTensors.length} tensors alive besides its outputs`);
+    problems.push(
+      `encode() leaves ${tf.memory().numTensors - before - outputTensors.length} tensors alive besides its outputs`,
+    );
   }
   const maxWords = Math.max(...sentences.map((s) => s.words.length));
-  expectShape(problems, 'wordVectors', outputs.wordVectors.shape, [sentences.length, maxWords, hiddenSize]);
+  expectShape(problems, 'wordVectors', outputs.wordVectors.shape, [
+    sentences.length,
+    maxWords,
+    hiddenSize,
+  ]);
   expectShape(problems, 'wordMask', outputs.wordMask.shape, [sentences.length, maxWords]);
   expectShape(problems, 'rootVector', outputs.rootVector.shape, [sentences.length, hiddenSize]);
   const maskSums = outputs.wordMask.sum(1).arraySync() as number[];
-  if (maskSums.some((sum, b) => sum !== sentences[b]?.words.length)) problems.push(`wordMask does not mark exactly the real words: ${maskSums.join(', ')}`);
-  if (outputs.attention?.length !== layers) problems.push(`returnAttention gave ${outputs.attention?.length ?? 0} layers, expected ${layers}`);
-  if (outputs.headContexts?.length !== layers) problems.push(`returnHeadContexts gave ${outputs.headContexts?.length ?? 0} layers, expected ${layers}`);
+  if (maskSums.some((sum, b) => sum !== sentences[b]?.words.length))
+    problems.push(`wordMask does not mark exactly the real words: ${maskSums.join(', ')}`);
+  if (outputs.attention?.length !== layers)
+    problems.push(
+      `returnAttention gave ${outputs.attention?.length ?? 0} layers, expected ${layers}`,
+    );
+  if (outputs.headContexts?.length !== layers)
+    problems.push(
+      `returnHeadContexts gave ${outputs.headContexts?.length ?? 0} layers, expected ${layers}`,
+    );
   const attention = outputs.attention?.[0];
   if (attention) {
-    if (attention.shape[1] !== heads) problems.push(`attention has ${attention.shape[1]} heads, expected ${heads}`);
-    const rowSums = tf.tidy(() => attention.sum(-1).slice([0, 0, 0], [1, heads, (tokens.subwordIds[0] ?? []).length]).arraySync() as number[][][]);
-    if (rowSums.flat(2).some((sum) => Math.abs(sum - 1) > 1e-4)) problems.push('attention rows of a real query do not sum to 1');
+    if (attention.shape[1] !== heads)
+      problems.push(`attention has ${attention.shape[1]} heads, expected ${heads}`);
+    const rowSums = tf.tidy(
+      () =>
+        attention
+          .sum(-1)
+          .slice([0, 0, 0], [1, heads, (tokens.subwordIds[0] ?? []).length])
+          .arraySync() as number[][][],
+    );
+    if (rowSums.flat(2).some((sum) => Math.abs(sum - 1) > 1e-4))
+      problems.push('attention rows of a real query do not sum to 1');
   }
   const gated = tf.tidy(() => {
     const open = evaluate(encoder, { training: false, headGates: tf.ones([layers, heads]) });
@@ -120,19 +184,37 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
   for (let step = 0; step < steps; step++) {
     if (step === Math.floor(steps / 2)) midway = tf.memory().numTensors;
     const random = new SeededRandom(100 + step);
-    optimizer.minimize(() => head.loss(encoder.encode(tokens, { training: true, random }), sentences, { random }), false, variables);
+    optimizer.minimize(
+      () => head.loss(encoder.encode(tokens, { training: true, random }), sentences, { random }),
+      false,
+      variables,
+    );
   }
-  if (tf.memory().numTensors !== midway) problems.push(`tensor count grew from ${midway} to ${tf.memory().numTensors} during training steps`);
+  if (tf.memory().numTensors !== midway)
+    problems.push(
+      `tensor count grew from ${midway} to ${tf.memory().numTensors} during training steps`,
+    );
   const finalLoss = lossNow();
-  if (!(finalLoss < initialLoss)) problems.push(`a tagger on top did not learn in ${steps} steps (${initialLoss} -> ${finalLoss})`);
+  if (!(finalLoss < initialLoss))
+    problems.push(
+      `a tagger on top did not learn in ${steps} steps (${initialLoss} -> ${finalLoss})`,
+    );
 
   const directory = await mkdtemp(join(tmpdir(), 'stem-encoder-check-'));
   let reloadDifference = Infinity;
   try {
     await encoder.save(directory);
     const reloaded = await build(input.reloadConfig(directory), 77);
-    reloadDifference = tf.tidy(() => evaluate(reloaded).wordVectors.sub(evaluate(encoder).wordVectors).abs().max().dataSync()[0] as number);
-    if (!(reloadDifference < 1e-5)) problems.push(`an encoder reloaded from save() differs by ${reloadDifference}`);
+    reloadDifference = tf.tidy(
+      () =>
+        evaluate(reloaded)
+          .wordVectors.sub(evaluate(encoder).wordVectors)
+          .abs()
+          .max()
+          .dataSync()[0] as number,
+    );
+    if (!(reloadDifference < 1e-5))
+      problems.push(`an encoder reloaded from save() differs by ${reloadDifference}`);
     reloaded.loadWeights(encoder.weights());
     reloaded.dispose();
   } catch (error) {
@@ -146,8 +228,14 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
   return { initialLoss, finalLoss, reloadDifference };
 }
 
-function expectShape(problems: string[], name: string, actual: readonly number[], expected: readonly number[]): void {
-  if (actual.join('x') !== expected.join('x')) problems.push(`${name} has shape [${actual.join(', ')}], expected [${expected.join(', ')}]`);
+function expectShape(
+  problems: string[],
+  name: string,
+  actual: readonly number[],
+  expected: readonly number[],
+): void {
+  if (actual.join('x') !== expected.join('x'))
+    problems.push(`${name} has shape [${actual.join(', ')}], expected [${expected.join(', ')}]`);
 }
 
 async function pureJs(): Promise<TensorFlow> {

@@ -38,8 +38,12 @@ export interface RegistrationReport {
  * with core's zod, describes its fields and exports to JSON Schema. Throws a
  * ConformanceError listing every problem.
  */
-export async function checkRegistration(input: RegistrationCheckInput): Promise<RegistrationReport> {
-  const pjson = JSON.parse(await readFile(join(input.packageDirectory, 'package.json'), 'utf8')) as PluginPackageJson;
+export async function checkRegistration(
+  input: RegistrationCheckInput,
+): Promise<RegistrationReport> {
+  const pjson = JSON.parse(
+    await readFile(join(input.packageDirectory, 'package.json'), 'utf8'),
+  ) as PluginPackageJson;
   const name = pjson.name ?? input.packageDirectory;
   const problems = input.installable === false ? [] : pluginManifestProblems(pjson);
 
@@ -48,28 +52,45 @@ export async function checkRegistration(input: RegistrationCheckInput): Promise<
   try {
     plugin = await input.hook({ coreVersion: CORE_VERSION });
   } catch (error) {
-    throw new ConformanceError(name, [...problems, `the stem:register hook threw: ${(error as Error).message}`]);
+    throw new ConformanceError(name, [
+      ...problems,
+      `the stem:register hook threw: ${(error as Error).message}`,
+    ]);
   }
   const { warnings } = await registerPlugins(
-    [{ name, version: pjson.version ?? '0.0.0', coreRange: pjson.peerDependencies?.['@stem/core'], plugin }],
+    [
+      {
+        name,
+        version: pjson.version ?? '0.0.0',
+        coreRange: pjson.peerDependencies?.['@stem/core'],
+        plugin,
+      },
+    ],
     registry,
     CORE_VERSION,
     tf,
   );
   problems.push(...warnings.map((warning) => warning.message));
   const components = registry.list();
-  if (components.length === 0 && warnings.length === 0) problems.push('the hook registered no component');
+  if (components.length === 0 && warnings.length === 0)
+    problems.push('the hook registered no component');
   for (const component of components) problems.push(...componentProblems(component));
   try {
     experimentJsonSchema(registry);
   } catch (error) {
-    problems.push(`the experiment JSON Schema cannot be exported with this plugin's schemas: ${(error as Error).message}`);
+    problems.push(
+      `the experiment JSON Schema cannot be exported with this plugin's schemas: ${(error as Error).message}`,
+    );
   }
   if (problems.length > 0) throw new ConformanceError(name, problems);
   return {
     plugin: name,
     version: pjson.version ?? '0.0.0',
-    components: components.map((c) => ({ kind: c.kind, id: c.registration.id, description: c.registration.description })),
+    components: components.map((c) => ({
+      kind: c.kind,
+      id: c.registration.id,
+      description: c.registration.description,
+    })),
     registry,
   };
 }
@@ -77,11 +98,14 @@ export async function checkRegistration(input: RegistrationCheckInput): Promise<
 function componentProblems(component: RegisteredComponent): string[] {
   const { id, description } = component.registration;
   const problems: string[] = [];
-  if (!description || description.trim().length < 10) problems.push(`${id}: give it a description of what it does (shown by stem info)`);
+  if (!description || description.trim().length < 10)
+    problems.push(`${id}: give it a description of what it does (shown by stem info)`);
   for (const [field, schema] of Object.entries(component.schema.shape)) {
     if (field === 'type') continue;
     if (!(schema as { description?: string }).description) {
-      problems.push(`${id}: config field "${field}" has no .describe(...) text (shown in editors through the JSON Schema)`);
+      problems.push(
+        `${id}: config field "${field}" has no .describe(...) text (shown in editors through the JSON Schema)`,
+      );
     }
   }
   return problems;

@@ -49,21 +49,63 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   await tf.setBackend('cpu');
   const problems: string[] = [];
   const registry = new ComponentRegistry();
-  const { warnings } = await registerPlugins([{ name: input.taskId, version: '0.0.0', plugin: await input.hook({ coreVersion: CORE_VERSION }) }], registry, CORE_VERSION, tf);
-  if (warnings.length) throw new ConformanceError(input.taskId, warnings.map((w) => w.message));
+  const { warnings } = await registerPlugins(
+    [
+      {
+        name: input.taskId,
+        version: '0.0.0',
+        plugin: await input.hook({ coreVersion: CORE_VERSION }),
+      },
+    ],
+    registry,
+    CORE_VERSION,
+    tf,
+  );
+  if (warnings.length)
+    throw new ConformanceError(
+      input.taskId,
+      warnings.map((w) => w.message),
+    );
   const registration = registry.require('task', input.taskId);
-  const config = registration.schema.parse({ ...input.config, type: input.taskId }) as Record<string, unknown>;
+  const config = registration.schema.parse({ ...input.config, type: input.taskId }) as Record<
+    string,
+    unknown
+  >;
   const { type: _type, ...fields } = config;
-  const container = createProcessContainer({ registry, tf, backend: { requested: 'js', device: 'js', backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', tfjsVersion: tf.version.tfjs, skipped: [] } });
-  const context = (seed: number): FactoryContext => ({ tf, random: new SeededRandom(seed), container });
+  const container = createProcessContainer({
+    registry,
+    tf,
+    backend: {
+      requested: 'js',
+      device: 'js',
+      backend: 'cpu',
+      package: '@tensorflow/tfjs-backend-cpu',
+      tfjsVersion: tf.version.tfjs,
+      skipped: [],
+    },
+  });
+  const context = (seed: number): FactoryContext => ({
+    tf,
+    random: new SeededRandom(seed),
+    container,
+  });
   const encoder = new ToyEncoder(tf, new SeededRandom(1), { hiddenSize: 16 });
   const sentences = [...input.sentences];
   const build = async (seed: number, labels?: LabelVocabularies): Promise<TaskHead> =>
-    registration.registration.create(fields, { hiddenSize: encoder.shape.hiddenSize, trainingSentences: sentences, ...(labels ? { labels } : {}) }, context(seed));
+    registration.registration.create(
+      fields,
+      {
+        hiddenSize: encoder.shape.hiddenSize,
+        trainingSentences: sentences,
+        ...(labels ? { labels } : {}),
+      },
+      context(seed),
+    );
 
   const head = await build(2);
   for (const layer of head.requires) {
-    if (!sentences.every((s) => s.annotations[layer] !== undefined)) problems.push(`the check's sentences must carry the "${layer}" layer the head requires`);
+    if (!sentences.every((s) => s.annotations[layer] !== undefined))
+      problems.push(`the check's sentences must carry the "${layer}" layer the head requires`);
   }
   const tokens = await encoder.tokenize(sentences.map((s) => s.words));
   const optimizer = tf.train.adam(0.01);
@@ -81,13 +123,25 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   for (let step = 0; step < steps; step++) {
     if (step === Math.floor(steps / 2)) tensorsMidway = tf.memory().numTensors;
     const stepRandom = random.fork(`step/${step}`);
-    const cost = optimizer.minimize(() => head.loss(encoder.encode(tokens, { training: true, random: stepRandom }), sentences, { random: stepRandom.fork('head') }), true, variables);
+    const cost = optimizer.minimize(
+      () =>
+        head.loss(encoder.encode(tokens, { training: true, random: stepRandom }), sentences, {
+          random: stepRandom.fork('head'),
+        }),
+      true,
+      variables,
+    );
     cost?.dispose();
   }
-  if (tf.memory().numTensors !== tensorsMidway) problems.push(`tensor count grew from ${tensorsMidway} to ${tf.memory().numTensors} over ${steps - Math.floor(steps / 2)} training steps: something in loss() escapes tf.tidy`);
+  if (tf.memory().numTensors !== tensorsMidway)
+    problems.push(
+      `tensor count grew from ${tensorsMidway} to ${tf.memory().numTensors} over ${steps - Math.floor(steps / 2)} training steps: something in loss() escapes tf.tidy`,
+    );
   const finalLoss = lossAt();
-  if (!Number.isFinite(initialLoss) || !Number.isFinite(finalLoss)) problems.push(`loss is not finite (${initialLoss} -> ${finalLoss})`);
-  else if (!(finalLoss < initialLoss)) problems.push(`loss did not fall in ${steps} steps (${initialLoss} -> ${finalLoss})`);
+  if (!Number.isFinite(initialLoss) || !Number.isFinite(finalLoss))
+    problems.push(`loss is not finite (${initialLoss} -> ${finalLoss})`);
+  else if (!(finalLoss < initialLoss))
+    problems.push(`loss did not fall in ${steps} steps (${initialLoss} -> ${finalLoss})`);
 
   const predict = (taskHead: TaskHead): unknown[] => {
     const encoded = encoder.encode(tokens, { training: false });
@@ -99,19 +153,26 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   };
   const before = tf.memory().numTensors;
   const predictions = predict(head);
-  if (tf.memory().numTensors !== before) problems.push(`decode() leaks ${tf.memory().numTensors - before} tensors`);
-  if (predictions.length !== sentences.length) problems.push(`decode() returned ${predictions.length} predictions for ${sentences.length} sentences`);
+  if (tf.memory().numTensors !== before)
+    problems.push(`decode() leaks ${tf.memory().numTensors - before} tensors`);
+  if (predictions.length !== sentences.length)
+    problems.push(
+      `decode() returned ${predictions.length} predictions for ${sentences.length} sentences`,
+    );
 
   const directory = await mkdtemp(join(tmpdir(), 'stem-head-check-'));
   try {
     await writeSafetensors(join(directory, 'head.safetensors'), head.weights());
     await writeFile(join(directory, 'labels.json'), JSON.stringify(head.labels()));
-    const labels = JSON.parse(await readFile(join(directory, 'labels.json'), 'utf8')) as LabelVocabularies;
+    const labels = JSON.parse(
+      await readFile(join(directory, 'labels.json'), 'utf8'),
+    ) as LabelVocabularies;
     const reloaded = await build(99, labels);
     const { tensors } = await readSafetensors(tf, join(directory, 'head.safetensors'));
     reloaded.loadWeights(tensors);
     tf.dispose(Object.values(tensors));
-    if (JSON.stringify(predict(reloaded)) !== JSON.stringify(predictions)) problems.push('a head reloaded from saved weights and labels predicts differently');
+    if (JSON.stringify(predict(reloaded)) !== JSON.stringify(predictions))
+      problems.push('a head reloaded from saved weights and labels predicts differently');
     reloaded.dispose();
   } finally {
     await rm(directory, { recursive: true, force: true });
@@ -120,12 +181,16 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   const metric = head.createMetric();
   metric.update(sentences, predictions);
   const result = metric.result();
-  if (!(result.primary in result.scores)) problems.push(`metric result lacks its primary score "${result.primary}"`);
+  if (!(result.primary in result.scores))
+    problems.push(`metric result lacks its primary score "${result.primary}"`);
   const annotated = sentences.map((s, i) => head.annotate(s, predictions[i]));
   metric.reset();
   metric.update(annotated, predictions);
   const self = metric.result().scores[result.primary];
-  if (head.requires.length > 0 && self !== 1) problems.push(`annotate() does not write predictions into the scored layer: scoring predictions against their own annotation gives ${self}, not 1`);
+  if (head.requires.length > 0 && self !== 1)
+    problems.push(
+      `annotate() does not write predictions into the scored layer: scoring predictions against their own annotation gives ${self}, not 1`,
+    );
 
   head.dispose();
   encoder.dispose();

@@ -4,7 +4,9 @@ export class ConformanceError extends Error {
     readonly plugin: string,
     readonly problems: string[],
   ) {
-    super(`${plugin} is not a conforming stem plugin:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${plugin} is not a conforming stem plugin:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConformanceError';
   }
 }

@@ -1,4 +1,8 @@
-export { checkRegistration, type RegistrationCheckInput, type RegistrationReport } from './check-registration.js';
+export {
+  checkRegistration,
+  type RegistrationCheckInput,
+  type RegistrationReport,
+} from './check-registration.js';
 export { pluginManifestProblems, type PluginPackageJson } from './plugin-manifest-problems.js';
 export { ConformanceError } from './conformance-error.js';
 export { ToyEncoder, type ToyEncoderOptions } from './toy-encoder.js';

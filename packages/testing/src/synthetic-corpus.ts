@@ -20,14 +20,33 @@ export function syntheticTaggedSentences(count: number, seed: number, prefix = '
     const words = LEXICON[tag] as string[];
     return [words[random.int(words.length)] as string, tag];
   };
-  const coarse: Record<string, string> = { DT: 'DET', JJ: 'ADJ', NN: 'NOUN', VBD: 'VERB', IN: 'ADP', '.': 'PUNCT' };
+  const coarse: Record<string, string> = {
+    DT: 'DET',
+    JJ: 'ADJ',
+    NN: 'NOUN',
+    VBD: 'VERB',
+    IN: 'ADP',
+    '.': 'PUNCT',
+  };
   return Array.from({ length: count }, (_, index) => {
-    const tags = ['DT', ...(random.next() < 0.5 ? ['JJ'] : []), 'NN', 'VBD', 'DT', 'NN', ...(random.next() < 0.3 ? ['IN', 'DT', 'NN'] : []), '.'];
+    const tags = [
+      'DT',
+      ...(random.next() < 0.5 ? ['JJ'] : []),
+      'NN',
+      'VBD',
+      'DT',
+      'NN',
+      ...(random.next() < 0.3 ? ['IN', 'DT', 'NN'] : []),
+      '.',
+    ];
     const pairs = tags.map(pick);
     return {
       id: `${prefix}-${index}`,
       words: pairs.map(([word]) => word),
-      annotations: { pos: pairs.map(([, tag]) => tag), upos: pairs.map(([, tag]) => coarse[tag] as string) },
+      annotations: {
+        pos: pairs.map(([, tag]) => tag),
+        upos: pairs.map(([, tag]) => coarse[tag] as string),
+      },
     };
   });
 }

@@ -48,9 +48,14 @@ export class ToyEncoder implements Encoder {
     this.vocabularySize = options.vocabularySize ?? 1009;
     this.wordDropout = options.wordDropout ?? 0;
     this.shape = { layers: 1, heads: 1, hiddenSize: hidden, maxPositions: 512 };
-    const uniform = (count: number, scale: number) => Array.from({ length: count }, () => random.uniform(-scale, scale));
-    this.embeddings = tf.variable(tf.tensor2d(uniform(this.vocabularySize * hidden, 0.5), [this.vocabularySize, hidden]));
-    this.kernel = tf.variable(tf.tensor2d(uniform(hidden * hidden, 1 / Math.sqrt(hidden)), [hidden, hidden]));
+    const uniform = (count: number, scale: number) =>
+      Array.from({ length: count }, () => random.uniform(-scale, scale));
+    this.embeddings = tf.variable(
+      tf.tensor2d(uniform(this.vocabularySize * hidden, 0.5), [this.vocabularySize, hidden]),
+    );
+    this.kernel = tf.variable(
+      tf.tensor2d(uniform(hidden * hidden, 1 / Math.sqrt(hidden)), [hidden, hidden]),
+    );
     this.bias = tf.variable(tf.zeros([hidden]));
   }
 
@@ -70,7 +75,8 @@ export class ToyEncoder implements Encoder {
       Array.from({ length }, (_, i) => {
         const id = row[i];
         if (id === undefined) return SEP;
-        const droppable = id >= FIRST_WORD_ID && options.training && random !== undefined && this.wordDropout > 0;
+        const droppable =
+          id >= FIRST_WORD_ID && options.training && random !== undefined && this.wordDropout > 0;
         return droppable && (random as SeededRandom).next() < this.wordDropout ? MASK : id;
       }),
     );
@@ -79,19 +85,37 @@ export class ToyEncoder implements Encoder {
     const states = tf.tidy(() => {
       // A one-hot product instead of gather: the pure-JS backend's gather gradient loops over
       // every vocabulary row (unsortedSegmentSum) and is a thousand times slower here.
-      const flat = tf.oneHot(tf.tensor1d(ids.flat(), 'int32'), this.vocabularySize).toFloat().matMul(this.embeddings) as Tensor2D;
-      return tf.tanh(flat.matMul(this.kernel).add(this.bias)).reshape([batchSize, length, hidden]) as Tensor3D;
+      const flat = tf
+        .oneHot(tf.tensor1d(ids.flat(), 'int32'), this.vocabularySize)
+        .toFloat()
+        .matMul(this.embeddings) as Tensor2D;
+      return tf
+        .tanh(flat.matMul(this.kernel).add(this.bias))
+        .reshape([batchSize, length, hidden]) as Tensor3D;
     });
     const words = Math.max(1, ...batch.wordCounts);
     // Word w is sub-word w + 1; padding words point at [SEP] and are masked out.
-    const wordVectors = tf.tidy(() => states.slice([0, 1, 0], [batchSize, Math.min(words, length - 1), hidden]) as Tensor3D);
+    const wordVectors = tf.tidy(
+      () => states.slice([0, 1, 0], [batchSize, Math.min(words, length - 1), hidden]) as Tensor3D,
+    );
     const wordMask = tf.tensor2d(
-      batch.wordCounts.flatMap((count) => Array.from({ length: words }, (_, w) => (w < count ? 1 : 0))),
+      batch.wordCounts.flatMap((count) =>
+        Array.from({ length: words }, (_, w) => (w < count ? 1 : 0)),
+      ),
       [batchSize, words],
     );
-    const rootVector = tf.tidy(() => states.slice([0, 0, 0], [batchSize, 1, hidden]).reshape([batchSize, hidden]) as Tensor2D);
+    const rootVector = tf.tidy(
+      () =>
+        states.slice([0, 0, 0], [batchSize, 1, hidden]).reshape([batchSize, hidden]) as Tensor2D,
+    );
     const eosIndex = batch.subwordIds.map((row, b) => b * length + row.length - 1);
-    const eosVector = tf.tidy(() => tf.gather(states.reshape([batchSize * length, hidden]), tf.tensor1d(eosIndex, 'int32')) as Tensor2D);
+    const eosVector = tf.tidy(
+      () =>
+        tf.gather(
+          states.reshape([batchSize * length, hidden]),
+          tf.tensor1d(eosIndex, 'int32'),
+        ) as Tensor2D,
+    );
     states.dispose();
     return { wordVectors, wordMask, rootVector, eosVector };
   }
@@ -105,10 +129,17 @@ export class ToyEncoder implements Encoder {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries({ embeddings: this.embeddings, 'dense.weight': this.kernel, 'dense.bias': this.bias })) {
+    for (const [name, variable] of Object.entries({
+      embeddings: this.embeddings,
+      'dense.weight': this.kernel,
+      'dense.bias': this.bias,
+    })) {
       const tensor = weights[name];
       if (!tensor) throw new Error(`toy encoder: weight "${name}" is missing`);
-      if (tensor.shape.join() !== variable.shape.join()) throw new Error(`toy encoder: "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`);
+      if (tensor.shape.join() !== variable.shape.join())
+        throw new Error(
+          `toy encoder: "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`,
+        );
       variable.assign(tensor);
     }
   }

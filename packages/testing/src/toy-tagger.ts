@@ -33,7 +33,9 @@ export class ToyTagger implements TaskHead<string[]> {
     private readonly nanFromCall = Infinity,
   ) {
     this.tags = [...tags];
-    const values = Array.from({ length: hiddenSize * tags.length }, () => random.uniform(-0.1, 0.1));
+    const values = Array.from({ length: hiddenSize * tags.length }, () =>
+      random.uniform(-0.1, 0.1),
+    );
     this.weight = tf.variable(tf.tensor2d(values, [hiddenSize, tags.length]));
     this.bias = tf.variable(tf.zeros([tags.length]));
   }
@@ -51,10 +53,23 @@ export class ToyTagger implements TaskHead<string[]> {
     const tf = this.tf;
     return tf.tidy(() => {
       const [batch, words, hidden] = encoded.wordVectors.shape;
-      const logits = encoded.wordVectors.reshape([batch * words, hidden]).matMul(this.weight).add(this.bias) as Tensor2D;
-      const gold = sentences.flatMap((s) => Array.from({ length: words }, (_, i) => Math.max(0, this.tags.indexOf(s.annotations.pos?.[i] ?? ''))));
+      const logits = encoded.wordVectors
+        .reshape([batch * words, hidden])
+        .matMul(this.weight)
+        .add(this.bias) as Tensor2D;
+      const gold = sentences.flatMap((s) =>
+        Array.from({ length: words }, (_, i) =>
+          Math.max(0, this.tags.indexOf(s.annotations.pos?.[i] ?? '')),
+        ),
+      );
       const mask = encoded.wordMask.reshape([-1]);
-      const perWord = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(gold, 'int32'), this.tags.length), logits, undefined, 0, tf.Reduction.NONE);
+      const perWord = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(tf.tensor1d(gold, 'int32'), this.tags.length),
+        logits,
+        undefined,
+        0,
+        tf.Reduction.NONE,
+      );
       const loss = perWord.mul(mask).sum().div(mask.sum()) as Scalar;
       return this.calls >= this.nanFromCall ? (loss.mul(Number.NaN) as Scalar) : loss;
     });
@@ -62,10 +77,18 @@ export class ToyTagger implements TaskHead<string[]> {
 
   decode(encoded: EncoderOutput, sentences: readonly Sentence[]): string[][] {
     const [batch, words, hidden] = encoded.wordVectors.shape;
-    const bestTensor = this.tf.tidy(() => encoded.wordVectors.reshape([batch * words, hidden]).matMul(this.weight).add(this.bias).argMax(-1));
+    const bestTensor = this.tf.tidy(() =>
+      encoded.wordVectors
+        .reshape([batch * words, hidden])
+        .matMul(this.weight)
+        .add(this.bias)
+        .argMax(-1),
+    );
     const best = bestTensor.arraySync() as number[];
     bestTensor.dispose();
-    return sentences.map((s, b) => s.words.map((_, i) => this.tags[best[b * words + i] as number] as string));
+    return sentences.map((s, b) =>
+      s.words.map((_, i) => this.tags[best[b * words + i] as number] as string),
+    );
   }
 
   createMetric(): Metric<Sentence, string[]> {
@@ -73,12 +96,17 @@ export class ToyTagger implements TaskHead<string[]> {
     let total = 0;
     return {
       update(gold, predicted) {
-        gold.forEach((s, b) => s.annotations.pos?.forEach((tag, i) => {
-          total += 1;
-          if (predicted[b]?.[i] === tag) correct += 1;
-        }));
+        gold.forEach((s, b) =>
+          s.annotations.pos?.forEach((tag, i) => {
+            total += 1;
+            if (predicted[b]?.[i] === tag) correct += 1;
+          }),
+        );
       },
-      result: (): MetricResult => ({ primary: 'accuracy', scores: { accuracy: total ? correct / total : 0 } }),
+      result: (): MetricResult => ({
+        primary: 'accuracy',
+        scores: { accuracy: total ? correct / total : 0 },
+      }),
       reset() {
         correct = 0;
         total = 0;

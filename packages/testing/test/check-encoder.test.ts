@@ -16,7 +16,12 @@ const toyHook: StemRegisterHook = () => ({
 
 describe('checkEncoder', () => {
   it('lists every contract gap of an encoder, not just the first', async () => {
-    const error = await checkEncoder({ hook: toyHook, encoderId: 'check.encoder.toy.v1', config: {}, reloadConfig: () => ({}) }).catch((e: unknown) => e);
+    const error = await checkEncoder({
+      hook: toyHook,
+      encoderId: 'check.encoder.toy.v1',
+      config: {},
+      reloadConfig: () => ({}),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConformanceError);
     const problems = (error as ConformanceError).problems.join('\n');
     expect(problems).toMatch(/returnAttention gave 0 layers, expected 1/);

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StemRegisterHook } from '@stem/core';
 import { describe, expect, it } from 'vitest';
-import { checkRegistration, ConformanceError, pluginManifestProblems, type PluginPackageJson } from '../src/index.js';
+import {
+  checkRegistration,
+  ConformanceError,
+  pluginManifestProblems,
+  type PluginPackageJson,
+} from '../src/index.js';
 
 const goodPackage: PluginPackageJson = {
   name: 'stem-plugin-good',
@@ -18,7 +23,8 @@ const goodHook: StemRegisterHook = () => ({
     stem.registerTask({
       id: 'good.task.tagger.v1',
       description: 'Tags words for the conformance test.',
-      configSchema: (z) => z.object({ size: z.int().positive().default(4).describe('Hidden size of the tagger.') }),
+      configSchema: (z) =>
+        z.object({ size: z.int().positive().default(4).describe('Hidden size of the tagger.') }),
       create: () => ({}) as never,
     });
   },
@@ -42,36 +48,70 @@ async function problemsOf(pjson: PluginPackageJson, hook: StemRegisterHook): Pro
 
 describe('checkRegistration', () => {
   it('accepts a conforming plugin and lists what it registered', async () => {
-    const report = await checkRegistration({ packageDirectory: await packageDirectory(goodPackage), hook: goodHook });
-    expect(report.components).toEqual([{ kind: 'task', id: 'good.task.tagger.v1', description: 'Tags words for the conformance test.' }]);
+    const report = await checkRegistration({
+      packageDirectory: await packageDirectory(goodPackage),
+      hook: goodHook,
+    });
+    expect(report.components).toEqual([
+      {
+        kind: 'task',
+        id: 'good.task.tagger.v1',
+        description: 'Tags words for the conformance test.',
+      },
+    ]);
   });
 
   it('reports unversioned ids, missing descriptions and undescribed fields', async () => {
     const hook: StemRegisterHook = () => ({
       register(stem) {
-        stem.registerTask({ id: 'bad.task.tagger', description: 'x', configSchema: (z) => z.object({}), create: () => ({}) as never });
+        stem.registerTask({
+          id: 'bad.task.tagger',
+          description: 'x',
+          configSchema: (z) => z.object({}),
+          create: () => ({}) as never,
+        });
       },
     });
-    expect((await problemsOf(goodPackage, hook)).join('\n')).toMatch(/"bad.task.tagger" is not a versioned id/);
+    expect((await problemsOf(goodPackage, hook)).join('\n')).toMatch(
+      /"bad.task.tagger" is not a versioned id/,
+    );
 
     const quiet: StemRegisterHook = () => ({
       register(stem) {
-        stem.registerTask({ id: 'bad.task.tagger.v1', description: 'x', configSchema: (z) => z.object({ size: z.int() }), create: () => ({}) as never });
+        stem.registerTask({
+          id: 'bad.task.tagger.v1',
+          description: 'x',
+          configSchema: (z) => z.object({ size: z.int() }),
+          create: () => ({}) as never,
+        });
       },
     });
     const problems = await problemsOf(goodPackage, quiet);
-    expect(problems).toContain('bad.task.tagger.v1: give it a description of what it does (shown by stem info)');
+    expect(problems).toContain(
+      'bad.task.tagger.v1: give it a description of what it does (shown by stem info)',
+    );
     expect(problems.join('\n')).toMatch(/config field "size" has no \.describe/);
   });
 
   it('reports a hook that throws or registers nothing', async () => {
-    expect(await problemsOf(goodPackage, () => { throw new Error('boom'); })).toContain('the stem:register hook threw: boom');
-    expect(await problemsOf(goodPackage, () => ({ register() {} }))).toContain('the hook registered no component');
+    expect(
+      await problemsOf(goodPackage, () => {
+        throw new Error('boom');
+      }),
+    ).toContain('the stem:register hook threw: boom');
+    expect(await problemsOf(goodPackage, () => ({ register() {} }))).toContain(
+      'the hook registered no component',
+    );
   });
 
   it('refuses a core range this core does not satisfy, naming both versions', async () => {
-    const problems = await problemsOf({ ...goodPackage, peerDependencies: { '@stem/core': '^7.0.0' } }, goodHook);
-    expect(problems.join('\n')).toMatch(/requires @stem\/core \^7\.0\.0 but this stem has @stem\/core 0\.\d+\.\d+/);
+    const problems = await problemsOf(
+      { ...goodPackage, peerDependencies: { '@stem/core': '^7.0.0' } },
+      goodHook,
+    );
+    expect(problems.join('\n')).toMatch(
+      /requires @stem\/core \^7\.0\.0 but this stem has @stem\/core 0\.\d+\.\d+/,
+    );
   });
 });
 
@@ -84,7 +124,11 @@ describe('pluginManifestProblems', () => {
     const problems = pluginManifestProblems({
       name: 'p',
       version: '1.0.0',
-      dependencies: { '@stem/core': '^0.1.0', '@tensorflow/tfjs-node': '4.22.0', tokenizers: '^0.23.0' },
+      dependencies: {
+        '@stem/core': '^0.1.0',
+        '@tensorflow/tfjs-node': '4.22.0',
+        tokenizers: '^0.23.0',
+      },
       peerDependencies: { '@stem/core': '^0.1.0' },
     });
     expect(problems).toHaveLength(4);

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderOutput, Sentence, StemRegisterHook } from '@stem/core';
 import { describe, expect, it } from 'vitest';
-import { checkTaskHead, ConformanceError, ToyTagger, syntheticTaggedSentences } from '../src/index.js';
+import {
+  checkTaskHead,
+  ConformanceError,
+  ToyTagger,
+  syntheticTaggedSentences,
+} from '../src/index.js';
 
 const sentences = syntheticTaggedSentences(10, 4);
 
@@ -13,7 +18,13 @@ function hookFor(Head: typeof ToyTagger): StemRegisterHook {
         id: 'check.task.toy.v1',
         description: 'Toy tagger under conformance check.',
         configSchema: (z) => z.object({}),
-        create: (_config, input, context) => new Head(context.tf, input.hiddenSize, input.labels?.tags ?? ToyTagger.tagsOf(input.trainingSentences), context.random),
+        create: (_config, input, context) =>
+          new Head(
+            context.tf,
+            input.hiddenSize,
+            input.labels?.tags ?? ToyTagger.tagsOf(input.trainingSentences),
+            context.random,
+          ),
       });
     },
   });
@@ -38,7 +49,9 @@ describe('checkTaskHead', () => {
     class Forgetful extends ToyTagger {
       override loadWeights(): void {}
     }
-    expect(await problemsOf(Forgetful)).toContain('a head reloaded from saved weights and labels predicts differently');
+    expect(await problemsOf(Forgetful)).toContain(
+      'a head reloaded from saved weights and labels predicts differently',
+    );
   });
 
   it('catches a decode that leaks tensors', async () => {
@@ -54,7 +67,10 @@ describe('checkTaskHead', () => {
   it('catches an annotate that does not write the predicted layer', async () => {
     class Mute extends ToyTagger {
       override annotate(sentence: Sentence): Sentence {
-        return { ...sentence, annotations: { ...sentence.annotations, pos: sentence.words.map(() => '?') } };
+        return {
+          ...sentence,
+          annotations: { ...sentence.annotations, pos: sentence.words.map(() => '?') },
+        };
       }
     }
     expect((await problemsOf(Mute)).join('\n')).toMatch(/annotate\(\) does not write predictions/);

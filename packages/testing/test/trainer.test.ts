@@ -2,7 +2,15 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SeededRandom, StemError, Trainer, trainerSettingsSchema, type TrainerSettings, type TrainingObserver, type TrainingTask } from '@stem/core';
+import {
+  SeededRandom,
+  StemError,
+  Trainer,
+  trainerSettingsSchema,
+  type TrainerSettings,
+  type TrainingObserver,
+  type TrainingTask,
+} from '@stem/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToyEncoder, ToyTagger, syntheticTaggedSentences } from '../src/index.js';
 
@@ -30,18 +38,35 @@ async function makeRun(options: RunOptions = {}) {
   const encoder = new ToyEncoder(tf, random.fork('encoder'), { hiddenSize: 16, wordDropout: 0.1 });
   const tasks: TrainingTask[] = (options.tasks ?? ['pos']).map((name) => {
     // The 'upos' task reads the coarse tags through the same head class.
-    const relabel = (sentences: typeof train) => (name === 'pos' ? sentences : sentences.map((s) => ({ ...s, annotations: { pos: s.annotations.upos } })));
+    const relabel = (sentences: typeof train) =>
+      name === 'pos'
+        ? sentences
+        : sentences.map((s) => ({ ...s, annotations: { pos: s.annotations.upos } }));
     const trainSplit = relabel(train);
     return {
       name,
-      head: new ToyTagger(tf, 16, ToyTagger.tagsOf(trainSplit), random.fork(`tasks.${name}`), options.nanFromCall),
+      head: new ToyTagger(
+        tf,
+        16,
+        ToyTagger.tagsOf(trainSplit),
+        random.fork(`tasks.${name}`),
+        options.nanFromCall,
+      ),
       train: trainSplit,
       dev: relabel(dev),
       test: relabel(test),
     };
   });
   const events: Array<Record<string, unknown>> = [];
-  const settings = trainerSettingsSchema.parse({ epochs: 3, maxSentencesPerBatch: 16, maxSubwordsPerBatch: 200, headLearningRate: 0.1, encoderLearningRate: 0.05, checkpointEvery: 4, ...options.settings });
+  const settings = trainerSettingsSchema.parse({
+    epochs: 3,
+    maxSentencesPerBatch: 16,
+    maxSubwordsPerBatch: 200,
+    headLearningRate: 0.1,
+    encoderLearningRate: 0.05,
+    checkpointEvery: 4,
+    ...options.settings,
+  });
   const trainer = new Trainer({
     tf,
     encoder,
@@ -80,7 +105,9 @@ describe('Trainer', () => {
   it('resumes after a crash mid-epoch and ends exactly where an uninterrupted run ends', async () => {
     const whole = await makeRun();
     const expected = await whole.trainer.train();
-    const expectedWeights = Object.fromEntries(Object.entries(whole.encoder.weights()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+    const expectedWeights = Object.fromEntries(
+      Object.entries(whole.encoder.weights()).map(([k, t]) => [k, Array.from(t.dataSync())]),
+    );
     whole.dispose();
 
     // Crash right after update 10 (mid-epoch 2); the checkpoint of update 8 survives.
@@ -99,7 +126,9 @@ describe('Trainer', () => {
     const resumed = await makeRun({ directory: crashed.directory });
     const result = await resumed.trainer.train({ resume: true });
     expect(result).toEqual(expected);
-    const weights = Object.fromEntries(Object.entries(resumed.encoder.weights()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+    const weights = Object.fromEntries(
+      Object.entries(resumed.encoder.weights()).map(([k, t]) => [k, Array.from(t.dataSync())]),
+    );
     expect(weights).toEqual(expectedWeights);
     resumed.dispose();
   });
@@ -120,7 +149,9 @@ describe('Trainer', () => {
     const error = await run.trainer.train().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StemError);
     expect((error as StemError).code).toBe('NAN_LOSS');
-    expect((error as Error).message).toMatch(/task "pos" produced a NaN loss at step 6 \(epoch 1\)/);
+    expect((error as Error).message).toMatch(
+      /task "pos" produced a NaN loss at step 6 \(epoch 1\)/,
+    );
     const files = await readdir(join(run.directory, 'last'));
     expect(files.filter((f) => f.startsWith('weights-'))).toEqual(['weights-00000004.safetensors']);
     run.dispose();
@@ -128,7 +159,10 @@ describe('Trainer', () => {
 
   it('keeps the tensor count flat across epochs', async () => {
     const counts: number[] = [];
-    const run = await makeRun({ settings: { epochs: 4 }, observer: { event: (r) => void (r.event === 'dev' && counts.push(tf.memory().numTensors)) } });
+    const run = await makeRun({
+      settings: { epochs: 4 },
+      observer: { event: (r) => void (r.event === 'dev' && counts.push(tf.memory().numTensors)) },
+    });
     await run.trainer.train();
     expect(counts).toHaveLength(4);
     expect(new Set(counts.slice(1)).size).toBe(1);
@@ -144,12 +178,16 @@ describe('Trainer', () => {
     await run.trainer.train();
     const updates = run.events.filter((e) => e.event === 'update');
     expect(updates).toHaveLength(Math.ceil(steps / 3));
-    expect(updates.map((e) => e.step)).toEqual(Array.from({ length: Math.ceil(steps / 3) }, (_, i) => Math.min(steps, 3 * (i + 1))));
+    expect(updates.map((e) => e.step)).toEqual(
+      Array.from({ length: Math.ceil(steps / 3) }, (_, i) => Math.min(steps, 3 * (i + 1))),
+    );
     run.dispose();
   });
 
   it('stops early after `patience` epochs without a dev gain', async () => {
-    const run = await makeRun({ settings: { epochs: 20, patience: 2, headLearningRate: 1e-9, encoderLearningRate: 1e-9 } });
+    const run = await makeRun({
+      settings: { epochs: 20, patience: 2, headLearningRate: 1e-9, encoderLearningRate: 1e-9 },
+    });
     const result = await run.trainer.train();
     expect(result.stoppedEarly).toBe(true);
     expect(result.epochsTrained).toBeLessThan(20);

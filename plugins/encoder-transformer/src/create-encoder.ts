@@ -6,9 +6,21 @@ import { SubwordTokenizer } from './tokenization/subword-tokenizer.js';
 import { TransformerEncoder } from './transformer-encoder.js';
 
 /** Builds the encoder a config section describes. */
-export async function createEncoder(config: EncoderConfig, tf: TensorFlow, random: RandomSource): Promise<TransformerEncoder> {
-  const options = { pooling: config.pooling, wordDropout: config.wordDropout, trainable: config.trainable };
-  if (config.path !== undefined) return TransformerEncoder.load(tf, config.path, random, { ...options, randomWeights: config.weights === 'random' });
+export async function createEncoder(
+  config: EncoderConfig,
+  tf: TensorFlow,
+  random: RandomSource,
+): Promise<TransformerEncoder> {
+  const options = {
+    pooling: config.pooling,
+    wordDropout: config.wordDropout,
+    trainable: config.trainable,
+  };
+  if (config.path !== undefined)
+    return TransformerEncoder.load(tf, config.path, random, {
+      ...options,
+      randomWeights: config.weights === 'random',
+    });
   const spec = config.architecture;
   if (!spec) throw new Error('unreachable: the schema requires path or architecture');
   const architecture = await architectureFor(spec, await vocabularySize(spec.tokenizer));

@@ -15,15 +15,45 @@ export {
   parameterCount,
 } from './model/architecture.js';
 export { ParameterStore } from './model/parameters.js';
-export { forwardTransformer, type SubwordInput, type ForwardOptions, type ForwardOutput } from './model/transformer.js';
-export { readArchitecture, readWeights, checkTensors, writeCheckpoint, CONFIG_FILE, WEIGHTS_FILE } from './io/checkpoint.js';
-export { readSafetensors, writeSafetensors, parseSafetensors, serializeSafetensors, type RawTensor } from './io/safetensors.js';
-export { SubwordTokenizer, type SpecialIds, type TokenizerKind } from './tokenization/subword-tokenizer.js';
-export { trainVocabulary, type VocabularyKind, type TrainVocabularyOptions } from './tokenization/train-vocabulary.js';
+export {
+  forwardTransformer,
+  type SubwordInput,
+  type ForwardOptions,
+  type ForwardOutput,
+} from './model/transformer.js';
+export {
+  readArchitecture,
+  readWeights,
+  checkTensors,
+  writeCheckpoint,
+  CONFIG_FILE,
+  WEIGHTS_FILE,
+} from './io/checkpoint.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  parseSafetensors,
+  serializeSafetensors,
+  type RawTensor,
+} from './io/safetensors.js';
+export {
+  SubwordTokenizer,
+  type SpecialIds,
+  type TokenizerKind,
+} from './tokenization/subword-tokenizer.js';
+export {
+  trainVocabulary,
+  type VocabularyKind,
+  type TrainVocabularyOptions,
+} from './tokenization/train-vocabulary.js';
 export { planWindows, type WindowPlan } from './encoding/sliding-window.js';
 export { poolWords } from './encoding/word-pooling.js';
 export { applyWordDropout } from './encoding/word-dropout.js';
 export { poolAttentionToWords } from './attention/word-attention.js';
 export { describeModel, type ModelDescription } from './model-directory/describe-model.js';
-export { wordAttentionView, type WordAttentionView, type HeadAttention } from './model-directory/word-attention-view.js';
+export {
+  wordAttentionView,
+  type WordAttentionView,
+  type HeadAttention,
+} from './model-directory/word-attention-view.js';
 export { initModel, type InitModelOptions } from './model-directory/init-model.js';

@@ -50,33 +50,83 @@ export class TransformerEncoder implements Encoder {
     private readonly random: RandomSource,
     options: TransformerEncoderOptions = {},
   ) {
-    this.shape = { layers: architecture.layers, heads: architecture.heads, hiddenSize: architecture.hiddenSize, maxPositions: maxSequenceLength(architecture) };
+    this.shape = {
+      layers: architecture.layers,
+      heads: architecture.heads,
+      hiddenSize: architecture.hiddenSize,
+      maxPositions: maxSequenceLength(architecture),
+    };
     this.pooling = options.pooling ?? 'mean';
     this.wordDropout = options.wordDropout ?? 0;
     const s = tokenizer.specials;
     this.specialIds = new Set([s.cls, s.sep, s.pad]);
     if (tokenizer.vocabSize > architecture.vocabSize) {
-      throw new EncoderError(`the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${architecture.vocabSize}`);
+      throw new EncoderError(
+        `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${architecture.vocabSize}`,
+      );
     }
   }
 
   /** Loads config.json, model.safetensors and the tokenizer from a Hugging Face directory. */
-  static async load(tf: TensorFlow, directory: string, random: RandomSource, options: TransformerEncoderOptions & { randomWeights?: boolean } = {}): Promise<TransformerEncoder> {
+  static async load(
+    tf: TensorFlow,
+    directory: string,
+    random: RandomSource,
+    options: TransformerEncoderOptions & { randomWeights?: boolean } = {},
+  ): Promise<TransformerEncoder> {
     const { architecture, config } = await readArchitecture(directory);
     const tokenizer = await SubwordTokenizer.fromDirectory(directory);
     const params = options.randomWeights
-      ? ParameterStore.random(tf, architecture, () => random.next(), 0.02, options.trainable ?? true)
-      : ParameterStore.fromHf(tf, await readWeights(directory, architecture), options.trainable ?? true);
-    const encoder = new TransformerEncoder(tf, architecture, params, tokenizer, directory, random, options);
+      ? ParameterStore.random(
+          tf,
+          architecture,
+          () => random.next(),
+          0.02,
+          options.trainable ?? true,
+        )
+      : ParameterStore.fromHf(
+          tf,
+          await readWeights(directory, architecture),
+          options.trainable ?? true,
+        );
+    const encoder = new TransformerEncoder(
+      tf,
+      architecture,
+      params,
+      tokenizer,
+      directory,
+      random,
+      options,
+    );
     encoder.sourceConfig = config;
     return encoder;
   }
 
   /** Random weights for an architecture, with the tokenizer of `tokenizerDirectory`. */
-  static async initialise(tf: TensorFlow, architecture: Architecture, tokenizerDirectory: string, random: RandomSource, options: TransformerEncoderOptions = {}): Promise<TransformerEncoder> {
+  static async initialise(
+    tf: TensorFlow,
+    architecture: Architecture,
+    tokenizerDirectory: string,
+    random: RandomSource,
+    options: TransformerEncoderOptions = {},
+  ): Promise<TransformerEncoder> {
     const tokenizer = await SubwordTokenizer.fromDirectory(tokenizerDirectory);
-    const params = ParameterStore.random(tf, architecture, () => random.next(), 0.02, options.trainable ?? true);
-    return new TransformerEncoder(tf, architecture, params, tokenizer, tokenizerDirectory, random, options);
+    const params = ParameterStore.random(
+      tf,
+      architecture,
+      () => random.next(),
+      0.02,
+      options.trainable ?? true,
+    );
+    return new TransformerEncoder(
+      tf,
+      architecture,
+      params,
+      tokenizer,
+      tokenizerDirectory,
+      random,
+      options,
+    );
   }
 
   tokenize(sentences: readonly (readonly string[])[]): Promise<TokenizedBatch> {
@@ -84,7 +134,10 @@ export class TransformerEncoder implements Encoder {
   }
 
   /** The transformer on sub-word rows as given (no windows, no pooling): parity tests and attention views. */
-  encodeSubwords(input: SubwordInput, options: Omit<EncodeOptions, 'training'> & { training?: boolean } = {}): ForwardOutput {
+  encodeSubwords(
+    input: SubwordInput,
+    options: Omit<EncodeOptions, 'training'> & { training?: boolean } = {},
+  ): ForwardOutput {
     const random: RandomSource = options.random ?? this.random;
     return forwardTransformer(this.tf, this.architecture, this.params, input, {
       ...(options.training ? { dropoutSeed: () => random.nextSeed() } : {}),
@@ -97,24 +150,34 @@ export class TransformerEncoder implements Encoder {
   encode(batch: TokenizedBatch, options: EncodeOptions): EncoderOutput {
     // Only the outputs survive: every intermediate of the forward pass is released here,
     // whether or not the caller runs inside a gradient tape or a tidy of its own.
-    return this.tf.tidy(() => this.encodeUntidied(batch, options) as unknown as Record<string, Tensor | Tensor[]>) as unknown as EncoderOutput;
+    return this.tf.tidy(
+      () => this.encodeUntidied(batch, options) as unknown as Record<string, Tensor | Tensor[]>,
+    ) as unknown as EncoderOutput;
   }
 
   private encodeUntidied(batch: TokenizedBatch, options: EncodeOptions): EncoderOutput {
     const tf = this.tf;
     const s = this.tokenizer.specials;
     const random: RandomSource = options.random ?? this.random;
-    const ids = options.training ? applyWordDropout(batch.subwordIds, this.wordDropout, s.mask, this.specialIds, () => random.next()) : batch.subwordIds;
+    const ids = options.training
+      ? applyWordDropout(batch.subwordIds, this.wordDropout, s.mask, this.specialIds, () =>
+          random.next(),
+        )
+      : batch.subwordIds;
     const plan = planWindows(ids, maxSequenceLength(this.architecture), s.pad);
     const forward = this.encodeSubwords(plan.input, options);
     const hidden = this.architecture.hiddenSize;
     const length = plan.length;
     const flatRows = tf.reshape(forward.hidden, [-1, hidden]) as Tensor2D;
-    const flat = plan.gatherIndex ? (tf.gather(flatRows, tf.tensor1d(plan.gatherIndex, 'int32')) as Tensor2D) : flatRows;
+    const flat = plan.gatherIndex
+      ? (tf.gather(flatRows, tf.tensor1d(plan.gatherIndex, 'int32')) as Tensor2D)
+      : flatRows;
     const wordVectors = poolWords(tf, flat, length, batch.wordSpans, this.pooling);
     const words = wordVectors.shape[1];
     const wordMask = tf.tensor2d(
-      batch.wordCounts.flatMap((count) => Array.from({ length: words }, (_, w) => (w < count ? 1 : 0))),
+      batch.wordCounts.flatMap((count) =>
+        Array.from({ length: words }, (_, w) => (w < count ? 1 : 0)),
+      ),
       [batch.wordCounts.length, words],
       'float32',
     );
@@ -127,8 +190,12 @@ export class TransformerEncoder implements Encoder {
       eosVector: tf.gather(flat, tf.tensor1d(eosIndex, 'int32')) as Tensor2D,
     };
     const sentences = batch.subwordIds.length;
-    if (forward.attention) out.attention = forward.attention.map((layer) => stitchAttention(tf, layer, plan, sentences));
-    if (forward.headContexts) out.headContexts = forward.headContexts.map((layer) => stitchHeadContexts(tf, layer, plan, sentences));
+    if (forward.attention)
+      out.attention = forward.attention.map((layer) => stitchAttention(tf, layer, plan, sentences));
+    if (forward.headContexts)
+      out.headContexts = forward.headContexts.map((layer) =>
+        stitchHeadContexts(tf, layer, plan, sentences),
+      );
     return out;
   }
 
@@ -145,12 +212,21 @@ export class TransformerEncoder implements Encoder {
     for (const [name, variable] of this.params.variables) {
       const tensor = weights[name];
       if (!tensor) problems.push(`missing tensor "${name}" (expected shape [${variable.shape}])`);
-      else if (tensor.shape.length !== variable.shape.length || tensor.shape.some((dim, i) => dim !== variable.shape[i])) {
+      else if (
+        tensor.shape.length !== variable.shape.length ||
+        tensor.shape.some((dim, i) => dim !== variable.shape[i])
+      ) {
         problems.push(`tensor "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`);
       }
     }
-    for (const name of Object.keys(weights)) if (!this.params.variables.has(name)) problems.push(`unexpected tensor "${name}"`);
-    if (problems.length > 0) throw new EncoderError(`encoder weights do not match the model: ${problems.join('; ')}`, undefined, 'STEM_ENCODER_CHECKPOINT');
+    for (const name of Object.keys(weights))
+      if (!this.params.variables.has(name)) problems.push(`unexpected tensor "${name}"`);
+    if (problems.length > 0)
+      throw new EncoderError(
+        `encoder weights do not match the model: ${problems.join('; ')}`,
+        undefined,
+        'STEM_ENCODER_CHECKPOINT',
+      );
     for (const [name, variable] of this.params.variables) variable.assign(weights[name] as Tensor);
   }
 
@@ -159,7 +235,12 @@ export class TransformerEncoder implements Encoder {
   }
 
   async save(directory: string): Promise<void> {
-    await writeCheckpoint(directory, this.architecture, await this.params.toHf(), this.sourceConfig);
+    await writeCheckpoint(
+      directory,
+      this.architecture,
+      await this.params.toHf(),
+      this.sourceConfig,
+    );
     await this.tokenizer.save(directory, this.tokenizerDirectory);
   }
 

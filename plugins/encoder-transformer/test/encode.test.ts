@@ -17,7 +17,12 @@ describe('encode: tokens to word vectors', () => {
     const batch = await bert.tokenize([['The', 'cats', 'jumped', 'far.']]);
     const tokens = batch.subwordIds[0]?.map((id) => bert.tokenizer.idToToken(id));
     expect(tokens).toEqual(['[CLS]', 'The', 'cat', '##s', 'jump', '##ed', 'far', '.', '[SEP]']);
-    expect(batch.wordSpans[0]).toEqual([[1, 1], [2, 3], [4, 5], [6, 7]]);
+    expect(batch.wordSpans[0]).toEqual([
+      [1, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
     expect(batch.wordCounts).toEqual([4]);
   });
 
@@ -30,9 +35,16 @@ describe('encode: tokens to word vectors', () => {
   });
 
   it('keeps only its outputs alive when called outside a tidy (evaluation, prediction)', async () => {
-    const batch = await bert.tokenize([['The', 'cats', 'jumped'], ['A', 'dog']]);
+    const batch = await bert.tokenize([
+      ['The', 'cats', 'jumped'],
+      ['A', 'dog'],
+    ]);
     const before = tf.memory().numTensors;
-    const out = bert.encode(batch, { training: false, returnAttention: true, returnHeadContexts: true });
+    const out = bert.encode(batch, {
+      training: false,
+      returnAttention: true,
+      returnHeadContexts: true,
+    });
     const outputs = Object.values(out).flat();
     expect(tf.memory().numTensors).toBe(before + outputs.length);
     tf.dispose(outputs);
@@ -40,25 +52,56 @@ describe('encode: tokens to word vectors', () => {
   });
 
   it('pools sub-words by mean (default), first or last, and exposes [CLS] and the final [SEP]', async () => {
-    const batch = await bert.tokenize([['The', 'cats', 'jumped'], ['A', 'dog']]);
+    const batch = await bert.tokenize([
+      ['The', 'cats', 'jumped'],
+      ['A', 'dog'],
+    ]);
     tf.tidy(() => {
       const out = bert.encode(batch, { training: false });
-      const states = bert.encodeSubwords({ ids: [batch.subwordIds[0] as number[]], mask: [[1, 1, 1, 1, 1, 1, 1]] }).hidden.arraySync()[0] as number[][];
+      const states = bert
+        .encodeSubwords({ ids: [batch.subwordIds[0] as number[]], mask: [[1, 1, 1, 1, 1, 1, 1]] })
+        .hidden.arraySync()[0] as number[][];
       const words = out.wordVectors.arraySync();
-      const mean = (rows: number[][]): number[] => (rows[0] as number[]).map((_, i) => rows.reduce((s, r) => s + (r[i] as number), 0) / rows.length);
+      const mean = (rows: number[][]): number[] =>
+        (rows[0] as number[]).map(
+          (_, i) => rows.reduce((s, r) => s + (r[i] as number), 0) / rows.length,
+        );
       expect(out.wordVectors.shape).toEqual([2, 3, 32]);
-      expect(maxAbsDiff(words[0]?.[1] as number[], mean([states[2] as number[], states[3] as number[]]))).toBeLessThan(1e-5);
-      expect(out.wordMask.arraySync()).toEqual([[1, 1, 1], [1, 1, 0]]);
+      expect(
+        maxAbsDiff(words[0]?.[1] as number[], mean([states[2] as number[], states[3] as number[]])),
+      ).toBeLessThan(1e-5);
+      expect(out.wordMask.arraySync()).toEqual([
+        [1, 1, 1],
+        [1, 1, 0],
+      ]);
       expect(maxAbsDiff(words[1]?.[2] as number[], new Array(32).fill(0))).toBe(0);
-      expect(maxAbsDiff(out.rootVector.arraySync()[0] as number[], states[0] as number[])).toBeLessThan(1e-5);
-      expect(maxAbsDiff(out.eosVector.arraySync()[0] as number[], states[6] as number[])).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff(out.rootVector.arraySync()[0] as number[], states[0] as number[]),
+      ).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff(out.eosVector.arraySync()[0] as number[], states[6] as number[]),
+      ).toBeLessThan(1e-5);
     });
     for (const pooling of ['first', 'last'] as const) {
-      const encoder = new TransformerEncoder(tf, bert.architecture, bert.params, bert.tokenizer, fixtureDir('tiny-bert'), seededSource(1), { pooling });
+      const encoder = new TransformerEncoder(
+        tf,
+        bert.architecture,
+        bert.params,
+        bert.tokenizer,
+        fixtureDir('tiny-bert'),
+        seededSource(1),
+        { pooling },
+      );
       tf.tidy(() => {
-        const states = bert.encodeSubwords({ ids: [batch.subwordIds[0] as number[]], mask: [[1, 1, 1, 1, 1, 1, 1]] }).hidden.arraySync()[0] as number[][];
-        const word = encoder.encode(batch, { training: false }).wordVectors.arraySync()[0]?.[2] as number[];
-        expect(maxAbsDiff(word, states[pooling === 'first' ? 4 : 5] as number[])).toBeLessThan(1e-5);
+        const states = bert
+          .encodeSubwords({ ids: [batch.subwordIds[0] as number[]], mask: [[1, 1, 1, 1, 1, 1, 1]] })
+          .hidden.arraySync()[0] as number[][];
+        const word = encoder
+          .encode(batch, { training: false })
+          .wordVectors.arraySync()[0]?.[2] as number[];
+        expect(maxAbsDiff(word, states[pooling === 'first' ? 4 : 5] as number[])).toBeLessThan(
+          1e-5,
+        );
       });
     }
   });
@@ -92,7 +135,10 @@ describe('encode: tokens to word vectors', () => {
   });
 
   it('encodes sentences longer than the position table through the sliding window', async () => {
-    const long = Array.from({ length: 45 }, (_, i) => ['The', 'cat', 'sat', 'on', 'mat'][i % 5] as string);
+    const long = Array.from(
+      { length: 45 },
+      (_, i) => ['The', 'cat', 'sat', 'on', 'mat'][i % 5] as string,
+    );
     const batch = await bert.tokenize([long, ['A', 'dog']]);
     expect(batch.subwordIds[0]?.length).toBeGreaterThan(bert.shape.maxPositions);
     tf.tidy(() => {
@@ -100,35 +146,69 @@ describe('encode: tokens to word vectors', () => {
       expect(out.wordVectors.shape).toEqual([2, 45, 32]);
       expect(out.wordVectors.isNaN().any().arraySync()).toBe(0);
       // The short sentence is unaffected by its long neighbour.
-      const alone = bert.encode(batch.subwordIds[1] ? { subwordIds: [batch.subwordIds[1]], wordSpans: [batch.wordSpans[1] ?? []], wordCounts: [2] } : batch, { training: false });
+      const alone = bert.encode(
+        batch.subwordIds[1]
+          ? {
+              subwordIds: [batch.subwordIds[1]],
+              wordSpans: [batch.wordSpans[1] ?? []],
+              wordCounts: [2],
+            }
+          : batch,
+        { training: false },
+      );
       const pair = out.wordVectors.arraySync()[1]?.slice(0, 2) as number[][];
       expect(maxAbsDiff(pair, alone.wordVectors.arraySync()[0] as number[][])).toBeLessThan(1e-5);
     });
   });
 
   it('stitches attention and head contexts of windowed sentences back to sentence positions', async () => {
-    const long = Array.from({ length: 45 }, (_, i) => ['The', 'cat', 'sat', 'on', 'mat'][i % 5] as string);
+    const long = Array.from(
+      { length: 45 },
+      (_, i) => ['The', 'cat', 'sat', 'on', 'mat'][i % 5] as string,
+    );
     const batch = await bert.tokenize([long, ['A', 'dog']]);
     const length = batch.subwordIds[0]?.length as number;
     tf.tidy(() => {
-      const out = bert.encode(batch, { training: false, returnAttention: true, returnHeadContexts: true });
+      const out = bert.encode(batch, {
+        training: false,
+        returnAttention: true,
+        returnHeadContexts: true,
+      });
       const attention = out.attention?.[1]?.arraySync() as number[][][][];
       expect(out.attention?.[1]?.shape).toEqual([2, 4, length, length]);
       expect(out.headContexts?.[0]?.shape).toEqual([2, 4, length, 8]);
-      for (const row of attention[0]?.[2] ?? []) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      for (const row of attention[0]?.[2] ?? [])
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       // A query in the middle sees only its window: keys far away get 0.
       expect(attention[0]?.[0]?.[length - 2]?.[1]).toBe(0);
-      const alone = bert.encode({ subwordIds: [batch.subwordIds[1] as number[]], wordSpans: [batch.wordSpans[1] ?? []], wordCounts: [2] }, { training: false, returnAttention: true, returnHeadContexts: true });
+      const alone = bert.encode(
+        {
+          subwordIds: [batch.subwordIds[1] as number[]],
+          wordSpans: [batch.wordSpans[1] ?? []],
+          wordCounts: [2],
+        },
+        { training: false, returnAttention: true, returnHeadContexts: true },
+      );
       const short = (attention[1]?.[3] ?? []).slice(0, 4).map((row) => row.slice(0, 4));
-      expect(maxAbsDiff(short, alone.attention?.[1]?.arraySync()[0]?.[3] as number[][])).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff(short, alone.attention?.[1]?.arraySync()[0]?.[3] as number[][]),
+      ).toBeLessThan(1e-5);
       const contexts = out.headContexts?.[0]?.arraySync()[1]?.[2]?.slice(0, 4) as number[][];
-      expect(maxAbsDiff(contexts, alone.headContexts?.[0]?.arraySync()[0]?.[2] as number[][])).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff(contexts, alone.headContexts?.[0]?.arraySync()[0]?.[2] as number[][]),
+      ).toBeLessThan(1e-5);
     });
   });
 
   it('uses the random stream passed with the call for word dropout', async () => {
     const batch = await bert.tokenize([['The', 'cat', 'sat', 'on', 'the', 'mat']]);
-    const run = (seed: number): number[][] => tf.tidy(() => bert.encode(batch, { training: true, random: new SeededRandom(seed) }).wordVectors.arraySync()[0] as number[][]);
+    const run = (seed: number): number[][] =>
+      tf.tidy(
+        () =>
+          bert
+            .encode(batch, { training: true, random: new SeededRandom(seed) })
+            .wordVectors.arraySync()[0] as number[][],
+      );
     expect(maxAbsDiff(run(4), run(4))).toBe(0);
     expect(maxAbsDiff(run(4), run(5))).toBeGreaterThan(0);
   });

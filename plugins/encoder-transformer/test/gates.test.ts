@@ -23,27 +23,54 @@ describe('head gates', () => {
     const original = weight.clone();
     const d = headSize(encoder.architecture);
     const columns = tf.range(0, weight.shape[1] as number).reshape([1, -1]);
-    const inHead = tf.logicalAnd(tf.greaterEqual(columns, head * d), tf.less(columns, (head + 1) * d));
-    weight.assign(tf.where(tf.broadcastTo(inHead, weight.shape), tf.randomNormal(weight.shape, 0, 1, 'float32', 7), weight) as Tensor);
-    const out = tf.tidy(() => encoder.encodeSubwords(input, { headGates: gates }).hidden.arraySync());
+    const inHead = tf.logicalAnd(
+      tf.greaterEqual(columns, head * d),
+      tf.less(columns, (head + 1) * d),
+    );
+    weight.assign(
+      tf.where(
+        tf.broadcastTo(inHead, weight.shape),
+        tf.randomNormal(weight.shape, 0, 1, 'float32', 7),
+        weight,
+      ) as Tensor,
+    );
+    const out = tf.tidy(() =>
+      encoder.encodeSubwords(input, { headGates: gates }).hidden.arraySync(),
+    );
     weight.assign(original);
     tf.dispose([original, columns, inHead]);
     return out;
   }
 
   it('a gate of 0 removes the head: its value weights no longer change the output', () => {
-    const baseline = tf.tidy(() => encoder.encodeSubwords(input, { headGates: tf.tensor2d([[1, 0, 1, 1], [1, 1, 1, 1]]) }).hidden.arraySync());
-    const closed = tf.tensor2d([[1, 0, 1, 1], [1, 1, 1, 1]]) as Tensor2D;
+    const baseline = tf.tidy(() =>
+      encoder
+        .encodeSubwords(input, {
+          headGates: tf.tensor2d([
+            [1, 0, 1, 1],
+            [1, 1, 1, 1],
+          ]),
+        })
+        .hidden.arraySync(),
+    );
+    const closed = tf.tensor2d([
+      [1, 0, 1, 1],
+      [1, 1, 1, 1],
+    ]) as Tensor2D;
     const open = tf.ones([2, 4]) as Tensor2D;
     expect(maxAbsDiff(outputWithPerturbedHead(1, closed), baseline)).toBeLessThan(1e-6);
-    const openBaseline = tf.tidy(() => encoder.encodeSubwords(input, { headGates: open }).hidden.arraySync());
+    const openBaseline = tf.tidy(() =>
+      encoder.encodeSubwords(input, { headGates: open }).hidden.arraySync(),
+    );
     expect(maxAbsDiff(outputWithPerturbedHead(1, open), openBaseline)).toBeGreaterThan(1e-2);
     tf.dispose([closed, open]);
   });
 
   it('gates of 1 equal no gates', () => {
     const ones = tf.ones([2, 4]) as Tensor2D;
-    const gated = tf.tidy(() => encoder.encodeSubwords(input, { headGates: ones }).hidden.arraySync());
+    const gated = tf.tidy(() =>
+      encoder.encodeSubwords(input, { headGates: ones }).hidden.arraySync(),
+    );
     const plain = tf.tidy(() => encoder.encodeSubwords(input).hidden.arraySync());
     expect(maxAbsDiff(gated, plain)).toBeLessThan(1e-6);
     ones.dispose();
@@ -51,9 +78,12 @@ describe('head gates', () => {
 
   it('gradients reach every gate', () => {
     const gates = tf.fill([2, 4], 0.7) as Tensor2D;
-    const grad = tf.grad((g: Tensor) => tf.sum(tf.square(encoder.encodeSubwords(input, { headGates: g as Tensor2D }).hidden)))(gates);
+    const grad = tf.grad((g: Tensor) =>
+      tf.sum(tf.square(encoder.encodeSubwords(input, { headGates: g as Tensor2D }).hidden)),
+    )(gates);
     const values = grad.arraySync() as number[][];
-    for (const row of values) for (const value of row) expect(Math.abs(value)).toBeGreaterThan(1e-6);
+    for (const row of values)
+      for (const value of row) expect(Math.abs(value)).toBeGreaterThan(1e-6);
     tf.dispose([gates, grad]);
   });
 });

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ComponentRegistry, createRegistrationFacade, CORE_VERSION, SeededRandom, type Encoder } from '@stem/core';
+import {
+  ComponentRegistry,
+  createRegistrationFacade,
+  CORE_VERSION,
+  SeededRandom,
+  type Encoder,
+} from '@stem/core';
 import hook from '../src/hooks/register.js';
 import { ENCODER_ID } from '../src/index.js';
 import { testTf } from './support/backend.js';
@@ -10,14 +16,33 @@ describe('stem:register hook', () => {
   it('registers the encoder with a config schema and builds it from a model directory', async () => {
     const tf = await testTf();
     const registry = new ComponentRegistry();
-    const facade = createRegistrationFacade(registry, { name: '@stem/encoder-transformer', version: '0.1.0' }, CORE_VERSION, tf);
+    const facade = createRegistrationFacade(
+      registry,
+      { name: '@stem/encoder-transformer', version: '0.1.0' },
+      CORE_VERSION,
+      tf,
+    );
     await (await hook({ coreVersion: CORE_VERSION })).register(facade);
     const registered = registry.require('encoder', ENCODER_ID);
-    const config = registered.schema.parse({ type: ENCODER_ID, path: fixtureDir('tiny-bert') }) as Record<string, unknown>;
-    expect(config).toMatchObject({ pooling: 'mean', wordDropout: 0.2, weights: 'pretrained', trainable: true });
-    expect(() => registered.schema.parse({ type: ENCODER_ID })).toThrow('exactly one of `path` or `architecture`');
+    const config = registered.schema.parse({
+      type: ENCODER_ID,
+      path: fixtureDir('tiny-bert'),
+    }) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      pooling: 'mean',
+      wordDropout: 0.2,
+      weights: 'pretrained',
+      trainable: true,
+    });
+    expect(() => registered.schema.parse({ type: ENCODER_ID })).toThrow(
+      'exactly one of `path` or `architecture`',
+    );
     const { type: _type, ...fields } = config;
-    const encoder = (await registered.registration.create(fields, { tf, random: new SeededRandom(1), container: undefined as never })) as Encoder;
+    const encoder = (await registered.registration.create(fields, {
+      tf,
+      random: new SeededRandom(1),
+      container: undefined as never,
+    })) as Encoder;
     expect(encoder.shape).toEqual({ layers: 2, heads: 4, hiddenSize: 32, maxPositions: 32 });
     encoder.dispose();
   });
@@ -26,7 +51,10 @@ describe('stem:register hook', () => {
 describe('registration conformance (@stem/testing)', () => {
   it('passes the kit every plugin runs', async () => {
     const { checkRegistration } = await import('@stem/testing');
-    const report = await checkRegistration({ packageDirectory: fileURLToPath(new URL('..', import.meta.url)), hook });
+    const report = await checkRegistration({
+      packageDirectory: fileURLToPath(new URL('..', import.meta.url)),
+      hook,
+    });
     expect(report.components.map((c) => c.id)).toEqual([ENCODER_ID]);
   });
 });
@@ -36,7 +64,13 @@ describe('encoder conformance (@stem/testing)', () => {
     const { checkEncoder } = await import('@stem/testing');
     const tf = await testTf();
     for (const fixture of ['tiny-bert', 'tiny-roberta']) {
-      const report = await checkEncoder({ hook, encoderId: ENCODER_ID, tf, config: { path: fixtureDir(fixture), wordDropout: 0.1 }, reloadConfig: (path) => ({ path }) });
+      const report = await checkEncoder({
+        hook,
+        encoderId: ENCODER_ID,
+        tf,
+        config: { path: fixtureDir(fixture), wordDropout: 0.1 },
+        reloadConfig: (path) => ({ path }),
+      });
       expect(report.reloadDifference).toBeLessThan(1e-5);
     }
   });

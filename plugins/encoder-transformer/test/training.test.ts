@@ -7,9 +7,21 @@ import { fixtureDir } from './support/fixtures.js';
 describe('training a tiny encoder', () => {
   it('keeps the tensor count flat across 200 Adam steps (dropout, word dropout and gates on)', async () => {
     const tf = await testTf();
-    const architecture = architectureFor({ arch: 'bert', layers: 2, heads: 2, hidden: 16, intermediate: 32, maxPositions: 32 }, 89);
-    const encoder = await TransformerEncoder.initialise(tf, architecture, fixtureDir('tiny-bert'), seededSource(3), { wordDropout: 0.2 });
-    const batch = await encoder.tokenize([['The', 'cat', 'sat', 'on', 'the', 'mat', '.'], ['A', 'dog', 'ran', 'far', 'away']]);
+    const architecture = architectureFor(
+      { arch: 'bert', layers: 2, heads: 2, hidden: 16, intermediate: 32, maxPositions: 32 },
+      89,
+    );
+    const encoder = await TransformerEncoder.initialise(
+      tf,
+      architecture,
+      fixtureDir('tiny-bert'),
+      seededSource(3),
+      { wordDropout: 0.2 },
+    );
+    const batch = await encoder.tokenize([
+      ['The', 'cat', 'sat', 'on', 'the', 'mat', '.'],
+      ['A', 'dog', 'ran', 'far', 'away'],
+    ]);
     const gates = tf.variable(tf.ones([2, 2]), true, 'test_gates') as unknown as Tensor2D;
     const target = tf.randomNormal([2, 7, 16], 0, 1, 'float32', 1);
     const optimizer = tf.train.adam(1e-2);

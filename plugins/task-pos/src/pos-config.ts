@@ -7,8 +7,15 @@ export function posConfigSchema(z: Zod) {
     tagSet: z
       .enum(['xpos', 'upos'])
       .default('xpos')
-      .describe('Which tags to predict: xpos = language-specific (PTB for English, the paper\'s setting), upos = Universal POS.'),
-    dropout: z.number().min(0).max(1).default(0).describe('Dropout on word vectors before the linear layer (training only).'),
+      .describe(
+        "Which tags to predict: xpos = language-specific (PTB for English, the paper's setting), upos = Universal POS.",
+      ),
+    dropout: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Dropout on word vectors before the linear layer (training only).'),
   });
 }
 

@@ -39,14 +39,20 @@ export class SoftmaxTagger implements TaskHead<string[]> {
     random: FactoryContext['random'],
   ) {
     this.requires = [config.tagSet === 'xpos' ? 'pos' : 'upos'] as const;
-    this.tags = input.labels?.tags ? [...input.labels.tags] : collectTags(input.trainingSentences, config.tagSet);
+    this.tags = input.labels?.tags
+      ? [...input.labels.tags]
+      : collectTags(input.trainingSentences, config.tagSet);
     if (this.tags.length === 0) {
-      throw new Error(`no ${config.tagSet} tags in the training sentences: is this a POS-annotated corpus?`);
+      throw new Error(
+        `no ${config.tagSet} tags in the training sentences: is this a POS-annotated corpus?`,
+      );
     }
     this.tagIndex = new Map(this.tags.map((tag, i) => [tag, i]));
     // Glorot-uniform initialisation from the run's seeded stream.
     const limit = Math.sqrt(6 / (input.hiddenSize + this.tags.length));
-    const values = Float32Array.from({ length: input.hiddenSize * this.tags.length }, () => random.uniform(-limit, limit));
+    const values = Float32Array.from({ length: input.hiddenSize * this.tags.length }, () =>
+      random.uniform(-limit, limit),
+    );
     this.weight = tf.variable(tf.tensor2d(values, [input.hiddenSize, this.tags.length]));
     this.bias = tf.variable(tf.zeros([this.tags.length]));
   }
@@ -61,7 +67,12 @@ export class SoftmaxTagger implements TaskHead<string[]> {
       const words = encoded.wordMask.shape[1];
       let vectors = encoded.wordVectors;
       if (this.config.dropout > 0 && context) {
-        vectors = tf.dropout(vectors, this.config.dropout, undefined, context.random.nextSeed()) as typeof vectors;
+        vectors = tf.dropout(
+          vectors,
+          this.config.dropout,
+          undefined,
+          context.random.nextSeed(),
+        ) as typeof vectors;
       }
       const logits = this.logits(vectors);
       const gold: number[] = [];
@@ -76,7 +87,13 @@ export class SoftmaxTagger implements TaskHead<string[]> {
         }
       }
       const mask = tf.tensor1d(weights);
-      const perWord = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(gold, 'int32'), this.tags.length), logits, undefined, 0, tf.Reduction.NONE);
+      const perWord = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(tf.tensor1d(gold, 'int32'), this.tags.length),
+        logits,
+        undefined,
+        0,
+        tf.Reduction.NONE,
+      );
       return perWord.mul(mask).sum().div(mask.sum().maximum(1)) as Scalar;
     }) as Scalar;
   }
@@ -86,7 +103,9 @@ export class SoftmaxTagger implements TaskHead<string[]> {
     const best = this.tf.tidy(() => this.logits(encoded.wordVectors).argMax(-1));
     const indices = best.dataSync();
     best.dispose();
-    return sentences.map((sentence, b) => sentence.words.map((_, i) => this.tags[indices[b * words + i] as number] as string));
+    return sentences.map((sentence, b) =>
+      sentence.words.map((_, i) => this.tags[indices[b * words + i] as number] as string),
+    );
   }
 
   createMetric(): Metric<Sentence, string[]> {
@@ -111,7 +130,9 @@ export class SoftmaxTagger implements TaskHead<string[]> {
       const tensor = weights[name];
       if (!tensor) throw new Error(`POS head: weight "${name}" is missing from the checkpoint`);
       if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(`POS head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with another tag set?)`);
+        throw new Error(
+          `POS head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with another tag set?)`,
+        );
       }
       variable.assign(tensor);
     }
@@ -125,7 +146,10 @@ export class SoftmaxTagger implements TaskHead<string[]> {
   /** [batch * words, tags] */
   private logits(vectors: EncoderOutput['wordVectors']): Tensor2D {
     const [batch, words, hidden] = vectors.shape;
-    return vectors.reshape([batch * words, hidden]).matMul(this.weight).add(this.bias) as Tensor2D;
+    return vectors
+      .reshape([batch * words, hidden])
+      .matMul(this.weight)
+      .add(this.bias) as Tensor2D;
   }
 }
 

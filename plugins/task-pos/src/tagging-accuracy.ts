@@ -13,7 +13,9 @@ export class TaggingAccuracy implements Metric<Sentence, string[]> {
       if (!tags) return;
       const prediction = predicted[s] ?? [];
       if (prediction.length !== tags.length) {
-        throw new Error(`sentence ${sentence.id}: ${prediction.length} predicted tags for ${tags.length} words`);
+        throw new Error(
+          `sentence ${sentence.id}: ${prediction.length} predicted tags for ${tags.length} words`,
+        );
       }
       tags.forEach((tag, i) => {
         this.total += 1;
@@ -23,7 +25,10 @@ export class TaggingAccuracy implements Metric<Sentence, string[]> {
   }
 
   result(): MetricResult {
-    return { primary: 'accuracy', scores: { accuracy: this.total === 0 ? 0 : this.correct / this.total, tokens: this.total } };
+    return {
+      primary: 'accuracy',
+      scores: { accuracy: this.total === 0 ? 0 : this.correct / this.total, tokens: this.total },
+    };
   }
 
   reset(): void {

@@ -17,13 +17,33 @@ const { values } = parseArgs({
   },
 });
 const output = mkdtempSync(join(tmpdir(), 'stem-bench-train-pos-'));
-const args = ['apps/cli/bin/run.js', 'train', '-c', values.config, '--set', `trainer.epochs=${values.epochs}`, '--set', `output.directory=${output}`, '--json'];
+const args = [
+  'apps/cli/bin/run.js',
+  'train',
+  '-c',
+  values.config,
+  '--set',
+  `trainer.epochs=${values.epochs}`,
+  '--set',
+  `output.directory=${output}`,
+  '--json',
+];
 if (values.device) args.push('--device', values.device);
 const started = Date.now();
-const envelope = JSON.parse(execFileSync(process.execPath, args, { cwd: repository, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }));
+const envelope = JSON.parse(
+  execFileSync(process.execPath, args, {
+    cwd: repository,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  }),
+);
 const wallSeconds = (Date.now() - started) / 1000;
 const run = join(output, readdirSync(output)[0]);
-const events = readFileSync(join(run, 'metrics.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const events = readFileSync(join(run, 'metrics.ndjson'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
 const manifest = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
 const start = events.find((e) => e.event === 'start');
 const epochs = events.filter((e) => e.event === 'dev');
@@ -31,8 +51,16 @@ const report = {
   config: values.config,
   backend: `${manifest.backend.device} (${manifest.backend.package})`,
   host: manifest.host,
-  trainSentences: start.tasks.map((t) => `${t.name}: ${t.sentences} sentences, ${t.words} words, ${t.subwords} sub-words`),
-  epochs: epochs.map((e) => ({ epoch: e.epoch, trainSeconds: +e.trainSeconds.toFixed(1), wordsPerSecond: Math.round(e.wordsPerSecond), subwordsPerSecond: Math.round(e.subwordsPerSecond), devScore: +e.score.toFixed(4) })),
+  trainSentences: start.tasks.map(
+    (t) => `${t.name}: ${t.sentences} sentences, ${t.words} words, ${t.subwords} sub-words`,
+  ),
+  epochs: epochs.map((e) => ({
+    epoch: e.epoch,
+    trainSeconds: +e.trainSeconds.toFixed(1),
+    wordsPerSecond: Math.round(e.wordsPerSecond),
+    subwordsPerSecond: Math.round(e.subwordsPerSecond),
+    devScore: +e.score.toFixed(4),
+  })),
   wallSeconds: +wallSeconds.toFixed(1),
   test: envelope.result.test,
 };

@@ -7,12 +7,20 @@ export interface InfoResult {
   node: string;
   backend: Awaited<ReturnType<StemCommand<typeof Info>['session']>>['backend'];
   plugins: Array<{ name: string; version: string; coreRange?: string; components: string[] }>;
-  components: Record<string, Array<{ id: string; description: string; plugin: string; pluginVersion: string }>>;
+  components: Record<
+    string,
+    Array<{ id: string; description: string; plugin: string; pluginVersion: string }>
+  >;
 }
 
 export default class Info extends StemCommand<typeof Info> {
-  static override summary = 'Show the compute backend and every registered encoder, task, analyzer and dataset.';
-  static override examples = ['<%= config.bin %> info', '<%= config.bin %> info --json', '<%= config.bin %> info --device wasm'];
+  static override summary =
+    'Show the compute backend and every registered encoder, task, analyzer and dataset.';
+  static override examples = [
+    '<%= config.bin %> info',
+    '<%= config.bin %> info --json',
+    '<%= config.bin %> info --device wasm',
+  ];
 
   async run(): Promise<InfoResult> {
     const session = await this.session();
@@ -45,11 +53,15 @@ function formatInfo(info: InfoResult): string {
     `stem ${info.cli.version} (core ${info.core}, node ${info.node})`,
     `backend: ${info.backend.device} (${info.backend.package}, tfjs ${info.backend.tfjsVersion})`,
   ];
-  for (const skipped of info.backend.skipped) lines.push(`  skipped ${skipped.device}: ${skipped.reason}`);
+  for (const skipped of info.backend.skipped)
+    lines.push(`  skipped ${skipped.device}: ${skipped.reason}`);
   for (const [kind, entries] of Object.entries(info.components)) {
     lines.push(`${kind}:${entries.length === 0 ? ' none' : ''}`);
     const width = Math.max(0, ...entries.map((e) => e.id.length));
-    for (const entry of entries) lines.push(`  ${entry.id.padEnd(width)}  ${entry.plugin}@${entry.pluginVersion}  ${entry.description}`);
+    for (const entry of entries)
+      lines.push(
+        `  ${entry.id.padEnd(width)}  ${entry.plugin}@${entry.pluginVersion}  ${entry.description}`,
+      );
   }
   lines.push(`plugins: ${info.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none'}`);
   return lines.join('\n');

@@ -13,13 +13,24 @@ export default class Predict extends StemCommand<typeof Predict> {
     '<%= config.bin %> predict runs/pos-ewt-tiny-20261126-101500-s42 --input sentences.txt',
     '<%= config.bin %> predict runs/my-run --input test.conllu --output predicted.conllu',
   ];
-  static override args = { run: Args.string({ required: true, description: 'Run directory made by stem train.' }) };
+  static override args = {
+    run: Args.string({ required: true, description: 'Run directory made by stem train.' }),
+  };
   static override flags = {
-    input: Flags.string({ char: 'i', required: true, description: 'Sentences to tag: .conllu, or text with one tokenised sentence per line.' }),
+    input: Flags.string({
+      char: 'i',
+      required: true,
+      description: 'Sentences to tag: .conllu, or text with one tokenised sentence per line.',
+    }),
     output: Flags.string({ char: 'o', description: 'Write the CoNLL-U here instead of stdout.' }),
   };
 
-  async run(): Promise<{ runDirectory: string; sentences: number; output: string | null; predictions?: Sentence[] }> {
+  async run(): Promise<{
+    runDirectory: string;
+    sentences: number;
+    output: string | null;
+    predictions?: Sentence[];
+  }> {
     const { args } = await this.parse(Predict);
     const session = await this.session(await deviceOfRun(args.run));
     const input = await readPredictionInput(this.flags.input);

@@ -7,32 +7,55 @@ import { runEnvironment } from '../run/run-environment.js';
 import { formatScores } from '../run/format-scores.js';
 
 export default class Train extends StemCommand<typeof Train> {
-  static override summary = 'Train an experiment (one task: STL, several: MTL) from a config file, or resume an interrupted run.';
+  static override summary =
+    'Train an experiment (one task: STL, several: MTL) from a config file, or resume an interrupted run.';
   static override description =
-    'Creates a run directory (manifest, metrics.ndjson, checkpoints/last and best, labels.json, results.json) under output.directory, trains with the config\'s trainer settings, reloads the best dev checkpoint and scores it on dev and test. Progress goes to stderr.';
+    "Creates a run directory (manifest, metrics.ndjson, checkpoints/last and best, labels.json, results.json) under output.directory, trains with the config's trainer settings, reloads the best dev checkpoint and scores it on dev and test. Progress goes to stderr.";
   static override examples = [
     '<%= config.bin %> train -c examples/pos-ewt-tiny.yaml',
     '<%= config.bin %> train -c examples/pos-ewt-tiny.yaml --set trainer.epochs=1 --set seed=3',
     '<%= config.bin %> train --resume runs/pos-ewt-tiny-20261126-101500-s42',
   ];
   static override flags = {
-    config: Flags.string({ char: 'c', description: 'Experiment config (YAML or JSON).', exactlyOne: ['config', 'resume'] }),
-    set: Flags.string({ description: 'Override a config field: path.to.field=value. Repeatable.', multiple: true, default: [] }),
-    resume: Flags.string({ description: 'Continue the interrupted run in this run directory from its last checkpoint.', exactlyOne: ['config', 'resume'] }),
+    config: Flags.string({
+      char: 'c',
+      description: 'Experiment config (YAML or JSON).',
+      exactlyOne: ['config', 'resume'],
+    }),
+    set: Flags.string({
+      description: 'Override a config field: path.to.field=value. Repeatable.',
+      multiple: true,
+      default: [],
+    }),
+    resume: Flags.string({
+      description: 'Continue the interrupted run in this run directory from its last checkpoint.',
+      exactlyOne: ['config', 'resume'],
+    }),
   };
 
   async run(): Promise<{ runDirectory: string } & TrainingResult> {
     const { config: file, resume, set } = this.flags;
-    if (resume && set.length > 0) throw new StemError('--set cannot change a run being resumed', 'resume with the recorded config, or start a new run with -c');
+    if (resume && set.length > 0)
+      throw new StemError(
+        '--set cannot change a run being resumed',
+        'resume with the recorded config, or start a new run with -c',
+      );
     const device = file ? await deviceOfConfig(file, set) : await deviceOfRun(resume as string);
     const session = await this.session(device);
     this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
-    const environment = runEnvironment(this.config, session, { progress: progressLine(!this.jsonEnabled()), log: (line) => this.progress(line) });
-    const source = file ? { config: await loadExperimentConfig(file, session.registry, { overrides: set }) } : { resumeFrom: resume as string };
+    const environment = runEnvironment(this.config, session, {
+      progress: progressLine(!this.jsonEnabled()),
+      log: (line) => this.progress(line),
+    });
+    const source = file
+      ? { config: await loadExperimentConfig(file, session.registry, { overrides: set }) }
+      : { resumeFrom: resume as string };
     const { directory, result } = await trainRun(environment, source);
     if (!this.jsonEnabled()) {
       this.log(`run: ${directory}`);
-      this.log(`best epoch: ${result.best?.epoch ?? '-'} (dev mean ${result.best ? result.best.score.toFixed(4) : '-'})`);
+      this.log(
+        `best epoch: ${result.best?.epoch ?? '-'} (dev mean ${result.best ? result.best.score.toFixed(4) : '-'})`,
+      );
       this.log(formatScores('dev', result.dev));
       if (result.test) this.log(formatScores('test', result.test));
     }

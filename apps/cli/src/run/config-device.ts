@@ -8,7 +8,10 @@ import { parse } from 'yaml';
  * before plugins register (they receive its tf), and validation needs the plugins. Any
  * problem here is left for validation to report properly.
  */
-export async function deviceOfConfig(file: string, overrides: readonly string[]): Promise<DeviceChoice | undefined> {
+export async function deviceOfConfig(
+  file: string,
+  overrides: readonly string[],
+): Promise<DeviceChoice | undefined> {
   try {
     const raw = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     return validDevice(applyOverrides(raw, overrides).device);
@@ -20,7 +23,9 @@ export async function deviceOfConfig(file: string, overrides: readonly string[])
 /** The device recorded in a run's manifest (for resume, evaluate, predict). */
 export async function deviceOfRun(runDirectory: string): Promise<DeviceChoice | undefined> {
   try {
-    const manifest = JSON.parse(await readFile(join(runDirectory, 'manifest.json'), 'utf8')) as { config?: { device?: unknown } };
+    const manifest = JSON.parse(await readFile(join(runDirectory, 'manifest.json'), 'utf8')) as {
+      config?: { device?: unknown };
+    };
     return validDevice(manifest.config?.device);
   } catch {
     return undefined;
@@ -28,5 +33,7 @@ export async function deviceOfRun(runDirectory: string): Promise<DeviceChoice | 
 }
 
 function validDevice(value: unknown): DeviceChoice | undefined {
-  return (DEVICE_CHOICES as readonly unknown[]).includes(value) ? (value as DeviceChoice) : undefined;
+  return (DEVICE_CHOICES as readonly unknown[]).includes(value)
+    ? (value as DeviceChoice)
+    : undefined;
 }

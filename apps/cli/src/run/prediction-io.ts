@@ -11,14 +11,24 @@ export async function readPredictionInput(file: string): Promise<Sentence[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new StemError(`cannot read ${file}: ${(error as Error).message}`, 'pass a .conllu file or a text file with one tokenised sentence per line');
+    throw new StemError(
+      `cannot read ${file}: ${(error as Error).message}`,
+      'pass a .conllu file or a text file with one tokenised sentence per line',
+    );
   }
-  if (/\.conllu$/i.test(file)) return parseConllu(text, file).sentences.map((s, i) => conlluToSentence(s, { fallbackId: `${file}#${i + 1}` }));
+  if (/\.conllu$/i.test(file))
+    return parseConllu(text, file).sentences.map((s, i) =>
+      conlluToSentence(s, { fallbackId: `${file}#${i + 1}` }),
+    );
   return text
     .split(/\r?\n/)
     .map((line, index) => ({ line, index }))
     .filter(({ line }) => line.trim() !== '')
-    .map(({ line, index }) => ({ id: `${file}:${index + 1}`, words: line.trim().split(/\s+/), annotations: {} }));
+    .map(({ line, index }) => ({
+      id: `${file}:${index + 1}`,
+      words: line.trim().split(/\s+/),
+      annotations: {},
+    }));
 }
 
 /** CoNLL-U with the predicted POS (XPOS/UPOS) and dependency columns. */
@@ -26,7 +36,11 @@ export function formatPredictions(sentences: readonly Sentence[]): string {
   return writeConllu(
     sentences.map((sentence) => {
       const conllu = sentenceToConllu(sentence);
-      return { ...conllu, id: sentence.id, comments: [`# sent_id = ${sentence.id}`, `# text = ${sentence.words.join(' ')}`] };
+      return {
+        ...conllu,
+        id: sentence.id,
+        comments: [`# sent_id = ${sentence.id}`, `# text = ${sentence.words.join(' ')}`],
+      };
     }),
   );
 }

@@ -5,7 +5,11 @@ import type { TrainingProgress } from '@stem/core';
  * every `intervalMs` when stderr is a file or pipe (CI logs stay readable). Silent under
  * --json so stdout and stderr stay machine-friendly.
  */
-export function progressLine(enabled: boolean, stream: NodeJS.WriteStream = process.stderr, intervalMs = 5000): (status: TrainingProgress) => void {
+export function progressLine(
+  enabled: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+  intervalMs = 5000,
+): (status: TrainingProgress) => void {
   if (!enabled) return () => {};
   let lastPrinted = 0;
   return (status) => {
@@ -16,7 +20,9 @@ export function progressLine(enabled: boolean, stream: NodeJS.WriteStream = proc
     const bar = '#'.repeat(Math.floor(percent / 5)).padEnd(20, '.');
     const line = `epoch ${status.epoch}/${status.epochs} [${bar}] ${status.stepInEpoch}/${status.stepsPerEpoch}  loss ${losses}  ${Math.round(status.subwordsPerSecond)} sub-words/s`;
     if (stream.isTTY) {
-      stream.write(`\r${line.slice(0, (stream.columns ?? 120) - 1).padEnd((stream.columns ?? 120) - 1)}`);
+      stream.write(
+        `\r${line.slice(0, (stream.columns ?? 120) - 1).padEnd((stream.columns ?? 120) - 1)}`,
+      );
       if (status.stepInEpoch === status.stepsPerEpoch) stream.write('\n');
       return;
     }

@@ -15,7 +15,6 @@ import {
   type DependencyContainer,
 } from '@stem/core';
 
-
 /** Everything a command needs once plugins have registered: one per process. */
 export interface StemSession {
   registry: ComponentRegistry;
@@ -39,10 +38,21 @@ interface OclifPluginLike {
  */
 export async function openStemSession(config: Config, device: DeviceChoice): Promise<StemSession> {
   const { tf, info: backend } = await selectBackend(device);
-  const hookResult = await config.runHook(REGISTER_HOOK_EVENT as never, { coreVersion: CORE_VERSION } as never, undefined, true);
+  const hookResult = await config.runHook(
+    REGISTER_HOOK_EVENT as never,
+    { coreVersion: CORE_VERSION } as never,
+    undefined,
+    true,
+  );
   const outcomes: PluginHookOutcome[] = [
-    ...hookResult.successes.map(({ plugin, result }) => ({ ...describePlugin(plugin as OclifPluginLike), plugin: result })),
-    ...hookResult.failures.map(({ plugin, error }) => ({ ...describePlugin(plugin as OclifPluginLike), error })),
+    ...hookResult.successes.map(({ plugin, result }) => ({
+      ...describePlugin(plugin as OclifPluginLike),
+      plugin: result,
+    })),
+    ...hookResult.failures.map(({ plugin, error }) => ({
+      ...describePlugin(plugin as OclifPluginLike),
+      error,
+    })),
   ];
   const registry = new ComponentRegistry();
   const { loaded, warnings } = await registerPlugins(outcomes, registry, CORE_VERSION, tf);
@@ -50,7 +60,12 @@ export async function openStemSession(config: Config, device: DeviceChoice): Pro
   return { registry, tf, backend, plugins: loaded, warnings, container };
 }
 
-function describePlugin(plugin: OclifPluginLike): { name: string; version: string; coreRange?: string } {
-  const coreRange = plugin.pjson.peerDependencies?.['@stem/core'] ?? plugin.pjson.dependencies?.['@stem/core'];
+function describePlugin(plugin: OclifPluginLike): {
+  name: string;
+  version: string;
+  coreRange?: string;
+} {
+  const coreRange =
+    plugin.pjson.peerDependencies?.['@stem/core'] ?? plugin.pjson.dependencies?.['@stem/core'];
   return { name: plugin.name, version: plugin.version, ...(coreRange ? { coreRange } : {}) };
 }

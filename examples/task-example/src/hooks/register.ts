@@ -10,12 +10,18 @@ const register: StemRegisterHook = async () => ({
   register(stem) {
     stem.registerTask<CapitalisationTaggerConfig>({
       id: 'example.task.capitalisation.v1',
-      description: 'Example third-party task: tags each word as capitalised or not (a template for your own heads).',
+      description:
+        'Example third-party task: tags each word as capitalised or not (a template for your own heads).',
       configSchema: (z) =>
         z.object({
-          initScale: z.number().positive().default(0.02).describe('Scale of the seeded uniform initial weights.'),
+          initScale: z
+            .number()
+            .positive()
+            .default(0.02)
+            .describe('Scale of the seeded uniform initial weights.'),
         }),
-      create: (config, input, context) => new CapitalisationTagger(context.tf, input, config, context.random),
+      create: (config, input, context) =>
+        new CapitalisationTagger(context.tf, input, config, context.random),
     });
   },
 });

@@ -20,7 +20,9 @@ let selected: { info: BackendInfo; tf: TensorFlow } | undefined;
  * libtensorflow; where that failed, `require` throws and we fall through. The choice is
  * made once per process: every tensor of a run must live in the same engine.
  */
-export async function selectBackend(requested: DeviceChoice = 'auto'): Promise<{ info: BackendInfo; tf: TensorFlow }> {
+export async function selectBackend(
+  requested: DeviceChoice = 'auto',
+): Promise<{ info: BackendInfo; tf: TensorFlow }> {
   if (selected) {
     if (requested !== 'auto' && requested !== selected.info.device) {
       throw new StemError(
@@ -51,7 +53,10 @@ export async function selectBackend(requested: DeviceChoice = 'auto'): Promise<{
     skipped.push({ device, reason });
   }
   const details = skipped.map((s) => `${s.device}: ${s.reason}`).join('; ');
-  throw new StemError(`no usable TensorFlow.js backend for --device ${requested} (${details})`, 'use --device wasm or --device js, which need no native download');
+  throw new StemError(
+    `no usable TensorFlow.js backend for --device ${requested} (${details})`,
+    'use --device wasm or --device js, which need no native download',
+  );
 }
 
 const PACKAGE_OF: Record<ConcreteDevice, string> = {
@@ -77,7 +82,9 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
         const missing = missingNativeAddon('@tensorflow/tfjs-node');
         if (missing) return missing;
         require('@tensorflow/tfjs-node');
-        return (await tf.setBackend('tensorflow')) ? undefined : 'tensorflow backend did not initialise';
+        return (await tf.setBackend('tensorflow'))
+          ? undefined
+          : 'tensorflow backend did not initialise';
       }
       case 'wasm': {
         await import('@tensorflow/tfjs-backend-wasm');
@@ -108,8 +115,12 @@ function missingNativeAddon(packageName: string): string | undefined {
   const libDirectory = join(packageDirectory, 'lib');
   const hasBinding =
     existsSync(libDirectory) &&
-    readdirSync(libDirectory, { recursive: true, encoding: 'utf8' }).some((entry) => entry.endsWith('tfjs_binding.node'));
-  return hasBinding ? undefined : `${packageName} is installed without its native addon (its install step downloads libtensorflow; reinstall it with network access)`;
+    readdirSync(libDirectory, { recursive: true, encoding: 'utf8' }).some((entry) =>
+      entry.endsWith('tfjs_binding.node'),
+    );
+  return hasBinding
+    ? undefined
+    : `${packageName} is installed without its native addon (its install step downloads libtensorflow; reinstall it with network access)`;
 }
 
 function nativeSeesGpu(): boolean {

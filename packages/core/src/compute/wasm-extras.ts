@@ -52,7 +52,8 @@ function registerUnsortedSegmentSum(): void {
         if (segment < 0 || segment >= numSegments) continue;
         const from = i * rowSize;
         const to = segment * rowSize;
-        for (let j = 0; j < rowSize; j++) target[to + j] = (target[to + j] as number) + (values[from + j] as number);
+        for (let j = 0; j < rowSize; j++)
+          target[to + j] = (target[to + j] as number) + (values[from + j] as number);
       }
       return out;
     },
@@ -102,7 +103,8 @@ function plainProduct(a: tf.Tensor, b: tf.Tensor, shape: number[]): tf.Tensor {
     let reduced = product;
     if (extra > 0) reduced = tf.sum(reduced, [...Array(extra).keys()]);
     const axes: number[] = [];
-    for (let i = 0; i < shape.length - 2; i++) if (shape[i] === 1 && reduced.shape[i] !== 1) axes.push(i);
+    for (let i = 0; i < shape.length - 2; i++)
+      if (shape[i] === 1 && reduced.shape[i] !== 1) axes.push(i);
     if (axes.length > 0) reduced = tf.sum(reduced, axes, true);
     product = tf.reshape(reduced, shape);
   }
@@ -115,18 +117,29 @@ function registerMatMulGradients(): void {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved, attrs) => {
       const [a, b] = saved as [tf.Tensor, tf.Tensor];
-      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      const { transposeA, transposeB } = attrs as unknown as {
+        transposeA: boolean;
+        transposeB: boolean;
+      };
       const g = dy as tf.Tensor;
       // C = op(A) op(B). dop(A) = dC op(B)^T, dop(B) = op(A)^T dC.
       const opA = () => (transposeA ? swapLast(a) : a);
       const opB = () => (transposeB ? swapLast(b) : b);
       return {
         a: () => {
-          const dOpA = plainProduct(g, swapLast(opB()), transposeA ? swappedShape(a.shape) : a.shape);
+          const dOpA = plainProduct(
+            g,
+            swapLast(opB()),
+            transposeA ? swappedShape(a.shape) : a.shape,
+          );
           return transposeA ? swapLast(dOpA) : dOpA;
         },
         b: () => {
-          const dOpB = plainProduct(swapLast(opA()), g, transposeB ? swappedShape(b.shape) : b.shape);
+          const dOpB = plainProduct(
+            swapLast(opA()),
+            g,
+            transposeB ? swappedShape(b.shape) : b.shape,
+          );
           return transposeB ? swapLast(dOpB) : dOpB;
         },
       };

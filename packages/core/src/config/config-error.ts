@@ -16,7 +16,9 @@ export class ConfigError extends StemError {
   ) {
     super(
       `invalid config ${file}:\n` +
-        problems.map((p) => `  ${p.line ? `${file}:${p.line}: ` : ''}${p.path || '(root)'}: ${p.message}`).join('\n'),
+        problems
+          .map((p) => `  ${p.line ? `${file}:${p.line}: ` : ''}${p.path || '(root)'}: ${p.message}`)
+          .join('\n'),
       'fix the fields above; `stem config schema` prints the JSON Schema for editor completion',
       'CONFIG_INVALID',
     );

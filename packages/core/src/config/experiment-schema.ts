@@ -12,7 +12,10 @@ const TASK_NAME = /^[a-z][a-z0-9_-]*$/;
  * a union discriminated by `type` over the registered components' schemas. It is rebuilt
  * from the registry, so an installed plugin's components validate like built-in ones.
  */
-export function buildExperimentSchema(registry: ComponentRegistry, purpose: SchemaPurpose = 'validation') {
+export function buildExperimentSchema(
+  registry: ComponentRegistry,
+  purpose: SchemaPurpose = 'validation',
+) {
   const componentUnion = (kind: ComponentKind) =>
     unionOf(
       registry.list(kind).map((c) => c.schema),
@@ -29,24 +32,45 @@ export function buildExperimentSchema(registry: ComponentRegistry, purpose: Sche
     })
     .strict()
     .optional()
-    .describe('Use only the first N sentences of a split (quick runs and smoke tests); all by default.');
+    .describe(
+      'Use only the first N sentences of a split (quick runs and smoke tests); all by default.',
+    );
   const taskEntries = registry.list('task').map((c) => c.schema.extend({ dataset, limit }));
   const task = unionOf(taskEntries, registry, 'task', purpose) as unknown as z.ZodType<TaskConfig>;
   return z
     .object({
       $schema: z.string().optional(),
-      name: z.string().min(1).default('experiment').describe('Name of the experiment, used in run directory names.'),
-      seed: z.int().min(0).max(2 ** 31 - 1).default(42).describe('Seed of every random choice in the run.'),
-      device: z.enum(DEVICE_CHOICES).default('auto').describe('Compute backend: auto, gpu, cpu (native), wasm, js.'),
-      paths: z.record(z.string(), z.string()).default({}).describe('Named paths for ${paths.x} interpolation.'),
+      name: z
+        .string()
+        .min(1)
+        .default('experiment')
+        .describe('Name of the experiment, used in run directory names.'),
+      seed: z
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .default(42)
+        .describe('Seed of every random choice in the run.'),
+      device: z
+        .enum(DEVICE_CHOICES)
+        .default('auto')
+        .describe('Compute backend: auto, gpu, cpu (native), wasm, js.'),
+      paths: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe('Named paths for ${paths.x} interpolation.'),
       encoder: componentUnion('encoder'),
       tasks: z
         .record(z.string().regex(TASK_NAME, 'task names are lower-case identifiers'), task)
         .refine((tasks) => Object.keys(tasks).length > 0, 'at least one task is required'),
       analyzers: z.record(z.string().regex(TASK_NAME), componentUnion('analyzer')).default({}),
-      trainer: trainerSettingsSchema.prefault({}).describe('Trainer settings (defaults follow the paper).'),
+      trainer: trainerSettingsSchema
+        .prefault({})
+        .describe('Trainer settings (defaults follow the paper).'),
       output: z
-        .object({ directory: z.string().default('runs').describe('Where run directories are created.') })
+        .object({
+          directory: z.string().default('runs').describe('Where run directories are created.'),
+        })
         .prefault({}),
     })
     .strict();
@@ -80,17 +104,27 @@ function unionOf(
   purpose: SchemaPurpose,
 ): z.ZodType<ComponentConfig> {
   if (options.length === 0) {
-    return z.custom<ComponentConfig>(() => false, { message: `no ${kind} is registered; install a plugin that provides one` });
+    return z.custom<ComponentConfig>(() => false, {
+      message: `no ${kind} is registered; install a plugin that provides one`,
+    });
   }
-  const union = z.discriminatedUnion('type', options as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<ComponentConfig>;
+  const union = z.discriminatedUnion(
+    'type',
+    options as [z.ZodObject, ...z.ZodObject[]],
+  ) as unknown as z.ZodType<ComponentConfig>;
   if (purpose === 'json-schema') return union;
   const ids = registry.list(kind).map((c) => c.registration.id);
   // A light pre-check gives "unknown task 'x'; registered: ..." instead of zod's generic union error.
   const typed = z.looseObject({
-    type: z.string({ error: `missing "type": one of ${ids.join(', ')}` }).refine((type) => ids.includes(type), {
-      error: (issue) => `unknown ${kind} "${String(issue.input)}"; registered ${kind}s: ${ids.join(', ')}`,
-    }),
+    type: z
+      .string({ error: `missing "type": one of ${ids.join(', ')}` })
+      .refine((type) => ids.includes(type), {
+        error: (issue) =>
+          `unknown ${kind} "${String(issue.input)}"; registered ${kind}s: ${ids.join(', ')}`,
+      }),
   });
   // The union only sees inputs whose type is known, so its errors are about the fields.
-  return typed.pipe(union as unknown as z.ZodType<ComponentConfig, { type: string }>) as unknown as z.ZodType<ComponentConfig>;
+  return typed.pipe(
+    union as unknown as z.ZodType<ComponentConfig, { type: string }>,
+  ) as unknown as z.ZodType<ComponentConfig>;
 }

@@ -9,16 +9,22 @@ const REFERENCE = /\$\{([A-Za-z0-9_.-]+)\}/g;
  */
 export function interpolate(config: Record<string, unknown>): Record<string, unknown> {
   const resolve = (value: unknown, where: string, depth: number): unknown => {
-    if (depth > 20) throw new StemError(`${where}: interpolation nests too deeply (a reference cycle?)`);
+    if (depth > 20)
+      throw new StemError(`${where}: interpolation nests too deeply (a reference cycle?)`);
     if (typeof value === 'string') {
       const whole = /^\$\{([A-Za-z0-9_.-]+)\}$/.exec(value);
       if (whole) return resolve(lookup(config, whole[1] as string, where), where, depth + 1);
-      return value.replace(REFERENCE, (_, path: string) => String(resolve(lookup(config, path, where), where, depth + 1)));
+      return value.replace(REFERENCE, (_, path: string) =>
+        String(resolve(lookup(config, path, where), where, depth + 1)),
+      );
     }
     if (Array.isArray(value)) return value.map((item, i) => resolve(item, `${where}.${i}`, depth));
     if (value && typeof value === 'object') {
       return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [key, resolve(item, where ? `${where}.${key}` : key, depth)]),
+        Object.entries(value).map(([key, item]) => [
+          key,
+          resolve(item, where ? `${where}.${key}` : key, depth),
+        ]),
       );
     }
     return value;
@@ -30,7 +36,9 @@ function lookup(config: Record<string, unknown>, path: string, where: string): u
   let node: unknown = config;
   for (const key of path.split('.')) {
     if (!node || typeof node !== 'object' || !(key in node)) {
-      throw new StemError(`${where || '(root)'}: \${${path}} refers to a field that does not exist`);
+      throw new StemError(
+        `${where || '(root)'}: \${${path}} refers to a field that does not exist`,
+      );
     }
     node = (node as Record<string, unknown>)[key];
   }

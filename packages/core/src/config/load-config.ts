@@ -23,7 +23,10 @@ export async function loadExperimentConfig(
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new StemError(`cannot read config ${file}: ${(error as Error).message}`, 'check the path given to -c/--config');
+    throw new StemError(
+      `cannot read config ${file}: ${(error as Error).message}`,
+      'check the path given to -c/--config',
+    );
   }
   return parseExperimentConfig(text, file, registry, options);
 }
@@ -48,7 +51,9 @@ export function parseExperimentConfig(
   }
   const raw: unknown = document.toJS();
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, [{ path: '', message: 'expected a mapping (object) at the top level' }]);
+    throw new ConfigError(file, [
+      { path: '', message: 'expected a mapping (object) at the top level' },
+    ]);
   }
   const withOverrides = applyOverrides(raw as Record<string, unknown>, options.overrides ?? []);
   const resolved = interpolate(withOverrides);
@@ -76,14 +81,22 @@ export function describeIssues(
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
-    if (issue.code === 'invalid_union' && issue.errors.length > 0 && !('discriminator' in issue && issue.discriminator)) {
+    if (
+      issue.code === 'invalid_union' &&
+      issue.errors.length > 0 &&
+      !('discriminator' in issue && issue.discriminator)
+    ) {
       // Report the branch that got furthest rather than every alternative.
       const best = [...issue.errors].sort((a, b) => depthOf(b) - depthOf(a))[0] ?? [];
       problems.push(...describeIssues(best, lineOf, path));
       continue;
     }
     const line = lineOf(path);
-    problems.push({ path: path.map(String).join('.'), message: issue.message, ...(line ? { line } : {}) });
+    problems.push({
+      path: path.map(String).join('.'),
+      message: issue.message,
+      ...(line ? { line } : {}),
+    });
   }
   return problems;
 }

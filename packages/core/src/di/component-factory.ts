@@ -10,7 +10,6 @@ import type { FactoryContext } from '../registry/registration.js';
 import { TOKENS } from '../tokens.js';
 import type { ComponentConfig } from '../config/experiment-schema.js';
 
-
 /**
  * Builds components from config sections through the registry. Each component gets its
  * own random stream forked from the run's seed by its config path, so adding a task does
@@ -36,7 +35,9 @@ export class ComponentFactory {
 
   async task(config: ComponentConfig, input: TaskHeadBuildInput, path: string): Promise<TaskHead> {
     const { type, dataset: _dataset, limit: _limit, ...fields } = config;
-    return this.registry.require('task', type).registration.create(fields, input, this.context(path));
+    return this.registry
+      .require('task', type)
+      .registration.create(fields, input, this.context(path));
   }
 
   async dataset(config: ComponentConfig, path: string): Promise<DatasetReader> {

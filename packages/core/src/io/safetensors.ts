@@ -16,7 +16,11 @@ interface HeaderEntry {
   data_offsets: [number, number];
 }
 
-export async function writeSafetensors(file: string, tensors: NamedTensorMap, metadata: Record<string, string> = {}): Promise<void> {
+export async function writeSafetensors(
+  file: string,
+  tensors: NamedTensorMap,
+  metadata: Record<string, string> = {},
+): Promise<void> {
   const names = Object.keys(tensors).sort();
   const header: Record<string, HeaderEntry | Record<string, string>> = { __metadata__: metadata };
   const chunks: Uint8Array[] = [];
@@ -24,10 +28,17 @@ export async function writeSafetensors(file: string, tensors: NamedTensorMap, me
   for (const name of names) {
     const tensor = tensors[name] as Tensor;
     const dtype = DTYPES[tensor.dtype as keyof typeof DTYPES];
-    if (!dtype) throw new StemError(`cannot save tensor "${name}" of dtype ${tensor.dtype} (float32 and int32 only)`);
+    if (!dtype)
+      throw new StemError(
+        `cannot save tensor "${name}" of dtype ${tensor.dtype} (float32 and int32 only)`,
+      );
     const values = await tensor.data();
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
-    header[name] = { dtype, shape: [...tensor.shape], data_offsets: [offset, offset + bytes.byteLength] };
+    header[name] = {
+      dtype,
+      shape: [...tensor.shape],
+      data_offsets: [offset, offset + bytes.byteLength],
+    };
     chunks.push(bytes);
     offset += bytes.byteLength;
   }
@@ -39,16 +50,23 @@ export async function writeSafetensors(file: string, tensors: NamedTensorMap, me
   await writeFileAtomic(file, Buffer.concat([length, headerBytes, ...chunks]));
 }
 
-export async function readSafetensors(tf: TensorFlow, file: string): Promise<{ tensors: NamedTensorMap; metadata: Record<string, string> }> {
+export async function readSafetensors(
+  tf: TensorFlow,
+  file: string,
+): Promise<{ tensors: NamedTensorMap; metadata: Record<string, string> }> {
   let buffer: Buffer;
   try {
     buffer = await readFile(file);
   } catch (error) {
-    throw new StemError(`cannot read ${file}: ${(error as Error).message}`, 'the checkpoint is missing; resume from another run directory or train again');
+    throw new StemError(
+      `cannot read ${file}: ${(error as Error).message}`,
+      'the checkpoint is missing; resume from another run directory or train again',
+    );
   }
   if (buffer.byteLength < 8) throw new StemError(`${file}: truncated (${buffer.byteLength} bytes)`);
   const headerLength = Number(buffer.readBigUInt64LE(0));
-  if (8 + headerLength > buffer.byteLength) throw new StemError(`${file}: header length ${headerLength} exceeds the file size`);
+  if (8 + headerLength > buffer.byteLength)
+    throw new StemError(`${file}: header length ${headerLength} exceeds the file size`);
   let header: Record<string, HeaderEntry | Record<string, string>>;
   try {
     header = JSON.parse(buffer.subarray(8, 8 + headerLength).toString('utf8'));
@@ -63,8 +81,13 @@ export async function readSafetensors(tf: TensorFlow, file: string): Promise<{ t
       metadata = entry as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets: [start, end] } = entry as HeaderEntry;
-    if (end > data.byteLength || start > end) throw new StemError(`${file}: tensor "${name}" lies outside the file (truncated?)`);
+    const {
+      dtype,
+      shape,
+      data_offsets: [start, end],
+    } = entry as HeaderEntry;
+    if (end > data.byteLength || start > end)
+      throw new StemError(`${file}: tensor "${name}" lies outside the file (truncated?)`);
     const bytes = data.subarray(start, end);
     const aligned = new Uint8Array(bytes).buffer;
     if (dtype === 'F32') tensors[name] = tf.tensor(new Float32Array(aligned), shape, 'float32');

@@ -44,7 +44,10 @@ export async function registerPlugins(
   for (const outcome of [...outcomes].sort((a, b) => a.name.localeCompare(b.name))) {
     const label = `${outcome.name}@${outcome.version}`;
     if (outcome.error !== undefined) {
-      warnings.push({ plugin: outcome.name, message: `plugin ${label} failed to load and was skipped: ${describe(outcome.error)}` });
+      warnings.push({
+        plugin: outcome.name,
+        message: `plugin ${label} failed to load and was skipped: ${describe(outcome.error)}`,
+      });
       continue;
     }
     const rangeProblem = checkCoreRange(outcome.coreRange, coreVersion);
@@ -61,9 +64,19 @@ export async function registerPlugins(
     }
     const before = new Set(registry.list().map((c) => c.registration.id));
     try {
-      await outcome.plugin.register(createRegistrationFacade(registry, { name: outcome.name, version: outcome.version }, coreVersion, tf));
+      await outcome.plugin.register(
+        createRegistrationFacade(
+          registry,
+          { name: outcome.name, version: outcome.version },
+          coreVersion,
+          tf,
+        ),
+      );
     } catch (error) {
-      warnings.push({ plugin: outcome.name, message: `plugin ${label} failed while registering: ${describe(error)}` });
+      warnings.push({
+        plugin: outcome.name,
+        message: `plugin ${label} failed while registering: ${describe(error)}`,
+      });
     }
     loaded.push({
       name: outcome.name,
@@ -79,9 +92,13 @@ export async function registerPlugins(
 }
 
 /** Returns why `coreRange` excludes `coreVersion`, or undefined when it is compatible. */
-export function checkCoreRange(coreRange: string | undefined, coreVersion: string): string | undefined {
+export function checkCoreRange(
+  coreRange: string | undefined,
+  coreVersion: string,
+): string | undefined {
   if (coreRange === undefined || coreRange.startsWith('workspace:')) return undefined;
-  if (!semver.validRange(coreRange)) return `its @stem/core range "${coreRange}" is not a valid semver range`;
+  if (!semver.validRange(coreRange))
+    return `its @stem/core range "${coreRange}" is not a valid semver range`;
   if (!semver.satisfies(coreVersion, coreRange, { includePrerelease: true })) {
     return `it requires @stem/core ${coreRange} but this stem has @stem/core ${coreVersion}; install a plugin version built for @stem/core ${coreVersion}`;
   }
@@ -89,7 +106,11 @@ export function checkCoreRange(coreRange: string | undefined, coreVersion: strin
 }
 
 function isStemPlugin(value: unknown): value is StemPlugin {
-  return typeof value === 'object' && value !== null && typeof (value as StemPlugin).register === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StemPlugin).register === 'function'
+  );
 }
 
 function describe(error: unknown): string {

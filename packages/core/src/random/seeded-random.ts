@@ -66,7 +66,8 @@ export class SeededRandom {
   choice(weights: readonly number[]): number {
     let total = 0;
     for (const weight of weights) {
-      if (!(weight >= 0) || !Number.isFinite(weight)) throw new Error(`choice() weights must be finite and >= 0`);
+      if (!(weight >= 0) || !Number.isFinite(weight))
+        throw new Error(`choice() weights must be finite and >= 0`);
       total += weight;
     }
     if (total <= 0) throw new Error('choice() needs at least one positive weight');

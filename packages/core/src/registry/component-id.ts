@@ -6,7 +6,8 @@ import type { ComponentKind } from './component-kind.js';
  * The version is the config/behaviour contract of the component: a change that alters
  * results or the config schema gets a new id, so old configs keep their meaning.
  */
-const ID_PATTERN = /^([a-z][a-z0-9-]*)\.([a-z]+)\.([a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*)\.v([1-9][0-9]*)$/;
+const ID_PATTERN =
+  /^([a-z][a-z0-9-]*)\.([a-z]+)\.([a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*)\.v([1-9][0-9]*)$/;
 
 export interface ParsedComponentId {
   namespace: string;
@@ -18,7 +19,13 @@ export interface ParsedComponentId {
 export function parseComponentId(id: string): ParsedComponentId | undefined {
   const match = ID_PATTERN.exec(id);
   if (!match) return undefined;
-  const [, namespace, kind, name, version] = match as unknown as [string, string, string, string, string];
+  const [, namespace, kind, name, version] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return { namespace, kind, name, version: Number(version) };
 }
 

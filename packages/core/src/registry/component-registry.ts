@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { StemError } from '../errors.js';
 import { checkComponentId } from './component-id.js';
 import { COMPONENT_KINDS, type ComponentKind } from './component-kind.js';
-import type { ComponentConfigSchema, ProviderInfo, RegisteredComponent, RegistrationByKind } from './registration.js';
+import type {
+  ComponentConfigSchema,
+  ProviderInfo,
+  RegisteredComponent,
+  RegistrationByKind,
+} from './registration.js';
 
 /**
  * Every encoder, task, analyzer, dataset and metric factory known to this process, by
@@ -12,13 +17,21 @@ import type { ComponentConfigSchema, ProviderInfo, RegisteredComponent, Registra
 export class ComponentRegistry {
   private readonly components = new Map<string, RegisteredComponent>();
 
-  register<K extends ComponentKind>(kind: K, registration: RegistrationByKind[K], provider: ProviderInfo): void {
+  register<K extends ComponentKind>(
+    kind: K,
+    registration: RegistrationByKind[K],
+    provider: ProviderInfo,
+  ): void {
     const where = `${provider.name}@${provider.version}`;
     if (!registration || typeof registration !== 'object') {
       throw new StemError(`${where} registered a ${kind} that is not an object`);
     }
     const idProblem = checkComponentId(String(registration.id), kind);
-    if (idProblem) throw new StemError(`${where}: ${idProblem}`, 'rename the component; ids are <namespace>.<kind>.<name>.v<N>');
+    if (idProblem)
+      throw new StemError(
+        `${where}: ${idProblem}`,
+        'rename the component; ids are <namespace>.<kind>.<name>.v<N>',
+      );
     const existing = this.components.get(registration.id);
     if (existing) {
       throw new StemError(
@@ -49,7 +62,9 @@ export class ComponentRegistry {
     const known = this.list(kind).map((c) => c.registration.id);
     throw new StemError(
       `unknown ${kind} "${id}"`,
-      known.length ? `registered ${kind}s: ${known.join(', ')}` : `no ${kind} is registered; install a plugin that provides one (stem plugins:add <package>)`,
+      known.length
+        ? `registered ${kind}s: ${known.join(', ')}`
+        : `no ${kind} is registered; install a plugin that provides one (stem plugins:add <package>)`,
     );
   }
 
@@ -70,7 +85,9 @@ function buildSchema(id: string, makeSchema: unknown, where: string): ComponentC
   }
   const schema = (makeSchema as (zod: typeof z) => unknown)(z);
   if (!(schema instanceof z.ZodObject)) {
-    throw new StemError(`${where}: configSchema of "${id}" must return a z.object(...) built with the z it is given`);
+    throw new StemError(
+      `${where}: configSchema of "${id}" must return a z.object(...) built with the z it is given`,
+    );
   }
   if ('type' in schema.shape) {
     throw new StemError(`${where}: configSchema of "${id}" must not declare "type"; core adds it`);

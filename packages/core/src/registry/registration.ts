@@ -34,7 +34,11 @@ export interface EncoderRegistration<TConfig = unknown> extends RegistrationBase
 }
 
 export interface TaskRegistration<TConfig = unknown> extends RegistrationBase<TConfig> {
-  create(config: TConfig, input: TaskHeadBuildInput, context: FactoryContext): TaskHead | Promise<TaskHead>;
+  create(
+    config: TConfig,
+    input: TaskHeadBuildInput,
+    context: FactoryContext,
+  ): TaskHead | Promise<TaskHead>;
 }
 
 export interface AnalyzerRegistration<TConfig = unknown> extends RegistrationBase<TConfig> {

@@ -10,7 +10,10 @@ import { randomBytes } from 'node:crypto';
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const directory = dirname(file);
   await mkdir(directory, { recursive: true });
-  const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = join(
+    directory,
+    `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const handle = await open(temporary, 'w');
   try {
     await handle.writeFile(data);

@@ -29,7 +29,11 @@ export interface BuildOptions {
  * label vocabularies come from its training split unless saved ones are given. Sentences
  * without the annotation layers a head requires are left out of that task (and counted).
  */
-export async function buildExperiment(container: DependencyContainer, config: ExperimentConfig, options: BuildOptions = {}): Promise<BuiltExperiment> {
+export async function buildExperiment(
+  container: DependencyContainer,
+  config: ExperimentConfig,
+  options: BuildOptions = {},
+): Promise<BuiltExperiment> {
   const factory = container.resolve(ComponentFactory);
   const encoder = await factory.encoder(config.encoder);
   const splits = new Set(options.splits ?? ['train', 'dev', 'test']);
@@ -46,7 +50,11 @@ export async function buildExperiment(container: DependencyContainer, config: Ex
       } catch (error) {
         // Name the config field as well as the file the reader names.
         const hint = (error as { hint?: unknown }).hint;
-        throw new StemError(`tasks.${name}.dataset (${taskConfig.dataset.type}), ${split} split: ${(error as Error).message}`, typeof hint === 'string' ? hint : undefined, 'DATASET_UNREADABLE');
+        throw new StemError(
+          `tasks.${name}.dataset (${taskConfig.dataset.type}), ${split} split: ${(error as Error).message}`,
+          typeof hint === 'string' ? hint : undefined,
+          'DATASET_UNREADABLE',
+        );
       }
       const limit = taskConfig.limit?.[split];
       return limit === undefined ? sentences : sentences.slice(0, limit);
@@ -54,15 +62,27 @@ export async function buildExperiment(container: DependencyContainer, config: Ex
     const train = await read('train');
     const head: TaskHead = await factory.task(
       taskConfig,
-      { hiddenSize: encoder.shape.hiddenSize, trainingSentences: train, ...(options.labels?.[name] ? { labels: options.labels[name] } : {}) },
+      {
+        hiddenSize: encoder.shape.hiddenSize,
+        trainingSentences: train,
+        ...(options.labels?.[name] ? { labels: options.labels[name] } : {}),
+      },
       `tasks.${name}`,
     );
     const usable = (sentences: Sentence[], split: string): Sentence[] => {
-      const kept = sentences.filter((s) => head.requires.every((layer) => s.annotations[layer] !== undefined));
+      const kept = sentences.filter((s) =>
+        head.requires.every((layer) => s.annotations[layer] !== undefined),
+      );
       (skipped[name] ??= {})[split] = sentences.length - kept.length;
       return kept;
     };
-    const task: TrainingTask = { name, head, train: usable(train, 'train'), dev: usable(await read('dev'), 'dev'), test: usable(await read('test'), 'test') };
+    const task: TrainingTask = {
+      name,
+      head,
+      train: usable(train, 'train'),
+      dev: usable(await read('dev'), 'dev'),
+      test: usable(await read('test'), 'test'),
+    };
     if (splits.has('train') && task.train.length === 0) {
       throw new StemError(
         `task "${name}": no training sentence carries the layers it needs (${head.requires.join(', ')})`,

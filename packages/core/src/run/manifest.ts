@@ -69,9 +69,14 @@ export function createManifest(input: ManifestInput): RunManifest {
 /** The revision of the repository holding `cwd`, when git and a repository are there. */
 export function gitRevision(cwd: string): RunManifest['git'] | undefined {
   try {
-    const options = { cwd, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
+    const options = {
+      cwd,
+      encoding: 'utf8' as const,
+      stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'],
+    };
     const revision = execFileSync('git', ['rev-parse', 'HEAD'], options).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], options).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], options).trim() !== '';
     return { revision, dirty };
   } catch {
     return undefined;

@@ -23,7 +23,11 @@ export class RunDirectory {
 
   /** `<parent>/<name>-<UTC timestamp>-s<seed>`, unique per second and seed. */
   static forNewRun(parent: string, name: string, seed: number, now = new Date()): RunDirectory {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')
+      .replace('T', '-');
     const safeName = name.replace(/[^A-Za-z0-9_.-]+/g, '-');
     return new RunDirectory(join(parent, `${safeName}-${stamp}-s${seed}`));
   }
@@ -59,13 +63,19 @@ export class RunDirectory {
     try {
       await stat(this.root);
     } catch {
-      throw new StemError(`run directory ${this.root} does not exist`, 'pass the directory a `stem train` run created');
+      throw new StemError(
+        `run directory ${this.root} does not exist`,
+        'pass the directory a `stem train` run created',
+      );
     }
     let text: string;
     try {
       text = await readFile(this.manifestFile, 'utf8');
     } catch {
-      throw new StemError(`${this.manifestFile} is missing: ${this.root} is not a stem run directory`, 'pass the directory a `stem train` run created');
+      throw new StemError(
+        `${this.manifestFile} is missing: ${this.root} is not a stem run directory`,
+        'pass the directory a `stem train` run created',
+      );
     }
     try {
       return JSON.parse(text) as RunManifest;

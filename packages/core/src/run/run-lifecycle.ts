@@ -14,7 +14,12 @@ import type { ComponentRegistry } from '../registry/component-registry.js';
 import { TOKENS } from '../tokens.js';
 import { CheckpointStore, underPrefix } from '../training/checkpoint-store.js';
 import { TokenizedCorpus } from '../training/tokenized-corpus.js';
-import { Trainer, evaluateTasks, type TrainingProgress, type TrainingResult } from '../training/trainer.js';
+import {
+  Trainer,
+  evaluateTasks,
+  type TrainingProgress,
+  type TrainingResult,
+} from '../training/trainer.js';
 import { writeJsonAtomic } from './atomic-write.js';
 import { buildExperiment, type BuiltExperiment } from './experiment.js';
 import { createManifest, type PackageVersion, type RunManifest } from './manifest.js';
@@ -42,21 +47,36 @@ export interface TrainingRun {
  * NDJSON metrics, and results.json at the end. `resumeFrom` continues an interrupted run
  * from its manifest and last checkpoint.
  */
-export async function trainRun(environment: RunEnvironment, source: { config: ExperimentConfig } | { resumeFrom: string }): Promise<TrainingRun> {
+export async function trainRun(
+  environment: RunEnvironment,
+  source: { config: ExperimentConfig } | { resumeFrom: string },
+): Promise<TrainingRun> {
   const resume = 'resumeFrom' in source;
   const directory = resume ? new RunDirectory(source.resumeFrom) : undefined;
   const config = resume ? await configOfRun(directory as RunDirectory, environment) : source.config;
-  const run = directory ?? RunDirectory.forNewRun(config.output.directory, config.name, config.seed);
+  const run =
+    directory ?? RunDirectory.forNewRun(config.output.directory, config.name, config.seed);
   const log = environment.log ?? (() => {});
   if (!resume) {
     await run.create();
     await run.writeManifest(
-      createManifest({ name: config.name, seed: config.seed, config, command: environment.command, packages: environment.packages, plugins: environment.plugins, backend: environment.backend }),
+      createManifest({
+        name: config.name,
+        seed: config.seed,
+        config,
+        command: environment.command,
+        packages: environment.packages,
+        plugins: environment.plugins,
+        backend: environment.backend,
+      }),
     );
     log(`run directory: ${run.root}`);
   } else {
     if (!(await new CheckpointStore(run.checkpoint('last')).exists())) {
-      throw new StemError(`${run.root} has no checkpoint to resume from (checkpoints/last/state.json is missing)`, 'start the run again with stem train -c <config>');
+      throw new StemError(
+        `${run.root} has no checkpoint to resume from (checkpoints/last/state.json is missing)`,
+        'start the run again with stem train -c <config>',
+      );
     }
     log(`resuming ${run.root}`);
   }
@@ -74,7 +94,11 @@ export async function trainRun(environment: RunEnvironment, source: { config: Ex
     random: container.resolve<SeededRandom>(TOKENS.random).fork('trainer'),
     checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
     observer: {
-      event: (record) => appendFile(run.metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`),
+      event: (record) =>
+        appendFile(
+          run.metricsFile,
+          `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`,
+        ),
       ...(environment.progress ? { progress: environment.progress } : {}),
     },
   });
@@ -103,12 +127,16 @@ export async function loadRun(
   const store = new CheckpointStore(run.checkpoint(options.checkpoint ?? 'best'));
   if (!(await store.exists())) {
     disposeExperiment(built);
-    throw new StemError(`${run.root} has no ${options.checkpoint ?? 'best'} checkpoint yet`, 'train the run for at least one epoch (or resume it)');
+    throw new StemError(
+      `${run.root} has no ${options.checkpoint ?? 'best'} checkpoint yet`,
+      'train the run for at least one epoch (or resume it)',
+    );
   }
   const { tensors } = await store.load(tf);
   try {
     built.encoder.loadWeights(underPrefix(tensors, 'encoder'));
-    for (const task of built.tasks) task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+    for (const task of built.tasks)
+      task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
   } finally {
     tf.dispose(Object.values(tensors));
   }
@@ -116,7 +144,11 @@ export async function loadRun(
 }
 
 /** Scores a run's best model on a split; writes `evaluation-<split>.json` in the run. */
-export async function evaluateRun(environment: Pick<RunEnvironment, 'container'>, runDirectory: string, split: 'dev' | 'test'): Promise<Record<string, MetricResult>> {
+export async function evaluateRun(
+  environment: Pick<RunEnvironment, 'container'>,
+  runDirectory: string,
+  split: 'dev' | 'test',
+): Promise<Record<string, MetricResult>> {
   const { config, built, run } = await loadRun(environment, runDirectory, { splits: [split] });
   try {
     const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
@@ -144,12 +176,18 @@ async function readLabels(run: RunDirectory): Promise<Record<string, LabelVocabu
   try {
     return JSON.parse(await readFile(labelsFile(run), 'utf8')) as Record<string, LabelVocabularies>;
   } catch (error) {
-    throw new StemError(`${labelsFile(run)}: cannot read the run's label vocabularies (${(error as Error).message})`, 'the run was interrupted before its model was built; start it again');
+    throw new StemError(
+      `${labelsFile(run)}: cannot read the run's label vocabularies (${(error as Error).message})`,
+      'the run was interrupted before its model was built; start it again',
+    );
   }
 }
 
 /** The run's resolved config, validated again against what is installed now. */
-async function configOfRun(run: RunDirectory, environment: Pick<RunEnvironment, 'container'>): Promise<ExperimentConfig> {
+async function configOfRun(
+  run: RunDirectory,
+  environment: Pick<RunEnvironment, 'container'>,
+): Promise<ExperimentConfig> {
   const manifest = await run.readManifest();
   const registry = environment.container.resolve<ComponentRegistry>(TOKENS.registry);
   const parsed = buildExperimentSchema(registry).safeParse(manifest.config);
@@ -168,13 +206,20 @@ async function configOfRun(run: RunDirectory, environment: Pick<RunEnvironment, 
  * predictions written into its annotation layers (gold annotations of those layers are
  * replaced, others kept).
  */
-export async function predictRun(environment: Pick<RunEnvironment, 'container'>, runDirectory: string, sentences: readonly Sentence[]): Promise<Sentence[]> {
+export async function predictRun(
+  environment: Pick<RunEnvironment, 'container'>,
+  runDirectory: string,
+  sentences: readonly Sentence[],
+): Promise<Sentence[]> {
   const { config, built } = await loadRun(environment, runDirectory);
   try {
     const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
     const corpus = await TokenizedCorpus.create(built.encoder, sentences);
     const annotated = [...sentences];
-    const limits = { maxSentences: config.trainer.maxSentencesPerBatch, maxSubwords: config.trainer.maxSubwordsPerBatch };
+    const limits = {
+      maxSentences: config.trainer.maxSentencesPerBatch,
+      maxSubwords: config.trainer.maxSubwordsPerBatch,
+    };
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
       const encoded = built.encoder.encode(batch.tokens, { training: false });
@@ -182,7 +227,10 @@ export async function predictRun(environment: Pick<RunEnvironment, 'container'>,
         for (const task of built.tasks) {
           const predictions = task.head.decode(encoded, batch.sentences);
           indices.forEach((sentenceIndex, b) => {
-            annotated[sentenceIndex] = task.head.annotate(annotated[sentenceIndex] as Sentence, predictions[b]);
+            annotated[sentenceIndex] = task.head.annotate(
+              annotated[sentenceIndex] as Sentence,
+              predictions[b],
+            );
           });
         }
       } finally {

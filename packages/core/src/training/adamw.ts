@@ -14,7 +14,12 @@ export interface AdamWOptions {
   weightDecay: number;
 }
 
-export const ADAMW_DEFAULTS: AdamWOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+export const ADAMW_DEFAULTS: AdamWOptions = {
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0,
+};
 
 /**
  * AdamW (decoupled weight decay) with parameter groups and a rate multiplier per update,
@@ -31,8 +36,12 @@ export class AdamW {
     readonly groups: readonly ParameterGroup[],
     private readonly options: AdamWOptions = ADAMW_DEFAULTS,
   ) {
-    this.firstMoments = groups.map((group) => group.variables.map((v) => tf.variable(tf.zerosLike(v), false)));
-    this.secondMoments = groups.map((group) => group.variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+    this.firstMoments = groups.map((group) =>
+      group.variables.map((v) => tf.variable(tf.zerosLike(v), false)),
+    );
+    this.secondMoments = groups.map((group) =>
+      group.variables.map((v) => tf.variable(tf.zerosLike(v), false)),
+    );
   }
 
   get updateCount(): number {
@@ -61,7 +70,10 @@ export class AdamW {
           const nextV = v.mul(beta2).add(gradient.square().mul(1 - beta2));
           m.assign(nextM);
           v.assign(nextV);
-          const step = nextM.div(correction1).div(nextV.div(correction2).sqrt().add(epsilon)).mul(rate);
+          const step = nextM
+            .div(correction1)
+            .div(nextV.div(correction2).sqrt().add(epsilon))
+            .mul(rate);
           const decayed = weightDecay > 0 ? variable.mul(1 - rate * weightDecay) : variable;
           variable.assign(decayed.sub(step));
         });
@@ -88,7 +100,10 @@ export class AdamW {
     this.updates = state.updates;
     this.groups.forEach((group, g) =>
       group.variables.forEach((_variable, i) => {
-        for (const [kind, moments] of [['m', this.firstMoments], ['v', this.secondMoments]] as const) {
+        for (const [kind, moments] of [
+          ['m', this.firstMoments],
+          ['v', this.secondMoments],
+        ] as const) {
           const key = `${group.name}/${kind}/${i}`;
           const saved = state.tensors[key];
           if (!saved) throw new Error(`optimizer state lacks ${key}`);
@@ -99,6 +114,7 @@ export class AdamW {
   }
 
   dispose(): void {
-    for (const moments of [...this.firstMoments, ...this.secondMoments]) for (const m of moments) m.dispose();
+    for (const moments of [...this.firstMoments, ...this.secondMoments])
+      for (const m of moments) m.dispose();
   }
 }

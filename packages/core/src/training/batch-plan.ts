@@ -12,14 +12,19 @@ export interface BatchLimits {
  * Returns sentence indices per batch, shortest batches first; callers shuffle batch order.
  */
 export function planBatches(subwordLengths: readonly number[], limits: BatchLimits): number[][] {
-  if (limits.maxSentences < 1 || limits.maxSubwords < 1) throw new Error('batch limits must be positive');
-  const order = subwordLengths.map((_, index) => index).sort((a, b) => (subwordLengths[a] as number) - (subwordLengths[b] as number) || a - b);
+  if (limits.maxSentences < 1 || limits.maxSubwords < 1)
+    throw new Error('batch limits must be positive');
+  const order = subwordLengths
+    .map((_, index) => index)
+    .sort((a, b) => (subwordLengths[a] as number) - (subwordLengths[b] as number) || a - b);
   const batches: number[][] = [];
   let current: number[] = [];
   for (const index of order) {
     const length = subwordLengths[index] as number;
     // Sorted ascending, so the newcomer is the longest: padded size = count x its length.
-    const wouldExceed = current.length + 1 > limits.maxSentences || (current.length + 1) * length > limits.maxSubwords;
+    const wouldExceed =
+      current.length + 1 > limits.maxSentences ||
+      (current.length + 1) * length > limits.maxSubwords;
     if (current.length > 0 && wouldExceed) {
       batches.push(current);
       current = [];

@@ -23,7 +23,8 @@ export class CheckpointStore {
     await writeSafetensors(join(this.directory, weightsFile), tensors);
     await writeJsonAtomic(this.stateFile, { ...state, weightsFile });
     for (const entry of await readdir(this.directory)) {
-      if (entry.startsWith('weights-') && entry !== weightsFile) await rm(join(this.directory, entry), { force: true });
+      if (entry.startsWith('weights-') && entry !== weightsFile)
+        await rm(join(this.directory, entry), { force: true });
     }
   }
 
@@ -41,7 +42,10 @@ export class CheckpointStore {
     try {
       text = await readFile(this.stateFile, 'utf8');
     } catch {
-      throw new StemError(`no checkpoint in ${this.directory} (state.json is missing)`, 'the run never reached its first checkpoint; start it again');
+      throw new StemError(
+        `no checkpoint in ${this.directory} (state.json is missing)`,
+        'the run never reached its first checkpoint; start it again',
+      );
     }
     let state: S & { weightsFile: string };
     try {
@@ -57,10 +61,13 @@ export class CheckpointStore {
 /** Splits `prefix/name` keyed tensors back into the part under `prefix/`. */
 export function underPrefix(tensors: NamedTensorMap, prefix: string): NamedTensorMap {
   const selected: NamedTensorMap = {};
-  for (const [name, tensor] of Object.entries(tensors)) if (name.startsWith(`${prefix}/`)) selected[name.slice(prefix.length + 1)] = tensor;
+  for (const [name, tensor] of Object.entries(tensors))
+    if (name.startsWith(`${prefix}/`)) selected[name.slice(prefix.length + 1)] = tensor;
   return selected;
 }
 
 export function withPrefix(tensors: NamedTensorMap, prefix: string): NamedTensorMap {
-  return Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [`${prefix}/${name}`, tensor]));
+  return Object.fromEntries(
+    Object.entries(tensors).map(([name, tensor]) => [`${prefix}/${name}`, tensor]),
+  );
 }

@@ -16,6 +16,7 @@ export function clipByGlobalNorm(
   });
   const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
   const clipped = new Map<string, Tensor>();
-  for (const [name, gradient] of gradients) clipped.set(name, scale === 1 ? gradient.clone() : tf.tidy(() => gradient.mul(scale)));
+  for (const [name, gradient] of gradients)
+    clipped.set(name, scale === 1 ? gradient.clone() : tf.tidy(() => gradient.mul(scale)));
   return { gradients: clipped, norm };
 }

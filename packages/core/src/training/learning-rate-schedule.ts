@@ -3,7 +3,11 @@
  * at `totalUpdates` (PAPER.md: 10% warm-up). Returns the multiplier of the base rate for
  * the update with 0-based index `update`.
  */
-export function linearWarmupDecay(update: number, totalUpdates: number, warmupFraction = 0.1): number {
+export function linearWarmupDecay(
+  update: number,
+  totalUpdates: number,
+  warmupFraction = 0.1,
+): number {
   if (totalUpdates <= 0) return 1;
   const warmup = Math.floor(totalUpdates * warmupFraction);
   const step = update + 1;

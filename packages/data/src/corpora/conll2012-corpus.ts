@@ -30,12 +30,18 @@ export interface Conll2012CorpusOptions {
   splitLists?: string;
 }
 
-const SPLIT_NAMES: Record<string, Split> = { train: 'train', development: 'dev', dev: 'dev', test: 'test' };
+const SPLIT_NAMES: Record<string, Split> = {
+  train: 'train',
+  development: 'dev',
+  dev: 'dev',
+  test: 'test',
+};
 
 /** Split of a file from its path (relative to the corpus folder), or undefined. */
 export function splitOfPath(path: string): Split | undefined {
   const segments = path.split('/');
-  for (const segment of segments.slice(0, -1)) if (SPLIT_NAMES[segment]) return SPLIT_NAMES[segment];
+  for (const segment of segments.slice(0, -1))
+    if (SPLIT_NAMES[segment]) return SPLIT_NAMES[segment];
   const prefix = /^(train|development|dev|test)[._-]/.exec(segments[segments.length - 1]!);
   return prefix ? SPLIT_NAMES[prefix[1]!] : undefined;
 }
@@ -55,9 +61,14 @@ export class Conll2012Corpus implements CorpusReader {
 
   async read(split: Split): Promise<Sentence[]> {
     if (!existsSync(this.location)) {
-      throw new CorpusNotFoundError(`CoNLL-2012 folder ${this.location} does not exist`, 'Set the dataset `path` (stem data stats --path) to the folder holding the OntoNotes *_gold_conll files (LDC2013T19 + the CoNLL-2012 scripts).');
+      throw new CorpusNotFoundError(
+        `CoNLL-2012 folder ${this.location} does not exist`,
+        'Set the dataset `path` (stem data stats --path) to the folder holding the OntoNotes *_gold_conll files (LDC2013T19 + the CoNLL-2012 scripts).',
+      );
     }
-    const lists = this.options.splitLists ? await readSplitLists(this.options.splitLists) : undefined;
+    const lists = this.options.splitLists
+      ? await readSplitLists(this.options.splitLists)
+      : undefined;
     const files = (await readdir(this.location, { recursive: true, withFileTypes: true }))
       .filter((e) => e.isFile() && e.name.endsWith(CONLL2012_SUFFIX))
       .map((e) => join(e.parentPath, e.name))
@@ -89,13 +100,21 @@ async function readSplitLists(folder: string): Promise<Map<string, Split>> {
   const lists = new Map<string, Split>();
   for (const split of CORPUS_SPLITS) {
     const file = join(folder, `${split}.txt`);
-    if (!existsSync(file)) throw new CorpusNotFoundError(`split list ${file} does not exist`, 'A split-list folder holds train.txt, dev.txt and test.txt, one document id per line.');
+    if (!existsSync(file))
+      throw new CorpusNotFoundError(
+        `split list ${file} does not exist`,
+        'A split-list folder holds train.txt, dev.txt and test.txt, one document id per line.',
+      );
     const lines = (await readFile(file, 'utf8')).split(/\r?\n/);
     lines.forEach((raw, i) => {
-      const id = raw.trim().replace(/^.*annotations\//, '').replace(/\.v\d+_gold_conll$/, '');
+      const id = raw
+        .trim()
+        .replace(/^.*annotations\//, '')
+        .replace(/\.v\d+_gold_conll$/, '');
       if (id === '') return;
       const previous = lists.get(id);
-      if (previous !== undefined && previous !== split) throw new DataFormatError(file, i + 1, `document ${id} is also in the ${previous} list`);
+      if (previous !== undefined && previous !== split)
+        throw new DataFormatError(file, i + 1, `document ${id} is also in the ${previous} list`);
       lists.set(id, split);
     });
   }

@@ -19,7 +19,10 @@ export interface CorpusStats {
   report?: Record<string, unknown>;
 }
 
-export async function corpusStats(reader: CorpusReader, onSplit?: (split: Split) => void): Promise<CorpusStats> {
+export async function corpusStats(
+  reader: CorpusReader,
+  onSplit?: (split: Split) => void,
+): Promise<CorpusStats> {
   const splits = {} as Record<Split, SplitCounts>;
   const counters = new Map<string, Map<string, number>>();
   let predicates: number | undefined;
@@ -31,15 +34,21 @@ export async function corpusStats(reader: CorpusReader, onSplit?: (split: Split)
   for (const split of CORPUS_SPLITS) {
     onSplit?.(split);
     const sentences = await reader.read(split);
-    splits[split] = { sentences: sentences.length, tokens: sentences.reduce((n, s) => n + s.words.length, 0) };
+    splits[split] = {
+      sentences: sentences.length,
+      tokens: sentences.reduce((n, s) => n + s.words.length, 0),
+    };
     for (const sentence of sentences) {
       countSentence(sentence, count);
-      if (sentence.annotations.srl) predicates = (predicates ?? 0) + sentence.annotations.srl.length;
+      if (sentence.annotations.srl)
+        predicates = (predicates ?? 0) + sentence.annotations.srl.length;
     }
   }
   const labels: CorpusStats['labels'] = {};
   for (const [layer, counter] of counters) {
-    labels[layer] = Object.fromEntries([...counter].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+    labels[layer] = Object.fromEntries(
+      [...counter].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+    );
   }
   const report = await reader.report?.();
   return {
@@ -58,7 +67,8 @@ function countSentence(sentence: Sentence, count: (layer: string, label: string)
   for (const tag of a.upos ?? []) count('upos', tag);
   for (const relation of a.dep?.relations ?? []) count('dep', relation);
   if (a.con) countPhrases(a.con, (label) => count('con', label));
-  for (const frame of a.srl ?? []) for (const argument of frame.arguments) count('srl', argument.role);
+  for (const frame of a.srl ?? [])
+    for (const argument of frame.arguments) count('srl', argument.role);
   for (const entity of a.ner ?? []) count('ner', entity.label);
 }
 

@@ -9,7 +9,9 @@ export const DATA_HOME_ENV = 'STEM_DATA_HOME';
 
 export function stemDataHome(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env[DATA_HOME_ENV];
-  return configured && configured.trim() !== '' ? resolve(configured) : join(homedir(), '.stem', 'datasets');
+  return configured && configured.trim() !== ''
+    ? resolve(configured)
+    : join(homedir(), '.stem', 'datasets');
 }
 
 /** The default folder of a built corpus, e.g. `~/.stem/datasets/ewt-5`. */

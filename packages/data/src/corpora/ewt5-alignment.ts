@@ -48,14 +48,23 @@ export function udIdOfSkeleton(doc: string, sentenceNumber: string): string | un
   return `${m[1]}-${m[2]}-${String(Number(sentenceNumber) + 1).padStart(4, '0')}`;
 }
 
-export function alignEwt5(skeletons: readonly Conll2012Sentence[], ud: Readonly<Record<Split, readonly ConlluSentence[]>>): Ewt5Alignment {
+export function alignEwt5(
+  skeletons: readonly Conll2012Sentence[],
+  ud: Readonly<Record<Split, readonly ConlluSentence[]>>,
+): Ewt5Alignment {
   const byId = new Map<string, Conll2012Sentence>();
   const unaligned: UnalignedSentence[] = [];
   for (const s of skeletons) {
     const where = `${s.doc} ${s.part}`;
     const id = udIdOfSkeleton(s.doc, s.part);
-    if (id === undefined) unaligned.push({ id: where, skeleton: where, reason: 'document column is not an ewt/<genre>/... path' });
-    else if (byId.has(id)) unaligned.push({ id, skeleton: where, reason: 'two skeleton sentences claim this id' });
+    if (id === undefined)
+      unaligned.push({
+        id: where,
+        skeleton: where,
+        reason: 'document column is not an ewt/<genre>/... path',
+      });
+    else if (byId.has(id))
+      unaligned.push({ id, skeleton: where, reason: 'two skeleton sentences claim this id' });
     else byId.set(id, s);
   }
   const splits = { train: [], dev: [], test: [] } as Record<Split, AlignedSentence[]>;
@@ -90,7 +99,8 @@ export function alignEwt5(skeletons: readonly Conll2012Sentence[], ud: Readonly<
     perSplit[split] = { ud: ud[split].length, aligned: splits[split].length };
   }
   for (const [id, s] of byId) {
-    if (!used.has(id)) unaligned.push({ id, skeleton: `${s.doc} ${s.part}`, reason: 'no UD sentence has this id' });
+    if (!used.has(id))
+      unaligned.push({ id, skeleton: `${s.doc} ${s.part}`, reason: 'no UD sentence has this id' });
   }
   const alignedSentences = CORPUS_SPLITS.reduce((n, split) => n + splits[split].length, 0);
   return {

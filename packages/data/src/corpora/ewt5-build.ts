@@ -9,7 +9,13 @@ import { writeConllu } from '../readers/conllu.js';
 import { parseConll2012, writeConll2012, type Conll2012Sentence } from '../readers/conll2012.js';
 import { defaultCorpusDirectory } from './data-home.js';
 import { alignEwt5, type Ewt5AlignmentReport } from './ewt5-alignment.js';
-import { EWT5_FORMAT, EWT5_NAME, ewt5ConlluFile, ewt5PropbankFile, ewt5ReportFile } from './ewt5-layout.js';
+import {
+  EWT5_FORMAT,
+  EWT5_NAME,
+  ewt5ConlluFile,
+  ewt5PropbankFile,
+  ewt5ReportFile,
+} from './ewt5-layout.js';
 import { readPropbankSource } from './propbank-source.js';
 import { CORPUS_SPLITS } from './splits.js';
 import { readUdSplit } from './ud-corpus.js';
@@ -43,13 +49,19 @@ export async function buildEwt5(options: BuildEwt5Options): Promise<Ewt5BuildRes
   const source = await readPropbankSource(options.source);
   const skeletons: Conll2012Sentence[] = [];
   for (const file of source.files) {
-    for (const doc of parseConll2012(file.text, file.path, { layout: 'propbank' }).documents) skeletons.push(...doc.sentences);
+    for (const doc of parseConll2012(file.text, file.path, { layout: 'propbank' }).documents)
+      skeletons.push(...doc.sentences);
   }
-  progress(`${skeletons.length} skeleton sentences in ${source.files.length} files; reading UD English-EWT`);
+  progress(
+    `${skeletons.length} skeleton sentences in ${source.files.length} files; reading UD English-EWT`,
+  );
   const ud = {} as Record<Split, ConlluSentence[]>;
-  for (const split of CORPUS_SPLITS) ud[split] = (await readUdSplit('en_ewt', split, options.udDirectory)).sentences;
+  for (const split of CORPUS_SPLITS)
+    ud[split] = (await readUdSplit('en_ewt', split, options.udDirectory)).sentences;
   const { splits, report } = alignEwt5(skeletons, ud);
-  progress(`aligned ${report.alignedSentences} of ${report.skeletonSentences} sentences (${(100 * report.rate).toFixed(2)}%); writing ${out}`);
+  progress(
+    `aligned ${report.alignedSentences} of ${report.skeletonSentences} sentences (${(100 * report.rate).toFixed(2)}%); writing ${out}`,
+  );
 
   const files: string[] = [];
   for (const split of CORPUS_SPLITS) {
@@ -61,7 +73,10 @@ export async function buildEwt5(options: BuildEwt5Options): Promise<Ewt5BuildRes
       rows: skeleton.rows.map((row, i) => ({ ...row, word: words.words[i]!.form })),
     }));
     const propbank = ewt5PropbankFile(out, split);
-    await writeFileAtomic(propbank, writeConll2012({ file: propbank, layout: 'propbank', documents: [{ sentences: filled }] }));
+    await writeFileAtomic(
+      propbank,
+      writeConll2012({ file: propbank, layout: 'propbank', documents: [{ sentences: filled }] }),
+    );
     files.push(conllu, propbank);
   }
   const result: Ewt5BuildResult = {
@@ -74,7 +89,10 @@ export async function buildEwt5(options: BuildEwt5Options): Promise<Ewt5BuildRes
     files,
   };
   const reportFile = ewt5ReportFile(out);
-  await writeFileAtomic(reportFile, `${JSON.stringify({ ...result, files: undefined }, null, 2)}\n`);
+  await writeFileAtomic(
+    reportFile,
+    `${JSON.stringify({ ...result, files: undefined }, null, 2)}\n`,
+  );
   files.push(reportFile);
   return result;
 }

@@ -28,24 +28,38 @@ export class Ewt5Corpus implements CorpusReader {
     const propbankFile = ewt5PropbankFile(this.location, split);
     for (const file of [conlluFile, propbankFile]) {
       if (!existsSync(file)) {
-        throw new CorpusNotFoundError(`ewt-5 file ${file} does not exist`, `Build the corpus: stem data build ewt-5 --source <PropBank release> --out ${this.location}`);
+        throw new CorpusNotFoundError(
+          `ewt-5 file ${file} does not exist`,
+          `Build the corpus: stem data build ewt-5 --source <PropBank release> --out ${this.location}`,
+        );
       }
     }
     const ud = parseConllu(await readFile(conlluFile, 'utf8'), conlluFile).sentences;
-    const skeletons = parseConll2012(await readFile(propbankFile, 'utf8'), propbankFile, { layout: 'propbank' }).documents.flatMap((d) => d.sentences);
+    const skeletons = parseConll2012(await readFile(propbankFile, 'utf8'), propbankFile, {
+      layout: 'propbank',
+    }).documents.flatMap((d) => d.sentences);
     if (ud.length !== skeletons.length) {
-      throw new DataFormatError(propbankFile, 0, `${skeletons.length} sentences where ${conlluFile} has ${ud.length}`);
+      throw new DataFormatError(
+        propbankFile,
+        0,
+        `${skeletons.length} sentences where ${conlluFile} has ${ud.length}`,
+      );
     }
     return ud.map((u, k) => {
       const s = skeletons[k]!;
       const id = udIdOfSkeleton(s.doc, s.part);
       if (id !== u.id || s.rows.length !== u.words.length) {
-        throw new DataFormatError(propbankFile, s.line, `sentence ${id ?? s.doc} does not match ${conlluFile} sentence ${u.id ?? k + 1}`);
+        throw new DataFormatError(
+          propbankFile,
+          s.line,
+          `sentence ${id ?? s.doc} does not match ${conlluFile} sentence ${u.id ?? k + 1}`,
+        );
       }
       const sentence = conlluToSentence(u);
       const layers = conll2012ToSentence(s, propbankFile).annotations;
       const tree = layers.con && normalizeTree(layers.con);
-      if (!tree) throw new DataFormatError(propbankFile, s.line, 'sentence has no constituency tree');
+      if (!tree)
+        throw new DataFormatError(propbankFile, s.line, 'sentence has no constituency tree');
       sentence.annotations.con = tree;
       sentence.annotations.srl = layers.srl ?? [];
       return sentence;

@@ -33,13 +33,25 @@ export interface PropbankSource {
 export async function readPropbankSource(source: string): Promise<PropbankSource> {
   let result: PropbankSource;
   if (/^https?:\/\//i.test(source)) {
-    result = { source, kind: 'url', files: await skeletonsInArchive(await download(source), source) };
+    result = {
+      source,
+      kind: 'url',
+      files: await skeletonsInArchive(await download(source), source),
+    };
   } else {
     const info = await stat(source).catch(() => undefined);
-    if (!info) throw new CorpusNotFoundError(`source ${source} does not exist`, `Give a folder, a .tar.gz or a URL, e.g. ${PROPBANK_RELEASE_URL}`);
+    if (!info)
+      throw new CorpusNotFoundError(
+        `source ${source} does not exist`,
+        `Give a folder, a .tar.gz or a URL, e.g. ${PROPBANK_RELEASE_URL}`,
+      );
     result = info.isDirectory()
       ? { source, kind: 'directory', files: await skeletonsInDirectory(source) }
-      : { source, kind: 'archive', files: await skeletonsInArchive(createReadStream(source), source) };
+      : {
+          source,
+          kind: 'archive',
+          files: await skeletonsInArchive(createReadStream(source), source),
+        };
   }
   if (result.files.length === 0) {
     throw new CorpusNotFoundError(
@@ -57,9 +69,16 @@ export async function readPropbankSource(source: string): Promise<PropbankSource
 
 async function download(url: string): Promise<Readable> {
   const response = await fetch(url).catch((error: unknown) => {
-    throw new CorpusNotFoundError(`cannot download ${url}: ${error instanceof Error ? error.message : String(error)}`, 'Download it elsewhere and pass the file with --source.');
+    throw new CorpusNotFoundError(
+      `cannot download ${url}: ${error instanceof Error ? error.message : String(error)}`,
+      'Download it elsewhere and pass the file with --source.',
+    );
   });
-  if (!response.ok || !response.body) throw new CorpusNotFoundError(`cannot download ${url}: HTTP ${response.status}`, 'Check the URL, or pass a local copy with --source.');
+  if (!response.ok || !response.body)
+    throw new CorpusNotFoundError(
+      `cannot download ${url}: HTTP ${response.status}`,
+      'Check the URL, or pass a local copy with --source.',
+    );
   return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
 }
 
@@ -69,7 +88,10 @@ async function skeletonsInDirectory(root: string): Promise<SkeletonFile[]> {
   for (const entry of entries) {
     if (!entry.isFile() || !entry.name.endsWith(SKELETON_SUFFIX)) continue;
     const full = join(entry.parentPath, entry.name);
-    files.push({ path: relative(root, full).split(sep).join('/'), text: await readFile(full, 'utf8') });
+    files.push({
+      path: relative(root, full).split(sep).join('/'),
+      text: await readFile(full, 'utf8'),
+    });
   }
   return files;
 }
@@ -87,10 +109,18 @@ function skeletonsInArchive(archive: Readable, source: string): Promise<Skeleton
         }
         const chunks: Buffer[] = [];
         entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-        entry.on('end', () => files.push({ path: entry.path, text: Buffer.concat(chunks).toString('utf8') }));
+        entry.on('end', () =>
+          files.push({ path: entry.path, text: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     });
-    const fail = (error: Error) => reject(new CorpusNotFoundError(`${source} is not a readable tar archive: ${error.message}`, 'Give a .tar.gz, a .tar or a folder.'));
+    const fail = (error: Error) =>
+      reject(
+        new CorpusNotFoundError(
+          `${source} is not a readable tar archive: ${error.message}`,
+          'Give a .tar.gz, a .tar or a folder.',
+        ),
+      );
     archive.on('error', fail);
     parser.on('error', fail);
     parser.on('end', () => resolve(files));

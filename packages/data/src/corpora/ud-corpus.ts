@@ -18,10 +18,17 @@ export interface UdCorpusOptions {
 }
 
 /** Reads and parses one UD split; the file must exist. */
-export async function readUdSplit(treebank: UdTreebank, split: Split, directory?: string): Promise<{ file: string; sentences: ConlluSentence[] }> {
+export async function readUdSplit(
+  treebank: UdTreebank,
+  split: Split,
+  directory?: string,
+): Promise<{ file: string; sentences: ConlluSentence[] }> {
   const file = udFile(treebank, split, directory ?? bundledUdDirectory());
   if (!existsSync(file)) {
-    throw new CorpusNotFoundError(`UD file ${file} does not exist`, 'Point `path` at a folder holding the UD release files (e.g. en_ewt-ud-train.conllu).');
+    throw new CorpusNotFoundError(
+      `UD file ${file} does not exist`,
+      'Point `path` at a folder holding the UD release files (e.g. en_ewt-ud-train.conllu).',
+    );
   }
   return { file, sentences: parseConllu(await readFile(file, 'utf8'), file).sentences };
 }
@@ -47,11 +54,15 @@ export class UdCorpus implements CorpusReader {
       multiwordTokens: sentences.reduce((n, s) => n + s.multiwords.length, 0),
       emptyNodes: sentences.reduce((n, s) => n + s.emptyNodes.length, 0),
     };
-    return sentences.map((s, k) => conlluToSentence(s, { pos: this.options.pos ?? 'xpos', fallbackId: `${split}-${k + 1}` }));
+    return sentences.map((s, k) =>
+      conlluToSentence(s, { pos: this.options.pos ?? 'xpos', fallbackId: `${split}-${k + 1}` }),
+    );
   }
 
   /** The lines set aside in the splits read so far: they are not words, so a user should know. */
   async report(): Promise<Record<string, unknown> | undefined> {
-    return Object.keys(this.skipped).length === 0 ? undefined : { skippedLines: { ...this.skipped } };
+    return Object.keys(this.skipped).length === 0
+      ? undefined
+      : { skippedLines: { ...this.skipped } };
   }
 }

@@ -17,6 +17,10 @@ export function bundledUdDirectory(): string {
 }
 
 /** `<directory>/en_ewt-ud-train.conllu`, the file name UD releases use. */
-export function udFile(treebank: UdTreebank, split: Split, directory: string = bundledUdDirectory()): string {
+export function udFile(
+  treebank: UdTreebank,
+  split: Split,
+  directory: string = bundledUdDirectory(),
+): string {
   return join(directory, `${treebank}-ud-${split}.conllu`);
 }

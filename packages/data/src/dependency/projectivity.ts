@@ -5,11 +5,15 @@
  */
 
 /** Problems that keep `heads` from being a tree rooted at 0; empty when it is one. */
-export function treeProblems(heads: readonly number[], options: { singleRoot?: boolean } = {}): string[] {
+export function treeProblems(
+  heads: readonly number[],
+  options: { singleRoot?: boolean } = {},
+): string[] {
   const n = heads.length;
   const problems: string[] = [];
   heads.forEach((h, i) => {
-    if (!Number.isInteger(h) || h < 0 || h > n) problems.push(`word ${i + 1}: head ${h} out of range`);
+    if (!Number.isInteger(h) || h < 0 || h > n)
+      problems.push(`word ${i + 1}: head ${h} out of range`);
     else if (h === i + 1) problems.push(`word ${i + 1} is its own head`);
   });
   if (problems.length > 0) return problems;

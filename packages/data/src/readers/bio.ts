@@ -39,7 +39,10 @@ export function parseBio(text: string, file = '<bio>', options: BioOptions = {})
     if (tokens.length === 0) return;
     const s = { tokens, line: tokens[0]!.line };
     // Validate the tag sequence now: a broken sequence is an error at its line.
-    bioToSpans(s.tokens.map((t) => t.tag), { scheme, file, lines: s.tokens.map((t) => t.line) });
+    bioToSpans(
+      s.tokens.map((t) => t.tag),
+      { scheme, file, lines: s.tokens.map((t) => t.line) },
+    );
     sentences.push(s);
     tokens = [];
   };
@@ -55,9 +58,15 @@ export function parseBio(text: string, file = '<bio>', options: BioOptions = {})
       return;
     }
     if (cols.length < 2) throw new DataFormatError(file, line, 'expected a word and a tag');
-    if (cols.some((c) => c === '' || /\s/.test(c))) throw new DataFormatError(file, line, 'empty column or stray whitespace');
+    if (cols.some((c) => c === '' || /\s/.test(c)))
+      throw new DataFormatError(file, line, 'empty column or stray whitespace');
     const tag = cols[cols.length - 1]!;
-    if (!TAG.test(tag)) throw new DataFormatError(file, line, `bad tag ${JSON.stringify(tag)} (expected O, B-X or I-X)`);
+    if (!TAG.test(tag))
+      throw new DataFormatError(
+        file,
+        line,
+        `bad tag ${JSON.stringify(tag)} (expected O, B-X or I-X)`,
+      );
     tokens.push({ word: cols[0]!, tag, middle: cols.slice(1, -1), line });
   });
   finish();
@@ -75,7 +84,8 @@ export interface BioSpanOptions {
 export function bioToSpans(tags: readonly string[], options: BioSpanOptions = {}): LabeledSpan[] {
   const scheme = options.scheme ?? 'iob2';
   const fail = (i: number, what: string): never => {
-    if (options.file !== undefined) throw new DataFormatError(options.file, options.lines?.[i] ?? 0, what);
+    if (options.file !== undefined)
+      throw new DataFormatError(options.file, options.lines?.[i] ?? 0, what);
     throw new RangeError(`tag ${i}: ${what}`);
   };
   const spans: LabeledSpan[] = [];
@@ -106,9 +116,11 @@ export function bioToSpans(tags: readonly string[], options: BioSpanOptions = {}
 export function spansToBio(spans: readonly LabeledSpan[], length: number): string[] {
   const tags = new Array<string>(length).fill('O');
   for (const s of [...spans].sort((a, b) => a.start - b.start)) {
-    if (s.start < 0 || s.end > length || s.end <= s.start) throw new RangeError(`spansToBio: bad span [${s.start}, ${s.end})`);
+    if (s.start < 0 || s.end > length || s.end <= s.start)
+      throw new RangeError(`spansToBio: bad span [${s.start}, ${s.end})`);
     for (let i = s.start; i < s.end; i++) {
-      if (tags[i] !== 'O') throw new RangeError(`spansToBio: span ${s.label} [${s.start}, ${s.end}) overlaps another`);
+      if (tags[i] !== 'O')
+        throw new RangeError(`spansToBio: span ${s.label} [${s.start}, ${s.end}) overlaps another`);
       tags[i] = (i === s.start ? 'B-' : 'I-') + s.label;
     }
   }
@@ -117,18 +129,28 @@ export function spansToBio(spans: readonly LabeledSpan[], length: number): strin
 
 /** Writes sentences as `word<TAB>[middle...<TAB>]tag`, a blank line after each. */
 export function writeBio(sentences: readonly BioSentence[]): string {
-  return sentences.map((s) => s.tokens.map((t) => [t.word, ...t.middle, t.tag].join('\t') + '\n').join('') + '\n').join('');
+  return sentences
+    .map((s) => s.tokens.map((t) => [t.word, ...t.middle, t.tag].join('\t') + '\n').join('') + '\n')
+    .join('');
 }
 
 export function bioToSentence(s: BioSentence, id: string, options: BioOptions = {}): Sentence {
   return {
     id,
     words: s.tokens.map((t) => t.word),
-    annotations: { ner: bioToSpans(s.tokens.map((t) => t.tag), { scheme: options.scheme ?? 'iob2' }) },
+    annotations: {
+      ner: bioToSpans(
+        s.tokens.map((t) => t.tag),
+        { scheme: options.scheme ?? 'iob2' },
+      ),
+    },
   };
 }
 
 export function sentenceToBio(sentence: Sentence): BioSentence {
   const tags = spansToBio(sentence.annotations.ner ?? [], sentence.words.length);
-  return { tokens: sentence.words.map((word, i) => ({ word, tag: tags[i]!, middle: [], line: 0 })), line: 0 };
+  return {
+    tokens: sentence.words.map((word, i) => ({ word, tag: tags[i]!, middle: [], line: 0 })),
+    line: 0,
+  };
 }

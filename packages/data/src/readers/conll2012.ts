@@ -15,7 +15,12 @@
  */
 import type { LabeledSpan, Sentence, SrlFrame, TreeNode } from '@stem/core';
 import { DataFormatError, splitLines } from '../errors.js';
-import { framesFromColumns, framesToColumns, spansFromColumn, spansToColumn } from '../srl/frames.js';
+import {
+  framesFromColumns,
+  framesToColumns,
+  spansFromColumn,
+  spansToColumn,
+} from '../srl/frames.js';
 import { treeFromParseBits, treeToParseBits } from '../trees/parse-bits.js';
 import { treeTags } from '../trees/tree.js';
 
@@ -67,16 +72,27 @@ export interface ParseConll2012Options {
    * Words for skeleton sentences, by sentence (or a plain array in file order). Returning
    * undefined keeps the placeholders; an array of the wrong length is an error.
    */
-  words?: ((sentence: Conll2012Sentence) => readonly string[] | undefined) | readonly (readonly string[])[];
+  words?:
+    | ((sentence: Conll2012Sentence) => readonly string[] | undefined)
+    | readonly (readonly string[])[];
 }
 
 const COREF = /^(-|\(?\d+\)?(\|\(?\d+\)?)*)$/;
 
-export function parseConll2012(text: string, file = '<conll2012>', options: ParseConll2012Options = {}): Conll2012File {
+export function parseConll2012(
+  text: string,
+  file = '<conll2012>',
+  options: ParseConll2012Options = {},
+): Conll2012File {
   const lines = splitLines(text);
   const requested = options.layout ?? 'auto';
   const firstContent = lines.find((l) => l.trim() !== '') ?? '';
-  const layout: Conll2012Layout = requested === 'auto' ? (firstContent.startsWith('#begin document') ? 'conll2012' : 'propbank') : requested;
+  const layout: Conll2012Layout =
+    requested === 'auto'
+      ? firstContent.startsWith('#begin document')
+        ? 'conll2012'
+        : 'propbank'
+      : requested;
   const fixed = layout === 'conll2012' ? 11 : 8;
   const trailing = layout === 'conll2012' ? 1 : 0;
 
@@ -88,13 +104,19 @@ export function parseConll2012(text: string, file = '<conll2012>', options: Pars
 
   const finishSentence = (): void => {
     if (rows.length === 0) return;
-    if (!doc) throw new DataFormatError(file, rows[0]!.line, 'token line outside a #begin document block');
+    if (!doc)
+      throw new DataFormatError(file, rows[0]!.line, 'token line outside a #begin document block');
     const s = buildSentence(rows, doc.sentences.length, file, layout, fixed, trailing);
     if (options.words) {
-      const words = typeof options.words === 'function' ? options.words(s) : options.words[sentenceCount];
+      const words =
+        typeof options.words === 'function' ? options.words(s) : options.words[sentenceCount];
       if (words) {
         if (words.length !== s.rows.length) {
-          throw new DataFormatError(file, s.line, `${words.length} words given for a sentence of ${s.rows.length} tokens`);
+          throw new DataFormatError(
+            file,
+            s.line,
+            `${words.length} words given for a sentence of ${s.rows.length} tokens`,
+          );
         }
         s.rows.forEach((r, i) => (r.word = words[i]!));
       }
@@ -113,7 +135,8 @@ export function parseConll2012(text: string, file = '<conll2012>', options: Pars
     }
     if (line.startsWith('#')) {
       finishSentence();
-      if (layout !== 'conll2012') throw new DataFormatError(file, lineNo, 'unexpected # line in a propbank-layout file');
+      if (layout !== 'conll2012')
+        throw new DataFormatError(file, lineNo, 'unexpected # line in a propbank-layout file');
       if (line.startsWith('#begin document')) {
         if (doc) throw new DataFormatError(file, lineNo, '#begin document inside an open document');
         doc = { header: raw, sentences: [] };
@@ -122,14 +145,19 @@ export function parseConll2012(text: string, file = '<conll2012>', options: Pars
         if (!doc) throw new DataFormatError(file, lineNo, '#end document without #begin document');
         doc = undefined;
       } else {
-        throw new DataFormatError(file, lineNo, `unexpected comment line ${JSON.stringify(line.slice(0, 40))}`);
+        throw new DataFormatError(
+          file,
+          lineNo,
+          `unexpected comment line ${JSON.stringify(line.slice(0, 40))}`,
+        );
       }
       return;
     }
     rows.push({ fields: line.split(/\s+/), line: lineNo });
   });
   finishSentence();
-  if (layout === 'conll2012' && doc) throw new DataFormatError(file, lines.length, 'last document has no #end document line');
+  if (layout === 'conll2012' && doc)
+    throw new DataFormatError(file, lines.length, 'last document has no #end document line');
   return { file, layout, documents };
 }
 
@@ -144,21 +172,49 @@ function buildSentence(
   const first = raw[0]!;
   const width = first.fields.length;
   if (width < fixed + trailing) {
-    throw new DataFormatError(file, first.line, `expected at least ${fixed + trailing} columns for the ${layout} layout, found ${width}`);
+    throw new DataFormatError(
+      file,
+      first.line,
+      `expected at least ${fixed + trailing} columns for the ${layout} layout, found ${width}`,
+    );
   }
   const doc = first.fields[0]!;
   const part = first.fields[1]!;
   const rows: Conll2012Row[] = raw.map(({ fields: f, line }, i) => {
-    if (f.length !== width) throw new DataFormatError(file, line, `${f.length} columns where the sentence's first line has ${width}`);
-    if (f[0] !== doc || f[1] !== part) throw new DataFormatError(file, line, 'document or part changes inside a sentence (missing blank line?)');
-    if (f[2] !== String(i)) throw new DataFormatError(file, line, `token number ${JSON.stringify(f[2])} where ${i} was expected`);
-    const row: Conll2012Row = { word: f[3]!, pos: f[4]!, parse: f[5]!, lemma: f[6]!, frameset: f[7]!, args: f.slice(fixed, width - trailing), line };
+    if (f.length !== width)
+      throw new DataFormatError(
+        file,
+        line,
+        `${f.length} columns where the sentence's first line has ${width}`,
+      );
+    if (f[0] !== doc || f[1] !== part)
+      throw new DataFormatError(
+        file,
+        line,
+        'document or part changes inside a sentence (missing blank line?)',
+      );
+    if (f[2] !== String(i))
+      throw new DataFormatError(
+        file,
+        line,
+        `token number ${JSON.stringify(f[2])} where ${i} was expected`,
+      );
+    const row: Conll2012Row = {
+      word: f[3]!,
+      pos: f[4]!,
+      parse: f[5]!,
+      lemma: f[6]!,
+      frameset: f[7]!,
+      args: f.slice(fixed, width - trailing),
+      line,
+    };
     if (layout === 'conll2012') {
       row.sense = f[8]!;
       row.speaker = f[9]!;
       row.ne = f[10]!;
       row.coref = f[width - 1]!;
-      if (!COREF.test(row.coref)) throw new DataFormatError(file, line, `bad coreference cell ${JSON.stringify(row.coref)}`);
+      if (!COREF.test(row.coref))
+        throw new DataFormatError(file, line, `bad coreference cell ${JSON.stringify(row.coref)}`);
     }
     return row;
   });
@@ -194,10 +250,15 @@ export function conll2012ToSentence(s: Conll2012Sentence, file = '<conll2012>'):
   }
   const isConll = s.rows[0]?.sense !== undefined;
   annotations.srl = framesFromColumns({
-    argColumns: transpose(s.rows.map((r) => r.args), s.rows[0]?.args.length ?? 0),
+    argColumns: transpose(
+      s.rows.map((r) => r.args),
+      s.rows[0]?.args.length ?? 0,
+    ),
     predicateRows: predicateRows(s),
     lemmas: s.rows.map((r) => r.lemma),
-    rolesets: s.rows.map((r) => (r.frameset === '-' ? undefined : isConll ? `${r.lemma}.${r.frameset}` : r.frameset)),
+    rolesets: s.rows.map((r) =>
+      r.frameset === '-' ? undefined : isConll ? `${r.lemma}.${r.frameset}` : r.frameset,
+    ),
     origin,
   });
   if (isConll) {
@@ -221,7 +282,15 @@ export function writeConll2012(data: Conll2012File): string {
     for (const s of d.sentences) {
       const table = s.rows.map((r, i) => {
         const base = [s.doc, s.part, String(i), r.word, r.pos, r.parse, r.lemma, r.frameset];
-        if (data.layout === 'conll2012') return [...base, r.sense ?? '-', r.speaker ?? '-', r.ne ?? '*', ...r.args, r.coref ?? '-'];
+        if (data.layout === 'conll2012')
+          return [
+            ...base,
+            r.sense ?? '-',
+            r.speaker ?? '-',
+            r.ne ?? '*',
+            ...r.args,
+            r.coref ?? '-',
+          ];
         return [...base, ...r.args];
       });
       out.push(...padTable(table), '');
@@ -234,29 +303,49 @@ export function writeConll2012(data: Conll2012File): string {
 function padTable(table: string[][]): string[] {
   const widths: number[] = [];
   for (const row of table) row.forEach((c, k) => (widths[k] = Math.max(widths[k] ?? 0, c.length)));
-  return table.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('   ').trimEnd());
+  return table.map((row) =>
+    row
+      .map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!)))
+      .join('   ')
+      .trimEnd(),
+  );
 }
 
 /** Builds conll2012-layout rows from a `Sentence` (missing layers are written as `-` / `*`). */
-export function sentenceToConll2012(sentence: Sentence, doc: string, part = '0', index = 0): Conll2012Sentence {
+export function sentenceToConll2012(
+  sentence: Sentence,
+  doc: string,
+  part = '0',
+  index = 0,
+): Conll2012Sentence {
   const n = sentence.words.length;
   const a = sentence.annotations;
   const parse = a.con ? treeToParseBits(a.con) : new Array<string>(n).fill('-');
-  if (parse.length !== n) throw new RangeError(`sentenceToConll2012: tree has ${parse.length} words, sentence ${n}`);
+  if (parse.length !== n)
+    throw new RangeError(`sentenceToConll2012: tree has ${parse.length} words, sentence ${n}`);
   const frames: SrlFrame[] = a.srl ?? [];
-  const order = frames.map((f, k) => ({ f, k })).sort((x, y) => x.f.predicate - y.f.predicate || x.k - y.k);
-  const columns = framesToColumns(order.map((o) => o.f), n);
+  const order = frames
+    .map((f, k) => ({ f, k }))
+    .sort((x, y) => x.f.predicate - y.f.predicate || x.k - y.k);
+  const columns = framesToColumns(
+    order.map((o) => o.f),
+    n,
+  );
   const ne = spansToColumn((a.ner ?? []) as LabeledSpan[], n, { starless: true });
   const tags = a.pos ?? (a.con ? treeTags(a.con) : undefined);
   const rows: Conll2012Row[] = sentence.words.map((word, i) => {
     const f = frames.find((x) => x.predicate === i);
     // Only a roleset gives a frameset id; the (V*) cell still ties a bare frame to its predicate.
-    const frameset = f?.roleset?.includes('.') ? f.roleset.slice(f.roleset.lastIndexOf('.') + 1) : '-';
+    const frameset = f?.roleset?.includes('.')
+      ? f.roleset.slice(f.roleset.lastIndexOf('.') + 1)
+      : '-';
     return {
       word,
       pos: tags?.[i] ?? '-',
       parse: parse[i]!,
-      lemma: f?.lemma ?? (f?.roleset?.includes('.') ? f.roleset.slice(0, f.roleset.lastIndexOf('.')) : '-'),
+      lemma:
+        f?.lemma ??
+        (f?.roleset?.includes('.') ? f.roleset.slice(0, f.roleset.lastIndexOf('.')) : '-'),
       frameset,
       sense: '-',
       speaker: '-',

@@ -94,7 +94,11 @@ export function parseConllu(text: string, file = '<conllu>'): ConlluDocument {
     }
     current ??= { comments: [], words: [], multiwords: [], emptyNodes: [], line: lineNo };
     if (raw.startsWith('#')) {
-      if (current.words.length > 0 || current.multiwords.length > 0 || current.emptyNodes.length > 0) {
+      if (
+        current.words.length > 0 ||
+        current.multiwords.length > 0 ||
+        current.emptyNodes.length > 0
+      ) {
         throw new DataFormatError(file, lineNo, 'comment line after the word lines of a sentence');
       }
       current.comments.push(raw);
@@ -104,19 +108,29 @@ export function parseConllu(text: string, file = '<conllu>'): ConlluDocument {
     }
     const fields = raw.split('\t');
     if (fields.length !== 10) {
-      throw new DataFormatError(file, lineNo, `expected 10 tab-separated columns, found ${fields.length}`);
+      throw new DataFormatError(
+        file,
+        lineNo,
+        `expected 10 tab-separated columns, found ${fields.length}`,
+      );
     }
     for (let c = 0; c < 10; c++) {
-      if (fields[c] === '') throw new DataFormatError(file, lineNo, `column ${c + 1} is empty (use _)`);
+      if (fields[c] === '')
+        throw new DataFormatError(file, lineNo, `column ${c + 1} is empty (use _)`);
     }
     const idField = fields[0]!;
     const range = RANGE_ID.exec(idField);
     if (range) {
       const start = Number(range[1]);
       const end = Number(range[2]);
-      if (end <= start) throw new DataFormatError(file, lineNo, `bad multi-word token range ${idField}`);
+      if (end <= start)
+        throw new DataFormatError(file, lineNo, `bad multi-word token range ${idField}`);
       if (start !== current.words.length + 1) {
-        throw new DataFormatError(file, lineNo, `multi-word token ${idField} does not start at the next word ${current.words.length + 1}`);
+        throw new DataFormatError(
+          file,
+          lineNo,
+          `multi-word token ${idField} does not start at the next word ${current.words.length + 1}`,
+        );
       }
       current.multiwords.push({ start, end, fields, line: lineNo });
       continue;
@@ -125,18 +139,38 @@ export function parseConllu(text: string, file = '<conllu>'): ConlluDocument {
     if (empty) {
       const after = Number(empty[1]);
       if (after !== current.words.length) {
-        throw new DataFormatError(file, lineNo, `empty node ${idField} is out of place (after word ${current.words.length})`);
+        throw new DataFormatError(
+          file,
+          lineNo,
+          `empty node ${idField} is out of place (after word ${current.words.length})`,
+        );
       }
       current.emptyNodes.push({ after, fields, line: lineNo });
       emptyNodeCount++;
       continue;
     }
-    if (!WORD_ID.test(idField)) throw new DataFormatError(file, lineNo, `bad word id ${JSON.stringify(idField)}`);
+    if (!WORD_ID.test(idField))
+      throw new DataFormatError(file, lineNo, `bad word id ${JSON.stringify(idField)}`);
     const id = Number(idField);
     if (id !== current.words.length + 1) {
-      throw new DataFormatError(file, lineNo, `word id ${id} out of sequence (expected ${current.words.length + 1})`);
+      throw new DataFormatError(
+        file,
+        lineNo,
+        `word id ${id} out of sequence (expected ${current.words.length + 1})`,
+      );
     }
-    const [, form, lemma, upos, xpos, feats, headField, deprel, deps, misc] = fields as [string, string, string, string, string, string, string, string, string, string];
+    const [, form, lemma, upos, xpos, feats, headField, deprel, deps, misc] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     let head: number | null;
     if (headField === '_') {
       head = null;
@@ -146,7 +180,19 @@ export function parseConllu(text: string, file = '<conllu>'): ConlluDocument {
       throw new DataFormatError(file, lineNo, `bad head ${JSON.stringify(headField)}`);
     }
     if (head === id) throw new DataFormatError(file, lineNo, `word ${id} is its own head`);
-    current.words.push({ id, form, lemma, upos, xpos, feats, head, deprel, deps, misc, line: lineNo });
+    current.words.push({
+      id,
+      form,
+      lemma,
+      upos,
+      xpos,
+      feats,
+      head,
+      deprel,
+      deps,
+      misc,
+      line: lineNo,
+    });
   }
   if (current && current.words.length === 0) {
     throw new DataFormatError(file, lines.length, 'sentence has comments but no word lines');
@@ -166,11 +212,20 @@ function validateSentence(s: ConlluSentence, file: string): void {
   }
   for (const w of s.words) {
     if (w.head !== null && w.head > n) {
-      throw new DataFormatError(file, w.line, `head ${w.head} of word ${w.id} is beyond the sentence's ${n} words`);
+      throw new DataFormatError(
+        file,
+        w.line,
+        `head ${w.head} of word ${w.id} is beyond the sentence's ${n} words`,
+      );
     }
   }
   for (const m of s.multiwords) {
-    if (m.end > n) throw new DataFormatError(file, m.line, `multi-word token ${m.start}-${m.end} extends past the last word ${n}`);
+    if (m.end > n)
+      throw new DataFormatError(
+        file,
+        m.line,
+        `multi-word token ${m.start}-${m.end} extends past the last word ${n}`,
+      );
   }
   for (let k = 1; k < s.multiwords.length; k++) {
     if (s.multiwords[k]!.start <= s.multiwords[k - 1]!.end) {
@@ -198,20 +253,36 @@ export interface WriteConlluOptions {
  * Writes sentences back to CoNLL-U, a blank line after each. For a well-formed file `x`
  * with LF line ends, `writeConllu(d.sentences, d) === x` where `d = parseConllu(x)`.
  */
-export function writeConllu(sentences: readonly ConlluSentence[], options: WriteConlluOptions = {}): string {
+export function writeConllu(
+  sentences: readonly ConlluSentence[],
+  options: WriteConlluOptions = {},
+): string {
   const blocks: string[] = [];
   for (const s of sentences) {
     const out: string[] = [...s.comments];
     let mw = 0;
     let en = 0;
     const emitEmpty = (after: number): void => {
-      while (en < s.emptyNodes.length && s.emptyNodes[en]!.after === after) out.push(s.emptyNodes[en++]!.fields.join('\t'));
+      while (en < s.emptyNodes.length && s.emptyNodes[en]!.after === after)
+        out.push(s.emptyNodes[en++]!.fields.join('\t'));
     };
     emitEmpty(0);
     for (const w of s.words) {
-      while (mw < s.multiwords.length && s.multiwords[mw]!.start === w.id) out.push(s.multiwords[mw++]!.fields.join('\t'));
+      while (mw < s.multiwords.length && s.multiwords[mw]!.start === w.id)
+        out.push(s.multiwords[mw++]!.fields.join('\t'));
       out.push(
-        [w.id, w.form, w.lemma, w.upos, w.xpos, w.feats, w.head === null ? '_' : w.head, w.deprel, w.deps, w.misc].join('\t'),
+        [
+          w.id,
+          w.form,
+          w.lemma,
+          w.upos,
+          w.xpos,
+          w.feats,
+          w.head === null ? '_' : w.head,
+          w.deprel,
+          w.deps,
+          w.misc,
+        ].join('\t'),
       );
       emitEmpty(w.id);
     }
@@ -228,7 +299,10 @@ export interface ConlluToSentenceOptions {
 }
 
 /** The shared `Sentence` view: words = syntactic words, pos/upos, dep = basic tree. */
-export function conlluToSentence(s: ConlluSentence, options: ConlluToSentenceOptions = {}): Sentence {
+export function conlluToSentence(
+  s: ConlluSentence,
+  options: ConlluToSentenceOptions = {},
+): Sentence {
   const words = s.words.map((w) => w.form);
   const annotations: Sentence['annotations'] = {};
   const xpos = s.words.map((w) => w.xpos);
@@ -240,7 +314,10 @@ export function conlluToSentence(s: ConlluSentence, options: ConlluToSentenceOpt
   }
   if (upos.every((t) => t !== '_')) annotations.upos = upos;
   if (s.words.every((w) => w.head !== null)) {
-    annotations.dep = { heads: s.words.map((w) => w.head!), relations: s.words.map((w) => w.deprel) };
+    annotations.dep = {
+      heads: s.words.map((w) => w.head!),
+      relations: s.words.map((w) => w.deprel),
+    };
   }
   return { id: s.id ?? options.fallbackId ?? `line-${s.line}`, words, annotations };
 }
@@ -261,5 +338,12 @@ export function sentenceToConllu(sentence: Sentence): ConlluSentence {
     misc: '_',
     line: 0,
   }));
-  return { id: sentence.id, comments: [`# sent_id = ${sentence.id}`], words, multiwords: [], emptyNodes: [], line: 0 };
+  return {
+    id: sentence.id,
+    comments: [`# sent_id = ${sentence.id}`],
+    words,
+    multiwords: [],
+    emptyNodes: [],
+    line: 0,
+  };
 }

@@ -54,7 +54,8 @@ export function parsePtb(text: string, file = '<ptb>'): PtbTree[] {
   const parseNode = (depth: number): TreeNode => {
     const open = tokens[p]!;
     // Real trees are a few dozen levels deep; a cap keeps broken input from overflowing the stack.
-    if (depth > MAX_DEPTH) throw new DataFormatError(file, open.line, `brackets nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_DEPTH)
+      throw new DataFormatError(file, open.line, `brackets nested deeper than ${MAX_DEPTH} levels`);
     p++; // '('
     let label = '';
     if (tokens[p]?.kind === 'atom') label = tokens[p++]!.text;
@@ -69,29 +70,46 @@ export function parsePtb(text: string, file = '<ptb>'): PtbTree[] {
       }
       if (t.kind === 'atom') {
         if (word !== undefined || children.length > 0) {
-          throw new DataFormatError(file, t.line, `unexpected ${JSON.stringify(t.text)} in (${label} ...): a node holds either one word or sub-trees`);
+          throw new DataFormatError(
+            file,
+            t.line,
+            `unexpected ${JSON.stringify(t.text)} in (${label} ...): a node holds either one word or sub-trees`,
+          );
         }
         word = t.text;
         p++;
         continue;
       }
-      if (word !== undefined) throw new DataFormatError(file, t.line, `pre-terminal (${label} ${word}) has a sub-tree after its word`);
+      if (word !== undefined)
+        throw new DataFormatError(
+          file,
+          t.line,
+          `pre-terminal (${label} ${word}) has a sub-tree after its word`,
+        );
       children.push(parseNode(depth + 1));
     }
     if (word !== undefined) {
-      if (label === '') throw new DataFormatError(file, open.line, `word ${JSON.stringify(word)} has no POS label`);
+      if (label === '')
+        throw new DataFormatError(file, open.line, `word ${JSON.stringify(word)} has no POS label`);
       return { label, children: [], word };
     }
-    if (children.length === 0) throw new DataFormatError(file, open.line, `empty bracket (${label})`);
+    if (children.length === 0)
+      throw new DataFormatError(file, open.line, `empty bracket (${label})`);
     return { label, children };
   };
 
   while (p < tokens.length) {
     const t = tokens[p]!;
-    if (t.kind !== '(') throw new DataFormatError(file, t.line, `expected "(" to start a tree, found ${JSON.stringify(t.text)}`);
+    if (t.kind !== '(')
+      throw new DataFormatError(
+        file,
+        t.line,
+        `expected "(" to start a tree, found ${JSON.stringify(t.text)}`,
+      );
     const line = t.line;
     const tree = parseNode(0);
-    if (tree.word !== undefined) throw new DataFormatError(file, line, 'a tree must be a phrase, not a lone pre-terminal');
+    if (tree.word !== undefined)
+      throw new DataFormatError(file, line, 'a tree must be a phrase, not a lone pre-terminal');
     trees.push({ tree, line });
   }
   return trees;
@@ -104,11 +122,15 @@ export function parsePtb(text: string, file = '<ptb>'): PtbTree[] {
 export function writePtb(trees: readonly TreeNode[]): string {
   const check = (n: TreeNode): void => {
     for (const s of n.word !== undefined ? [n.label, n.word] : [n.label]) {
-      if (/[\s()]/.test(s)) throw new RangeError(`writePtb: ${JSON.stringify(s)} contains whitespace or a bracket`);
+      if (/[\s()]/.test(s))
+        throw new RangeError(`writePtb: ${JSON.stringify(s)} contains whitespace or a bracket`);
     }
-    if (n.word === '' || (n.word !== undefined && n.label === '')) throw new RangeError('writePtb: a pre-terminal needs a label and a non-empty word');
-    if (n.word === undefined && n.children.length === 0) throw new RangeError('writePtb: a phrase needs children');
-    if (n.word === undefined && n.label === '' && n !== root) throw new RangeError('writePtb: only the root may have an empty label');
+    if (n.word === '' || (n.word !== undefined && n.label === ''))
+      throw new RangeError('writePtb: a pre-terminal needs a label and a non-empty word');
+    if (n.word === undefined && n.children.length === 0)
+      throw new RangeError('writePtb: a phrase needs children');
+    if (n.word === undefined && n.label === '' && n !== root)
+      throw new RangeError('writePtb: only the root may have an empty label');
     n.children.forEach(check);
   };
   let root: TreeNode | undefined;

@@ -18,17 +18,26 @@ export interface CellOrigin {
 }
 
 /** Flat labelled spans of one span column. */
-export function spansFromColumn(cells: readonly string[], origin: CellOrigin, what = 'span column'): LabeledSpan[] {
+export function spansFromColumn(
+  cells: readonly string[],
+  origin: CellOrigin,
+  what = 'span column',
+): LabeledSpan[] {
   const spans: LabeledSpan[] = [];
   let open: { label: string; start: number } | undefined;
   cells.forEach((cell, i) => {
     const line = origin.lines[i] ?? 0;
     const m = CELL.exec(cell);
-    if (!m || (m[1] === undefined && m[2] === '' )) {
+    if (!m || (m[1] === undefined && m[2] === '')) {
       throw new DataFormatError(origin.file, line, `bad ${what} cell ${JSON.stringify(cell)}`);
     }
     if (m[1] !== undefined) {
-      if (open) throw new DataFormatError(origin.file, line, `${what}: (${m[1]} opens inside (${open.label}, which is still open`);
+      if (open)
+        throw new DataFormatError(
+          origin.file,
+          line,
+          `${what}: (${m[1]} opens inside (${open.label}, which is still open`,
+        );
       open = { label: m[1], start: i };
     }
     if (m[3] === ')') {
@@ -38,19 +47,31 @@ export function spansFromColumn(cells: readonly string[], origin: CellOrigin, wh
     }
   });
   if (open) {
-    throw new DataFormatError(origin.file, origin.lines[open.start] ?? 0, `${what}: (${open.label} is never closed in its sentence`);
+    throw new DataFormatError(
+      origin.file,
+      origin.lines[open.start] ?? 0,
+      `${what}: (${open.label} is never closed in its sentence`,
+    );
   }
   return spans;
 }
 
 /** Writes flat spans back to cells (`(L*`, `*`, `*)`, `(L*)`); `starless` writes single tokens as `(L)` like OntoNotes' NE column. */
-export function spansToColumn(spans: readonly LabeledSpan[], length: number, options: { starless?: boolean } = {}): string[] {
+export function spansToColumn(
+  spans: readonly LabeledSpan[],
+  length: number,
+  options: { starless?: boolean } = {},
+): string[] {
   const cells = new Array<string>(length).fill('*');
   const used = new Array<boolean>(length).fill(false);
   for (const s of spans) {
-    if (s.start < 0 || s.end > length || s.end <= s.start) throw new RangeError(`spansToColumn: bad span [${s.start}, ${s.end})`);
+    if (s.start < 0 || s.end > length || s.end <= s.start)
+      throw new RangeError(`spansToColumn: bad span [${s.start}, ${s.end})`);
     for (let i = s.start; i < s.end; i++) {
-      if (used[i]) throw new RangeError(`spansToColumn: span ${s.label} [${s.start}, ${s.end}) overlaps another`);
+      if (used[i])
+        throw new RangeError(
+          `spansToColumn: span ${s.label} [${s.start}, ${s.end}) overlaps another`,
+        );
       used[i] = true;
     }
     if (s.end - s.start === 1) {
@@ -83,11 +104,17 @@ export function framesFromColumns(input: FrameColumnsInput): SrlFrame[] {
     const v = spans.find((s) => s.label === 'V');
     const predicate = v ? v.start : input.predicateRows[k];
     if (predicate === undefined) {
-      throw new DataFormatError(input.origin.file, input.origin.lines[0] ?? 0, `SRL column ${k + 1} has no V and no predicate row of its own`);
+      throw new DataFormatError(
+        input.origin.file,
+        input.origin.lines[0] ?? 0,
+        `SRL column ${k + 1} has no V and no predicate row of its own`,
+      );
     }
     const frame: SrlFrame = {
       predicate,
-      arguments: spans.filter((s) => !PREDICATE_ROLES.has(s.label)).map((s) => ({ start: s.start, end: s.end, role: s.label })),
+      arguments: spans
+        .filter((s) => !PREDICATE_ROLES.has(s.label))
+        .map((s) => ({ start: s.start, end: s.end, role: s.label })),
     };
     const lemma = input.lemmas?.[predicate];
     if (lemma !== undefined && lemma !== '-') frame.lemma = lemma;
@@ -101,7 +128,10 @@ export function framesFromColumns(input: FrameColumnsInput): SrlFrame[] {
 export function framesToColumns(frames: readonly SrlFrame[], length: number): string[][] {
   return frames.map((f) =>
     spansToColumn(
-      [{ start: f.predicate, end: f.predicate + 1, label: 'V' }, ...f.arguments.map((a) => ({ start: a.start, end: a.end, label: a.role }))],
+      [
+        { start: f.predicate, end: f.predicate + 1, label: 'V' },
+        ...f.arguments.map((a) => ({ start: a.start, end: a.end, label: a.role })),
+      ],
       length,
     ),
   );

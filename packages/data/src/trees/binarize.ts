@@ -33,7 +33,9 @@ export function binarize(tree: TreeNode, options: BinarizeOptions = {}): TreeNod
 function checkLabels(n: TreeNode): void {
   if (n.word !== undefined) return;
   if (n.label.includes(UNARY_JOIN) || n.label.includes('|')) {
-    throw new RangeError(`binarize: phrase label ${JSON.stringify(n.label)} contains '+' or '|', which binarised labels reserve`);
+    throw new RangeError(
+      `binarize: phrase label ${JSON.stringify(n.label)} contains '+' or '|', which binarised labels reserve`,
+    );
   }
   if (n.children.length === 0) throw new RangeError(`binarize: phrase ${n.label} has no children`);
   n.children.forEach(checkLabels);
@@ -62,7 +64,8 @@ function leftBinarize(n: TreeNode): TreeNode {
   const parts = n.label.split(UNARY_JOIN);
   const intermediate = parts[parts.length - 1]! + INTERMEDIATE_SUFFIX;
   let acc: TreeNode = children[0]!;
-  for (let i = 1; i < children.length - 1; i++) acc = { label: intermediate, children: [acc, children[i]!] };
+  for (let i = 1; i < children.length - 1; i++)
+    acc = { label: intermediate, children: [acc, children[i]!] };
   return { label: n.label, children: [acc, children[children.length - 1]!] };
 }
 

@@ -13,7 +13,19 @@
  */
 import type { LabeledSpan, TreeNode } from '@stem/core';
 
-export const EVALB_DELETED_LABELS: ReadonlySet<string> = new Set(["''", ':', '``', '.', '?', '!', '-NONE-', 'TOP', ',', 'S1', '']);
+export const EVALB_DELETED_LABELS: ReadonlySet<string> = new Set([
+  "''",
+  ':',
+  '``',
+  '.',
+  '?',
+  '!',
+  '-NONE-',
+  'TOP',
+  ',',
+  'S1',
+  '',
+]);
 export const EVALB_EQUAL_LABELS: Readonly<Record<string, string>> = { PRT: 'ADVP' };
 
 export interface EvalbOptions {
@@ -52,8 +64,13 @@ export interface BracketScore {
 }
 
 /** Micro-averaged labelled-bracket precision/recall/F1 over aligned gold and predicted trees. */
-export function bracketF1(gold: readonly TreeNode[], predicted: readonly TreeNode[], options: EvalbOptions = {}): BracketScore {
-  if (gold.length !== predicted.length) throw new RangeError(`bracketF1: ${gold.length} gold trees vs ${predicted.length} predicted`);
+export function bracketF1(
+  gold: readonly TreeNode[],
+  predicted: readonly TreeNode[],
+  options: EvalbOptions = {},
+): BracketScore {
+  if (gold.length !== predicted.length)
+    throw new RangeError(`bracketF1: ${gold.length} gold trees vs ${predicted.length} predicted`);
   let matched = 0;
   let g = 0;
   let p = 0;

@@ -23,22 +23,29 @@ export function treeFromParseBits(
     if (!m) throw new DataFormatError(origin.file, line, `bad parse bit ${JSON.stringify(bit)}`);
     const opens = m[1]!.split('(').slice(1);
     for (const label of opens) {
-      if (root && stack.length === 0) throw new DataFormatError(origin.file, line, 'parse bits hold more than one tree');
+      if (root && stack.length === 0)
+        throw new DataFormatError(origin.file, line, 'parse bits hold more than one tree');
       const node: TreeNode = { label, children: [] };
       if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
       else root = node;
       stack.push(node);
     }
-    if (stack.length === 0) throw new DataFormatError(origin.file, line, 'token outside any bracket of the parse');
+    if (stack.length === 0)
+      throw new DataFormatError(origin.file, line, 'token outside any bracket of the parse');
     stack[stack.length - 1]!.children.push({ label: tags[i]!, children: [], word: words[i]! });
     for (let c = 0; c < m[2]!.length; c++) {
-      if (stack.length === 0) throw new DataFormatError(origin.file, line, '")" in the parse bit closes nothing');
+      if (stack.length === 0)
+        throw new DataFormatError(origin.file, line, '")" in the parse bit closes nothing');
       stack.pop();
     }
   });
   if (!root) throw new DataFormatError(origin.file, origin.lines[0] ?? 0, 'empty parse');
   if (stack.length > 0) {
-    throw new DataFormatError(origin.file, origin.lines[origin.lines.length - 1] ?? 0, `parse leaves ${stack.length} bracket(s) open at the end of the sentence`);
+    throw new DataFormatError(
+      origin.file,
+      origin.lines[origin.lines.length - 1] ?? 0,
+      `parse leaves ${stack.length} bracket(s) open at the end of the sentence`,
+    );
   }
   return root;
 }
@@ -53,7 +60,8 @@ export function treeToParseBits(tree: TreeNode): string[] {
       pending = '';
       return;
     }
-    if (n.children.length === 0) throw new RangeError(`treeToParseBits: phrase ${n.label} has no children`);
+    if (n.children.length === 0)
+      throw new RangeError(`treeToParseBits: phrase ${n.label} has no children`);
     pending += `(${n.label}`;
     n.children.forEach(walk);
     bits[bits.length - 1] += ')';

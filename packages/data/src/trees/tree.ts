@@ -34,7 +34,8 @@ export function cloneTree(tree: TreeNode): TreeNode {
 }
 
 export function treesEqual(a: TreeNode, b: TreeNode): boolean {
-  if (a.label !== b.label || a.word !== b.word || a.children.length !== b.children.length) return false;
+  if (a.label !== b.label || a.word !== b.word || a.children.length !== b.children.length)
+    return false;
   return a.children.every((c, i) => treesEqual(c, b.children[i]!));
 }
 
@@ -44,13 +45,15 @@ export function withWords(tree: TreeNode, words: readonly string[]): TreeNode {
   const walk = (n: TreeNode): TreeNode => {
     if (n.word !== undefined) {
       const word = words[k++];
-      if (word === undefined) throw new RangeError(`withWords: tree has more than ${words.length} words`);
+      if (word === undefined)
+        throw new RangeError(`withWords: tree has more than ${words.length} words`);
       return { label: n.label, children: [], word };
     }
     return { label: n.label, children: n.children.map(walk) };
   };
   const out = walk(tree);
-  if (k !== words.length) throw new RangeError(`withWords: tree has ${k} words, ${words.length} given`);
+  if (k !== words.length)
+    throw new RangeError(`withWords: tree has ${k} words, ${words.length} given`);
   return out;
 }
 
@@ -69,7 +72,10 @@ export function stripFunctionTags(label: string): string {
  * phrase labels, `-NONE-` empty elements removed together with the phrases left empty.
  * Returns null when nothing but empty elements remains.
  */
-export function normalizeTree(tree: TreeNode, options: { stripTags?: boolean; removeEmpty?: boolean } = {}): TreeNode | null {
+export function normalizeTree(
+  tree: TreeNode,
+  options: { stripTags?: boolean; removeEmpty?: boolean } = {},
+): TreeNode | null {
   const strip = options.stripTags ?? true;
   const removeEmpty = options.removeEmpty ?? true;
   const walk = (n: TreeNode): TreeNode | null => {
@@ -95,7 +101,9 @@ export function treeToString(tree: TreeNode): string {
 }
 
 /** Phrasal nodes with their half-open word spans, pre-order (pre-terminals excluded). */
-export function phraseSpans(tree: TreeNode): { start: number; end: number; label: string; node: TreeNode }[] {
+export function phraseSpans(
+  tree: TreeNode,
+): { start: number; end: number; label: string; node: TreeNode }[] {
   const out: { start: number; end: number; label: string; node: TreeNode }[] = [];
   const walk = (n: TreeNode, i: number): number => {
     if (n.word !== undefined) return i + 1;

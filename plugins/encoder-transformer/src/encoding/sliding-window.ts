@@ -21,7 +21,8 @@ export function planWindows(sequences: number[][], maxLength: number, padId: num
   if (length <= maxLength) {
     return { input: padRows(sequences, length, padId), length };
   }
-  if (maxLength < 4) throw new Error(`a window of ${maxLength} sub-words cannot hold [CLS] content [SEP]`);
+  if (maxLength < 4)
+    throw new Error(`a window of ${maxLength} sub-words cannot hold [CLS] content [SEP]`);
   const width = maxLength - 2;
   const stride = Math.max(1, Math.floor(width / 2));
   const rows: number[][] = [];
@@ -47,7 +48,14 @@ export function planWindows(sequences: number[][], maxLength: number, padId: num
     const firstRow = rows.length;
     for (const start of starts) {
       rows.push([cls, ...content.slice(start, start + width), sep]);
-      rowPositions.push({ sentence, positions: [0, ...Array.from({ length: width }, (_, i) => start + i + 1), sequence.length - 1] });
+      rowPositions.push({
+        sentence,
+        positions: [
+          0,
+          ...Array.from({ length: width }, (_, i) => start + i + 1),
+          sequence.length - 1,
+        ],
+      });
     }
     where.push([firstRow, 0]);
     for (let j = 0; j < content.length; j++) {
@@ -80,7 +88,10 @@ function padRows(rows: number[][], length: number, padId: number): SubwordInput 
   const mask: number[][] = [];
   for (const row of rows) {
     ids.push([...row, ...Array<number>(length - row.length).fill(padId)]);
-    mask.push([...Array<number>(row.length).fill(1), ...Array<number>(length - row.length).fill(0)]);
+    mask.push([
+      ...Array<number>(row.length).fill(1),
+      ...Array<number>(length - row.length).fill(0),
+    ]);
   }
   return { ids, mask };
 }

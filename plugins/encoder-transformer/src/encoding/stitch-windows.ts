@@ -6,11 +6,21 @@ import type { WindowPlan } from './sliding-window.js';
  * [batch, heads, length, d]: each sub-word is read from the window the plan chose for it.
  * Differentiable (one gather).
  */
-export function stitchHeadContexts(tf: TensorFlow, contexts: Tensor4D, plan: WindowPlan, batch: number): Tensor4D {
+export function stitchHeadContexts(
+  tf: TensorFlow,
+  contexts: Tensor4D,
+  plan: WindowPlan,
+  batch: number,
+): Tensor4D {
   const [rows, heads, rowLength, d] = contexts.shape;
   if (!plan.gatherIndex) return contexts;
   const flat = tf.reshape(tf.transpose(contexts, [0, 2, 1, 3]), [rows * rowLength, heads * d]);
-  const gathered = tf.reshape(tf.gather(flat, tf.tensor1d(plan.gatherIndex, 'int32')), [batch, plan.length, heads, d]);
+  const gathered = tf.reshape(tf.gather(flat, tf.tensor1d(plan.gatherIndex, 'int32')), [
+    batch,
+    plan.length,
+    heads,
+    d,
+  ]);
   return tf.transpose(gathered, [0, 2, 1, 3]) as Tensor4D;
 }
 
@@ -19,7 +29,12 @@ export function stitchHeadContexts(tf: TensorFlow, contexts: Tensor4D, plan: Win
  * length]: a query's row comes from its chosen window, and keys outside that window get 0.
  * Computed on the host for analysis (probes); not differentiable.
  */
-export function stitchAttention(tf: TensorFlow, probs: Tensor4D, plan: WindowPlan, batch: number): Tensor4D {
+export function stitchAttention(
+  tf: TensorFlow,
+  probs: Tensor4D,
+  plan: WindowPlan,
+  batch: number,
+): Tensor4D {
   if (!plan.gatherIndex || !plan.rowPositions) return probs;
   const [, heads, rowLength] = probs.shape;
   const length = plan.length;

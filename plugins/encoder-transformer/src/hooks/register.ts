@@ -7,7 +7,8 @@ const hook: StemRegisterHook = async () => ({
   register(stem) {
     stem.registerEncoder<EncoderConfig>({
       id: ENCODER_ID,
-      description: 'BERT, RoBERTa and ELECTRA encoders (Hugging Face checkpoints or random init) with head gates and attention capture.',
+      description:
+        'BERT, RoBERTa and ELECTRA encoders (Hugging Face checkpoints or random init) with head gates and attention capture.',
       configSchema: encoderConfigSchema,
       create: (config, context) => createEncoder(config, context.tf, context.random),
     });

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EncoderError } from '../errors.js';
-import { type Architecture, architectureFromHf, architectureToHf, expectedTensors } from '../model/architecture.js';
+import {
+  type Architecture,
+  architectureFromHf,
+  architectureToHf,
+  expectedTensors,
+} from '../model/architecture.js';
 import { type RawTensor, readSafetensors, writeSafetensors } from './safetensors.js';
 
 export const CONFIG_FILE = 'config.json';
@@ -11,9 +16,15 @@ export const WEIGHTS_FILE = 'model.safetensors';
 /** Prefixes Hugging Face uses for the base model inside task models (BertForX keeps `bert.`). */
 const MODEL_PREFIXES = ['', 'bert.', 'roberta.', 'electra.'];
 
-export async function readArchitecture(directory: string): Promise<{ architecture: Architecture; config: Record<string, unknown> }> {
+export async function readArchitecture(
+  directory: string,
+): Promise<{ architecture: Architecture; config: Record<string, unknown> }> {
   const path = join(directory, CONFIG_FILE);
-  if (!existsSync(path)) throw new EncoderError(`${path} does not exist`, 'a model directory holds config.json, model.safetensors and tokenizer files');
+  if (!existsSync(path))
+    throw new EncoderError(
+      `${path} does not exist`,
+      'a model directory holds config.json, model.safetensors and tokenizer files',
+    );
   const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   try {
     return { architecture: architectureFromHf(config, path), config };
@@ -27,22 +38,39 @@ export async function readArchitecture(directory: string): Promise<{ architectur
  * present with the expected shape. Task-head tensors of a full HF model (pooler, lm heads,
  * discriminator_predictions) are ignored; any other unexpected encoder tensor is an error.
  */
-export async function readWeights(directory: string, architecture: Architecture): Promise<Map<string, RawTensor>> {
+export async function readWeights(
+  directory: string,
+  architecture: Architecture,
+): Promise<Map<string, RawTensor>> {
   const path = join(directory, WEIGHTS_FILE);
-  if (!existsSync(path)) throw new EncoderError(`${path} does not exist`, 'only safetensors checkpoints are read; convert pytorch_model.bin with safetensors.torch.save_file');
+  if (!existsSync(path))
+    throw new EncoderError(
+      `${path} does not exist`,
+      'only safetensors checkpoints are read; convert pytorch_model.bin with safetensors.torch.save_file',
+    );
   return checkTensors(await readSafetensors(path), architecture, path);
 }
 
-export function checkTensors(original: Map<string, RawTensor>, architecture: Architecture, path = WEIGHTS_FILE): Map<string, RawTensor> {
+export function checkTensors(
+  original: Map<string, RawTensor>,
+  architecture: Architecture,
+  path = WEIGHTS_FILE,
+): Map<string, RawTensor> {
   const stored = withModernNames(original);
   const expected = expectedTensors(architecture);
-  const prefix = MODEL_PREFIXES.find((candidate) => stored.has(`${candidate}embeddings.word_embeddings.weight`)) ?? '';
+  const prefix =
+    MODEL_PREFIXES.find((candidate) =>
+      stored.has(`${candidate}embeddings.word_embeddings.weight`),
+    ) ?? '';
   const out = new Map<string, RawTensor>();
   const problems: string[] = [];
   for (const [name, shape] of expected) {
     const tensor = stored.get(prefix + name);
     if (!tensor) problems.push(`missing tensor "${prefix}${name}" (expected shape [${shape}])`);
-    else if (tensor.shape.length !== shape.length || tensor.shape.some((dim, i) => dim !== shape[i])) {
+    else if (
+      tensor.shape.length !== shape.length ||
+      tensor.shape.some((dim, i) => dim !== shape[i])
+    ) {
       problems.push(`tensor "${prefix}${name}" has shape [${tensor.shape}], expected [${shape}]`);
     } else out.set(name, tensor);
   }
@@ -53,7 +81,11 @@ export function checkTensors(original: Map<string, RawTensor>, architecture: Arc
     problems.push(`unexpected tensor "${name}"`);
   }
   if (problems.length > 0) {
-    throw new EncoderError(`${path} does not match config.json: ${problems.join('; ')}`, 'check that config.json belongs to these weights', 'STEM_ENCODER_CHECKPOINT');
+    throw new EncoderError(
+      `${path} does not match config.json: ${problems.join('; ')}`,
+      'check that config.json belongs to these weights',
+      'STEM_ENCODER_CHECKPOINT',
+    );
   }
   return out;
 }
@@ -61,16 +93,33 @@ export function checkTensors(original: Map<string, RawTensor>, architecture: Arc
 /** Checkpoints converted from the original TF releases (bert-base-cased) still call LayerNorm's parameters gamma/beta. */
 function withModernNames(stored: Map<string, RawTensor>): Map<string, RawTensor> {
   if (![...stored.keys()].some((name) => /LayerNorm\.(gamma|beta)$/.test(name))) return stored;
-  return new Map([...stored].map(([name, tensor]) => [name.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias'), tensor]));
+  return new Map(
+    [...stored].map(([name, tensor]) => [
+      name
+        .replace(/LayerNorm\.gamma$/, 'LayerNorm.weight')
+        .replace(/LayerNorm\.beta$/, 'LayerNorm.bias'),
+      tensor,
+    ]),
+  );
 }
 
 /** Tensors of heads on top of the encoder, or buffers, that the encoder does not use. */
 function isIgnorable(name: string): boolean {
-  return name.startsWith('pooler.') || name.endsWith('position_ids') || name.endsWith('token_type_ids');
+  return (
+    name.startsWith('pooler.') || name.endsWith('position_ids') || name.endsWith('token_type_ids')
+  );
 }
 
-export async function writeCheckpoint(directory: string, architecture: Architecture, tensors: Map<string, RawTensor>, extraConfig: Record<string, unknown> = {}): Promise<void> {
+export async function writeCheckpoint(
+  directory: string,
+  architecture: Architecture,
+  tensors: Map<string, RawTensor>,
+  extraConfig: Record<string, unknown> = {},
+): Promise<void> {
   await mkdir(directory, { recursive: true });
-  await writeFile(join(directory, CONFIG_FILE), `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`);
+  await writeFile(
+    join(directory, CONFIG_FILE),
+    `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`,
+  );
   await writeSafetensors(join(directory, WEIGHTS_FILE), tensors);
 }

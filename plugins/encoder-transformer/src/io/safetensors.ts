@@ -21,7 +21,8 @@ export async function readSafetensors(path: string): Promise<Map<string, RawTens
 export function parseSafetensors(buffer: Buffer, path = 'safetensors'): Map<string, RawTensor> {
   if (buffer.length < 8) throw new Error(`${path}: too short to be a safetensors file`);
   const headerLength = Number(buffer.readBigUInt64LE(0));
-  if (headerLength > buffer.length - 8) throw new Error(`${path}: header length ${headerLength} exceeds the file size`);
+  if (headerLength > buffer.length - 8)
+    throw new Error(`${path}: header length ${headerLength} exceeds the file size`);
   const header = JSON.parse(buffer.subarray(8, 8 + headerLength).toString('utf8')) as Record<
     string,
     { dtype: string; shape: number[]; data_offsets: [number, number] }
@@ -31,11 +32,16 @@ export function parseSafetensors(buffer: Buffer, path = 'safetensors'): Map<stri
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const width = BYTES[entry.dtype];
-    if (width === undefined) throw new Error(`${path}: tensor "${name}" has dtype ${entry.dtype}; supported: F32, F64, F16, BF16`);
+    if (width === undefined)
+      throw new Error(
+        `${path}: tensor "${name}" has dtype ${entry.dtype}; supported: F32, F64, F16, BF16`,
+      );
     const [begin, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
     if (end - begin !== count * width) {
-      throw new Error(`${path}: tensor "${name}" spans ${end - begin} bytes, expected ${count * width} for shape [${entry.shape}]`);
+      throw new Error(
+        `${path}: tensor "${name}" spans ${end - begin} bytes, expected ${count * width} for shape [${entry.shape}]`,
+      );
     }
     const bytes = buffer.subarray(base + begin, base + end);
     out.set(name, { shape: [...entry.shape], data: decode(bytes, entry.dtype, count) });
@@ -79,11 +85,18 @@ function halfToFloat(h: number): number {
 }
 
 /** Writes float32 tensors (sorted by name) with optional string metadata. */
-export async function writeSafetensors(path: string, tensors: Map<string, RawTensor>, metadata: Record<string, string> = { format: 'pt' }): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: Map<string, RawTensor>,
+  metadata: Record<string, string> = { format: 'pt' },
+): Promise<void> {
   await writeFile(path, serializeSafetensors(tensors, metadata));
 }
 
-export function serializeSafetensors(tensors: Map<string, RawTensor>, metadata: Record<string, string> = { format: 'pt' }): Buffer {
+export function serializeSafetensors(
+  tensors: Map<string, RawTensor>,
+  metadata: Record<string, string> = { format: 'pt' },
+): Buffer {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = {};
   let offset = 0;

@@ -1,5 +1,10 @@
 import { readArchitecture } from '../io/checkpoint.js';
-import { type Architecture, headSize, maxSequenceLength, parameterCount } from '../model/architecture.js';
+import {
+  type Architecture,
+  headSize,
+  maxSequenceLength,
+  parameterCount,
+} from '../model/architecture.js';
 import { SubwordTokenizer, type TokenizerKind } from '../tokenization/subword-tokenizer.js';
 
 export interface ModelDescription {
@@ -18,14 +23,21 @@ export interface ModelDescription {
   maxSequenceLength: number;
   vocabSize: number;
   parameters: number;
-  tokenizer: { kind: TokenizerKind; vocabSize: number; files: string[]; specials: Record<string, string | undefined> };
+  tokenizer: {
+    kind: TokenizerKind;
+    vocabSize: number;
+    files: string[];
+    specials: Record<string, string | undefined>;
+  };
 }
 
 /** What `stem model inspect` reports: read from config.json and the tokenizer, no weights loaded. */
 export async function describeModel(directory: string): Promise<ModelDescription> {
   const { architecture: a } = await readArchitecture(directory);
   const tokenizer = await SubwordTokenizer.fromDirectory(directory);
-  const specials = Object.fromEntries(Object.entries(tokenizer.specials).map(([key, id]) => [key, tokenizer.idToToken(id)]));
+  const specials = Object.fromEntries(
+    Object.entries(tokenizer.specials).map(([key, id]) => [key, tokenizer.idToToken(id)]),
+  );
   return {
     directory,
     arch: a.arch,
@@ -40,6 +52,11 @@ export async function describeModel(directory: string): Promise<ModelDescription
     maxSequenceLength: maxSequenceLength(a),
     vocabSize: a.vocabSize,
     parameters: parameterCount(a),
-    tokenizer: { kind: tokenizer.kind, vocabSize: tokenizer.vocabSize, files: [...tokenizer.fileNames], specials },
+    tokenizer: {
+      kind: tokenizer.kind,
+      vocabSize: tokenizer.vocabSize,
+      files: [...tokenizer.fileNames],
+      specials,
+    },
   };
 }

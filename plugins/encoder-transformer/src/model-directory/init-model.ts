@@ -16,15 +16,32 @@ export interface InitModelOptions extends ArchitectureSpec {
 }
 
 /** A new model directory: a trained cased vocabulary plus random weights, in the Hugging Face layout. */
-export async function initModel(tf: TensorFlow, options: InitModelOptions): Promise<{ directory: string; vocabSize: number; parameters: number }> {
+export async function initModel(
+  tf: TensorFlow,
+  options: InitModelOptions,
+): Promise<{ directory: string; vocabSize: number; parameters: number }> {
   await mkdir(options.out, { recursive: true });
   const kind = options.vocabKind ?? (options.arch === 'roberta' ? 'bpe' : 'wordpiece');
-  const vocabulary = await trainVocabulary({ kind, files: options.vocabFrom, vocabSize: options.vocabSize, directory: options.out });
+  const vocabulary = await trainVocabulary({
+    kind,
+    files: options.vocabFrom,
+    vocabSize: options.vocabSize,
+    directory: options.out,
+  });
   const architecture = architectureFor(options, vocabulary.vocabSize);
-  const encoder = await TransformerEncoder.initialise(tf, architecture, options.out, seededSource(options.seed));
+  const encoder = await TransformerEncoder.initialise(
+    tf,
+    architecture,
+    options.out,
+    seededSource(options.seed),
+  );
   try {
     await encoder.save(options.out);
-    return { directory: options.out, vocabSize: vocabulary.vocabSize, parameters: encoder.parameterCount() };
+    return {
+      directory: options.out,
+      vocabSize: vocabulary.vocabSize,
+      parameters: encoder.parameterCount(),
+    };
   } finally {
     encoder.dispose();
   }

@@ -23,26 +23,51 @@ export interface WordAttentionView {
  * probes pool it. Layers and heads are numbered from 0. Sentences longer than the position
  * table go through the sliding window (a word's attention to words outside its window is 0).
  */
-export async function wordAttentionView(tf: TensorFlow, directory: string, words: string[], select: { layer?: number; head?: number } = {}): Promise<WordAttentionView> {
-  const encoder = await TransformerEncoder.load(tf, directory, seededSource(0), { trainable: false });
+export async function wordAttentionView(
+  tf: TensorFlow,
+  directory: string,
+  words: string[],
+  select: { layer?: number; head?: number } = {},
+): Promise<WordAttentionView> {
+  const encoder = await TransformerEncoder.load(tf, directory, seededSource(0), {
+    trainable: false,
+  });
   try {
     const { layers, heads } = encoder.shape;
-    if (select.layer !== undefined && (select.layer < 0 || select.layer >= layers)) throw new EncoderError(`--layer ${select.layer} is out of range: the model has layers 0..${layers - 1}`);
-    if (select.head !== undefined && (select.head < 0 || select.head >= heads)) throw new EncoderError(`--head ${select.head} is out of range: the model has heads 0..${heads - 1}`);
+    if (select.layer !== undefined && (select.layer < 0 || select.layer >= layers))
+      throw new EncoderError(
+        `--layer ${select.layer} is out of range: the model has layers 0..${layers - 1}`,
+      );
+    if (select.head !== undefined && (select.head < 0 || select.head >= heads))
+      throw new EncoderError(
+        `--head ${select.head} is out of range: the model has heads 0..${heads - 1}`,
+      );
     const batch = await encoder.tokenize([words]);
     const ids = batch.subwordIds[0] as number[];
     const spans = batch.wordSpans[0] ?? [];
     // encode() windows long sentences and stitches their attention back to sentence positions.
-    const probs = tf.tidy(() => (encoder.encode(batch, { training: false, returnAttention: true }).attention ?? []).map((layer) => layer.arraySync()[0] as number[][][]));
+    const probs = tf.tidy(() =>
+      (encoder.encode(batch, { training: false, returnAttention: true }).attention ?? []).map(
+        (layer) => layer.arraySync()[0] as number[][][],
+      ),
+    );
     const out: HeadAttention[] = [];
     probs.forEach((layer, l) => {
       if (select.layer !== undefined && select.layer !== l) return;
       layer.forEach((matrix, h) => {
         if (select.head !== undefined && select.head !== h) return;
-        out.push({ layer: l, head: h, attention: poolAttentionToWords(matrix.flat(), ids.length, spans) });
+        out.push({
+          layer: l,
+          head: h,
+          attention: poolAttentionToWords(matrix.flat(), ids.length, spans),
+        });
       });
     });
-    return { units: ['<root>', ...words], subwords: ids.map((id) => encoder.tokenizer.idToToken(id) ?? `#${id}`), heads: out };
+    return {
+      units: ['<root>', ...words],
+      subwords: ids.map((id) => encoder.tokenizer.idToToken(id) ?? `#${id}`),
+      heads: out,
+    };
   } finally {
     encoder.dispose();
   }

@@ -33,10 +33,17 @@ export function headSize(a: Architecture): number {
   return a.hiddenSize / a.heads;
 }
 
-const MODEL_CLASS: Record<Arch, string> = { bert: 'BertModel', roberta: 'RobertaModel', electra: 'ElectraModel' };
+const MODEL_CLASS: Record<Arch, string> = {
+  bert: 'BertModel',
+  roberta: 'RobertaModel',
+  electra: 'ElectraModel',
+};
 
 /** Reads a Hugging Face config.json object. */
-export function architectureFromHf(config: Record<string, unknown>, where = 'config.json'): Architecture {
+export function architectureFromHf(
+  config: Record<string, unknown>,
+  where = 'config.json',
+): Architecture {
   const num = (key: string, fallback?: number): number => {
     const value = config[key];
     if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -51,7 +58,10 @@ export function architectureFromHf(config: Record<string, unknown>, where = 'con
   if (act !== 'gelu') throw new Error(`${where}: hidden_act "${act}" is not supported (gelu)`);
   const hiddenSize = num('hidden_size');
   const heads = num('num_attention_heads');
-  if (hiddenSize % heads !== 0) throw new Error(`${where}: hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${heads}`);
+  if (hiddenSize % heads !== 0)
+    throw new Error(
+      `${where}: hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${heads}`,
+    );
   return {
     arch: type,
     vocabSize: num('vocab_size'),
@@ -70,7 +80,10 @@ export function architectureFromHf(config: Record<string, unknown>, where = 'con
 }
 
 /** Writes a Hugging Face config.json object; `extra` keeps fields stem does not model, the architecture wins. */
-export function architectureToHf(a: Architecture, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function architectureToHf(
+  a: Architecture,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const config: Record<string, unknown> = {
     ...extra,
     architectures: [MODEL_CLASS[a.arch]],
@@ -108,7 +121,12 @@ export function expectedTensors(a: Architecture): Map<string, number[]> {
   }
   for (let l = 0; l < a.layers; l++) {
     const p = `encoder.layer.${l}.`;
-    for (const name of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
+    for (const name of [
+      'attention.self.query',
+      'attention.self.key',
+      'attention.self.value',
+      'attention.output.dense',
+    ]) {
       t.set(`${p}${name}.weight`, [h, h]);
       t.set(`${p}${name}.bias`, [h]);
     }

@@ -6,7 +6,13 @@ export function linear(tf: TensorFlow, x: Tensor2D, weight: Tensor, bias: Tensor
 }
 
 /** LayerNorm over the last axis (biased variance, as PyTorch). */
-export function layerNorm(tf: TensorFlow, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+export function layerNorm(
+  tf: TensorFlow,
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+): Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
 }
@@ -17,7 +23,12 @@ export function gelu(tf: TensorFlow, x: Tensor): Tensor {
 }
 
 /** Inverted dropout with an explicit seed; identity when rate is 0 or not training. */
-export function dropout<T extends Tensor>(tf: TensorFlow, x: T, rate: number, seed: (() => number) | undefined): T {
+export function dropout<T extends Tensor>(
+  tf: TensorFlow,
+  x: T,
+  rate: number,
+  seed: (() => number) | undefined,
+): T {
   if (!seed || rate <= 0) return x;
   return tf.dropout(x, rate, undefined, seed()) as T;
 }

@@ -18,7 +18,8 @@ export function normalArray(count: number, std: number, uniform: () => number): 
 /** Transposes a row-major [rows, cols] matrix. */
 export function transposeMatrix(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c] as number;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c] as number;
   return out;
 }
 
@@ -52,12 +53,19 @@ export class ParameterStore {
   }
 
   /** HF-style initialisation: N(0, 0.02) weights, zero biases, unit LayerNorm, zero padding row. */
-  static random(tf: TensorFlow, a: Architecture, uniform: () => number, std = 0.02, trainable = true): ParameterStore {
+  static random(
+    tf: TensorFlow,
+    a: Architecture,
+    uniform: () => number,
+    std = 0.02,
+    trainable = true,
+  ): ParameterStore {
     const tensors = new Map<string, RawTensor>();
     for (const [name, shape] of expectedTensors(a)) {
       const count = shape.reduce((x, y) => x * y, 1);
       let data: Float32Array;
-      if (name.includes('LayerNorm')) data = new Float32Array(count).fill(name.endsWith('.weight') ? 1 : 0);
+      if (name.includes('LayerNorm'))
+        data = new Float32Array(count).fill(name.endsWith('.weight') ? 1 : 0);
       else if (name.endsWith('.bias')) data = new Float32Array(count);
       else data = normalArray(count, std, uniform);
       if (name === 'embeddings.word_embeddings.weight' && a.padTokenId < a.vocabSize) {

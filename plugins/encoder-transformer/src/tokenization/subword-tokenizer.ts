@@ -51,24 +51,55 @@ export class SubwordTokenizer {
     const lowercase = await readLowercase(directory);
     if (existsSync(at('tokenizer.json'))) {
       const tokenizer = tokenizers.Tokenizer.fromFile(at('tokenizer.json'));
-      const json = JSON.parse(await readFile(at('tokenizer.json'), 'utf8')) as { model?: { type?: string }; pre_tokenizer?: unknown };
+      const json = JSON.parse(await readFile(at('tokenizer.json'), 'utf8')) as {
+        model?: { type?: string };
+        pre_tokenizer?: unknown;
+      };
       const byteLevel = JSON.stringify(json.pre_tokenizer ?? null).includes('"ByteLevel"');
-      return new SubwordTokenizer(tokenizer, 'tokenizer.json', findSpecials(tokenizer, directory), byteLevel, withConfig(directory, ['tokenizer.json']));
+      return new SubwordTokenizer(
+        tokenizer,
+        'tokenizer.json',
+        findSpecials(tokenizer, directory),
+        byteLevel,
+        withConfig(directory, ['tokenizer.json']),
+      );
     }
     if (existsSync(at('vocab.txt'))) {
       const model = await tokenizers.WordPiece.fromFile(at('vocab.txt'), { unkToken: '[UNK]' });
       const tokenizer = new tokenizers.Tokenizer(model);
-      tokenizer.setNormalizer(tokenizers.bertNormalizer({ lowercase, stripAccents: lowercase, cleanText: true, handleChineseChars: true }));
+      tokenizer.setNormalizer(
+        tokenizers.bertNormalizer({
+          lowercase,
+          stripAccents: lowercase,
+          cleanText: true,
+          handleChineseChars: true,
+        }),
+      );
       tokenizer.setPreTokenizer(tokenizers.bertPreTokenizer());
-      return new SubwordTokenizer(tokenizer, 'wordpiece', findSpecials(tokenizer, directory), false, withConfig(directory, ['vocab.txt']));
+      return new SubwordTokenizer(
+        tokenizer,
+        'wordpiece',
+        findSpecials(tokenizer, directory),
+        false,
+        withConfig(directory, ['vocab.txt']),
+      );
     }
     if (existsSync(at('vocab.json')) && existsSync(at('merges.txt'))) {
       const model = await tokenizers.BPE.fromFile(at('vocab.json'), at('merges.txt'));
       const tokenizer = new tokenizers.Tokenizer(model);
       tokenizer.setPreTokenizer(tokenizers.byteLevelPreTokenizer(false, true));
-      return new SubwordTokenizer(tokenizer, 'bpe', findSpecials(tokenizer, directory), true, withConfig(directory, ['vocab.json', 'merges.txt']));
+      return new SubwordTokenizer(
+        tokenizer,
+        'bpe',
+        findSpecials(tokenizer, directory),
+        true,
+        withConfig(directory, ['vocab.json', 'merges.txt']),
+      );
     }
-    throw new EncoderError(`no tokenizer in ${directory}`, 'expected tokenizer.json, vocab.txt, or vocab.json + merges.txt');
+    throw new EncoderError(
+      `no tokenizer in ${directory}`,
+      'expected tokenizer.json, vocab.txt, or vocab.json + merges.txt',
+    );
   }
 
   get vocabSize(): number {
@@ -115,7 +146,9 @@ export class SubwordTokenizer {
 
   async save(directory: string, from: string): Promise<void> {
     await mkdir(directory, { recursive: true });
-    for (const file of this.files) if (join(from, file) !== join(directory, file)) await copyFile(join(from, file), join(directory, file));
+    for (const file of this.files)
+      if (join(from, file) !== join(directory, file))
+        await copyFile(join(from, file), join(directory, file));
   }
 
   get fileNames(): readonly string[] {
@@ -124,7 +157,8 @@ export class SubwordTokenizer {
 }
 
 function withConfig(directory: string, files: string[]): string[] {
-  for (const extra of ['tokenizer_config.json', 'special_tokens_map.json']) if (existsSync(join(directory, extra))) files.push(extra);
+  for (const extra of ['tokenizer_config.json', 'special_tokens_map.json'])
+    if (existsSync(join(directory, extra))) files.push(extra);
   return files;
 }
 
@@ -145,8 +179,10 @@ function findSpecials(tokenizer: Tokenizers.Tokenizer, directory: string): Speci
         break;
       }
     }
-    if (out[key] === undefined) throw new EncoderError(`the tokenizer in ${directory} has no ${key} token (looked for ${names.join(', ')})`);
+    if (out[key] === undefined)
+      throw new EncoderError(
+        `the tokenizer in ${directory} has no ${key} token (looked for ${names.join(', ')})`,
+      );
   }
   return out as SpecialIds;
 }
-

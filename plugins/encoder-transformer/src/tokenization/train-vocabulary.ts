@@ -33,13 +33,19 @@ const BPE_SPECIALS = ['<s>', '<pad>', '</s>', '<unk>'];
  * binding trains with default trainer settings, so the size limit is applied afterwards by
  * keeping the earliest-learned tokens (and, for BPE, the merges that build them).
  */
-export async function trainVocabulary(options: TrainVocabularyOptions): Promise<{ vocabSize: number; files: string[] }> {
+export async function trainVocabulary(
+  options: TrainVocabularyOptions,
+): Promise<{ vocabSize: number; files: string[] }> {
   const scratch = await mkdtemp(join(tmpdir(), 'stem-vocab-'));
   try {
     const files = await expandInputs(options.files);
-    const inputs = await Promise.all(files.map((file, i) => asPlainText(file, join(scratch, `${i}-${basename(file)}.txt`))));
+    const inputs = await Promise.all(
+      files.map((file, i) => asPlainText(file, join(scratch, `${i}-${basename(file)}.txt`))),
+    );
     const bpe = options.kind === 'bpe';
-    const tokenizer = new tokenizers.Tokenizer(bpe ? tokenizers.BPE.empty() : tokenizers.WordPiece.empty());
+    const tokenizer = new tokenizers.Tokenizer(
+      bpe ? tokenizers.BPE.empty() : tokenizers.WordPiece.empty(),
+    );
     if (bpe) tokenizer.setPreTokenizer(tokenizers.byteLevelPreTokenizer(true, true));
     else {
       tokenizer.setNormalizer(tokenizers.bertNormalizer({ lowercase: false, stripAccents: false }));
@@ -48,7 +54,11 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
     tokenizer.train(inputs);
     const saved = join(scratch, 'tokenizer.json');
     tokenizer.save(saved);
-    const model = (JSON.parse(await readFile(saved, 'utf8')) as { model: { vocab: Record<string, number>; merges?: Array<string | [string, string]> } }).model;
+    const model = (
+      JSON.parse(await readFile(saved, 'utf8')) as {
+        model: { vocab: Record<string, number>; merges?: Array<string | [string, string]> };
+      }
+    ).model;
     const learned = Object.entries(model.vocab)
       .sort((a, b) => a[1] - b[1])
       .map(([token]) => token);
@@ -56,18 +66,31 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
     if (!bpe) {
       const vocab = dedupe([...WORDPIECE_SPECIALS, ...learned]).slice(0, options.vocabSize);
       await writeFile(join(options.directory, 'vocab.txt'), `${vocab.join('\n')}\n`);
-      await writeFile(join(options.directory, 'tokenizer_config.json'), `${JSON.stringify({ do_lower_case: false, tokenizer_class: 'BertTokenizer' }, null, 2)}\n`);
+      await writeFile(
+        join(options.directory, 'tokenizer_config.json'),
+        `${JSON.stringify({ do_lower_case: false, tokenizer_class: 'BertTokenizer' }, null, 2)}\n`,
+      );
       return { vocabSize: vocab.length, files: ['vocab.txt', 'tokenizer_config.json'] };
     }
     // Every byte must stay reachable, so the byte alphabet is kept whatever the size limit.
-    const vocab = dedupe([...BPE_SPECIALS, ...tokenizers.byteLevelAlphabet().sort(), ...learned]).slice(0, Math.max(options.vocabSize - 1, 260));
+    const vocab = dedupe([
+      ...BPE_SPECIALS,
+      ...tokenizers.byteLevelAlphabet().sort(),
+      ...learned,
+    ]).slice(0, Math.max(options.vocabSize - 1, 260));
     vocab.push('<mask>');
     const known = new Set(vocab);
     const merges = (model.merges ?? [])
       .map((merge) => (typeof merge === 'string' ? (merge.split(' ') as [string, string]) : merge))
       .filter(([left, right]) => known.has(left) && known.has(right) && known.has(left + right));
-    await writeFile(join(options.directory, 'vocab.json'), `${JSON.stringify(Object.fromEntries(vocab.map((token, id) => [token, id])))}\n`);
-    await writeFile(join(options.directory, 'merges.txt'), `#version: 0.2\n${merges.map(([l, r]) => `${l} ${r}`).join('\n')}\n`);
+    await writeFile(
+      join(options.directory, 'vocab.json'),
+      `${JSON.stringify(Object.fromEntries(vocab.map((token, id) => [token, id])))}\n`,
+    );
+    await writeFile(
+      join(options.directory, 'merges.txt'),
+      `#version: 0.2\n${merges.map(([l, r]) => `${l} ${r}`).join('\n')}\n`,
+    );
     return { vocabSize: vocab.length, files: ['vocab.json', 'merges.txt'] };
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -77,7 +100,11 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
 async function expandInputs(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
-    if (!existsSync(path)) throw new EncoderError(`vocabulary source ${path} does not exist`, 'give text files, CoNLL(-U) files or a folder holding them');
+    if (!existsSync(path))
+      throw new EncoderError(
+        `vocabulary source ${path} does not exist`,
+        'give text files, CoNLL(-U) files or a folder holding them',
+      );
     if (!(await stat(path)).isDirectory()) {
       out.push(path);
       continue;
@@ -86,7 +113,8 @@ async function expandInputs(paths: string[]): Promise<string[]> {
       .filter((entry) => entry.isFile() && /\.(txt|conllu?)$/i.test(entry.name))
       .map((entry) => join(entry.parentPath, entry.name))
       .sort();
-    if (entries.length === 0) throw new EncoderError(`${path} holds no .txt, .conll or .conllu files`);
+    if (entries.length === 0)
+      throw new EncoderError(`${path} holds no .txt, .conll or .conllu files`);
     out.push(...entries);
   }
   return out;
@@ -99,7 +127,8 @@ function dedupe(tokens: string[]): string[] {
 /** CoNLL(-U) files become one sentence per line (FORM column); text files are used as they are. */
 async function asPlainText(file: string, scratchPath: string): Promise<string> {
   const text = await readFile(file, 'utf8');
-  const firstLine = text.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#')) ?? '';
+  const firstLine =
+    text.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#')) ?? '';
   if (!/\.conllu?$/i.test(file) && !firstLine.includes('\t')) return file;
   const sentences: string[] = [];
   let words: string[] = [];

@@ -34,6 +34,7 @@ export function maxAbsDiff(a: Nested, b: Nested): number {
   }
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
   let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, maxAbsDiff(a[i] as Nested, b[i] as Nested));
+  for (let i = 0; i < a.length; i++)
+    max = Math.max(max, maxAbsDiff(a[i] as Nested, b[i] as Nested));
   return max;
 }

@@ -7,9 +7,11 @@ const register: StemRegisterHook = async () => ({
   register(stem) {
     stem.registerTask<PosConfig>({
       id: POS_TASK_ID,
-      description: 'Part-of-speech tagging: linear + softmax over word vectors, token cross-entropy, accuracy over all tokens.',
+      description:
+        'Part-of-speech tagging: linear + softmax over word vectors, token cross-entropy, accuracy over all tokens.',
       configSchema: posConfigSchema,
-      create: (config, input, context) => new SoftmaxTagger(context.tf, config, input, context.random),
+      create: (config, input, context) =>
+        new SoftmaxTagger(context.tf, config, input, context.random),
     });
   },
 });

@@ -1,6 +1,13 @@
 import { Args, Flags } from '@oclif/core';
 import { StemError } from '@stem/core';
-import { CORPORA, CorpusNotFoundError, DataFormatError, PROPBANK_RELEASE_URL, buildEwt5, type Ewt5BuildResult } from '@stem/data';
+import {
+  CORPORA,
+  CorpusNotFoundError,
+  DataFormatError,
+  PROPBANK_RELEASE_URL,
+  buildEwt5,
+  type Ewt5BuildResult,
+} from '@stem/data';
 import { StemCommand } from '../../base-command.js';
 
 export default class DataBuild extends StemCommand<typeof DataBuild> {
@@ -11,10 +18,18 @@ export default class DataBuild extends StemCommand<typeof DataBuild> {
     `<%= config.bin %> data build ewt-5 --source ${PROPBANK_RELEASE_URL} --json`,
   ];
   static override args = {
-    corpus: Args.string({ required: true, description: 'Corpus to build.', options: CORPORA.filter((c) => c.buildable).map((c) => c.name) }),
+    corpus: Args.string({
+      required: true,
+      description: 'Corpus to build.',
+      options: CORPORA.filter((c) => c.buildable).map((c) => c.name),
+    }),
   };
   static override flags = {
-    source: Flags.string({ description: 'PropBank release: folder, .tar.gz or URL (the default, the pinned upstream release, needs internet).', default: PROPBANK_RELEASE_URL }),
+    source: Flags.string({
+      description:
+        'PropBank release: folder, .tar.gz or URL (the default, the pinned upstream release, needs internet).',
+      default: PROPBANK_RELEASE_URL,
+    }),
     out: Flags.string({ description: 'Output folder (default: <data home>/<corpus>).' }),
   };
 
@@ -22,18 +37,33 @@ export default class DataBuild extends StemCommand<typeof DataBuild> {
     const { flags } = await this.parse(DataBuild);
     let result: Ewt5BuildResult;
     try {
-      result = await buildEwt5({ source: flags.source, ...(flags.out ? { out: flags.out } : {}), onProgress: (m) => this.progress(m) });
+      result = await buildEwt5({
+        source: flags.source,
+        ...(flags.out ? { out: flags.out } : {}),
+        onProgress: (m) => this.progress(m),
+      });
     } catch (error) {
-      if (error instanceof CorpusNotFoundError) throw new StemError(error.message, error.hint, 'CORPUS_NOT_FOUND');
-      if (error instanceof DataFormatError) throw new StemError(error.message, 'The source has a malformed line; check that it is the PropBank release.', 'DATA_FORMAT');
+      if (error instanceof CorpusNotFoundError)
+        throw new StemError(error.message, error.hint, 'CORPUS_NOT_FOUND');
+      if (error instanceof DataFormatError)
+        throw new StemError(
+          error.message,
+          'The source has a malformed line; check that it is the PropBank release.',
+          'DATA_FORMAT',
+        );
       throw error;
     }
     if (!this.jsonEnabled()) {
       const a = result.alignment;
       this.log(`ewt-5 written to ${result.out}`);
-      this.log(`aligned ${a.alignedSentences} of ${a.skeletonSentences} PropBank sentences (${(100 * a.rate).toFixed(2)}%)`);
-      for (const [split, n] of Object.entries(a.perSplit)) this.log(`  ${split.padEnd(5)} ${n.aligned} of ${n.ud} UD sentences`);
-      this.log(`POS tags differing between UD and PropBank: ${a.tagDisagreements.disagreeing} of ${a.tagDisagreements.tokens} tokens`);
+      this.log(
+        `aligned ${a.alignedSentences} of ${a.skeletonSentences} PropBank sentences (${(100 * a.rate).toFixed(2)}%)`,
+      );
+      for (const [split, n] of Object.entries(a.perSplit))
+        this.log(`  ${split.padEnd(5)} ${n.aligned} of ${n.ud} UD sentences`);
+      this.log(
+        `POS tags differing between UD and PropBank: ${a.tagDisagreements.disagreeing} of ${a.tagDisagreements.tokens} tokens`,
+      );
       this.log(`left out (${a.unaligned.length}):`);
       for (const u of a.unaligned) this.log(`  ${u.id}: ${u.reason}`);
       this.log(`UD sentences without a PropBank skeleton: ${a.udWithoutSkeleton.length}`);

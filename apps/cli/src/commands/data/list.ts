@@ -16,7 +16,8 @@ export interface DataListEntry {
 }
 
 export default class DataList extends StemCommand<typeof DataList> {
-  static override summary = 'List the registered datasets, where each is read from and whether it is there.';
+  static override summary =
+    'List the registered datasets, where each is read from and whether it is there.';
   static override examples = ['<%= config.bin %> data list', '<%= config.bin %> data list --json'];
 
   async run(): Promise<{ datasets: DataListEntry[] }> {
@@ -36,8 +37,15 @@ export default class DataList extends StemCommand<typeof DataList> {
     if (!this.jsonEnabled()) {
       const width = Math.max(0, ...datasets.map((d) => (d.name ?? d.id).length));
       for (const d of datasets) {
-        const state = d.location === undefined ? '' : d.available ? `  [ready: ${d.location}]` : `  [missing: ${d.location}${d.buildable ? `; run stem data build ${d.name}` : ''}]`;
-        this.log(`${(d.name ?? d.id).padEnd(width)}  ${d.id}${state}\n${' '.repeat(width + 2)}${d.description}`);
+        const state =
+          d.location === undefined
+            ? ''
+            : d.available
+              ? `  [ready: ${d.location}]`
+              : `  [missing: ${d.location}${d.buildable ? `; run stem data build ${d.name}` : ''}]`;
+        this.log(
+          `${(d.name ?? d.id).padEnd(width)}  ${d.id}${state}\n${' '.repeat(width + 2)}${d.description}`,
+        );
       }
     }
     return { datasets };

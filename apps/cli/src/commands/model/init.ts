@@ -13,7 +13,8 @@ export interface ModelInitResult {
 }
 
 export default class ModelInit extends StemCommand<typeof ModelInit> {
-  static override summary = 'Create a randomly initialised encoder with a trained cased vocabulary, in the Hugging Face layout.';
+  static override summary =
+    'Create a randomly initialised encoder with a trained cased vocabulary, in the Hugging Face layout.';
   static override description =
     'Trains a WordPiece (bert, electra) or byte-level BPE (roberta) vocabulary with Hugging Face tokenizers on text files (one sentence per line), CoNLL/CoNLL-U files or folders of them (a built dataset), then writes config.json, model.safetensors and the vocabulary files to --out. Weights are drawn from --seed.';
   static override examples = [
@@ -24,13 +25,33 @@ export default class ModelInit extends StemCommand<typeof ModelInit> {
     arch: Flags.string({ description: 'Architecture.', options: [...ARCHES], default: 'bert' }),
     layers: Flags.integer({ description: 'Transformer layers.', default: 2, min: 1 }),
     heads: Flags.integer({ description: 'Attention heads per layer.', default: 4, min: 1 }),
-    hidden: Flags.integer({ description: 'Hidden size (a multiple of --heads).', default: 128, min: 1 }),
+    hidden: Flags.integer({
+      description: 'Hidden size (a multiple of --heads).',
+      default: 128,
+      min: 1,
+    }),
     intermediate: Flags.integer({ description: 'Feed-forward size (default 4 x hidden).', min: 1 }),
     embedding: Flags.integer({ description: 'ELECTRA embedding size (default hidden).', min: 1 }),
-    'max-positions': Flags.integer({ description: 'Longest sub-word sequence per window, specials included.', default: 128, min: 4 }),
-    'vocab-from': Flags.string({ description: 'Text or CoNLL(-U) file, or a folder of them such as a built dataset, to train the vocabulary on. Repeatable.', multiple: true, required: true }),
-    'vocab-size': Flags.integer({ description: 'Largest vocabulary, special tokens included.', default: 8000, min: 10 }),
-    'vocab-kind': Flags.string({ description: 'Sub-word model (default: bpe for roberta, wordpiece otherwise).', options: ['wordpiece', 'bpe'] }),
+    'max-positions': Flags.integer({
+      description: 'Longest sub-word sequence per window, specials included.',
+      default: 128,
+      min: 4,
+    }),
+    'vocab-from': Flags.string({
+      description:
+        'Text or CoNLL(-U) file, or a folder of them such as a built dataset, to train the vocabulary on. Repeatable.',
+      multiple: true,
+      required: true,
+    }),
+    'vocab-size': Flags.integer({
+      description: 'Largest vocabulary, special tokens included.',
+      default: 8000,
+      min: 10,
+    }),
+    'vocab-kind': Flags.string({
+      description: 'Sub-word model (default: bpe for roberta, wordpiece otherwise).',
+      options: ['wordpiece', 'bpe'],
+    }),
     seed: Flags.integer({ description: 'Seed of the random weights.', default: 0 }),
     out: Flags.string({ description: 'Directory to write.', required: true }),
   };
@@ -54,8 +75,19 @@ export default class ModelInit extends StemCommand<typeof ModelInit> {
       out: flags.out,
       seed: flags.seed,
     });
-    const result: ModelInitResult = { directory: made.directory, arch, layers: flags.layers, heads: flags.heads, hidden: flags.hidden, vocabSize: made.vocabSize, parameters: made.parameters };
-    if (!this.jsonEnabled()) this.log(`wrote ${arch} ${flags.layers}x${flags.heads} (hidden ${flags.hidden}, vocab ${made.vocabSize}, ${made.parameters.toLocaleString('en')} parameters) to ${made.directory}`);
+    const result: ModelInitResult = {
+      directory: made.directory,
+      arch,
+      layers: flags.layers,
+      heads: flags.heads,
+      hidden: flags.hidden,
+      vocabSize: made.vocabSize,
+      parameters: made.parameters,
+    };
+    if (!this.jsonEnabled())
+      this.log(
+        `wrote ${arch} ${flags.layers}x${flags.heads} (hidden ${flags.hidden}, vocab ${made.vocabSize}, ${made.parameters.toLocaleString('en')} parameters) to ${made.directory}`,
+      );
     return result;
   }
 }

@@ -3,9 +3,19 @@ import { describeModel, type ModelDescription } from '@stem/encoder-transformer'
 import { StemCommand } from '../../base-command.js';
 
 export default class ModelInspect extends StemCommand<typeof ModelInspect> {
-  static override summary = 'Show a model directory: architecture, layers x heads, parameter count and tokenizer.';
-  static override examples = ['<%= config.bin %> model inspect models/tiny-bert', '<%= config.bin %> model inspect models/tiny-bert --json'];
-  static override args = { directory: Args.string({ required: true, description: 'Hugging Face model directory (config.json, model.safetensors, tokenizer files).' }) };
+  static override summary =
+    'Show a model directory: architecture, layers x heads, parameter count and tokenizer.';
+  static override examples = [
+    '<%= config.bin %> model inspect models/tiny-bert',
+    '<%= config.bin %> model inspect models/tiny-bert --json',
+  ];
+  static override args = {
+    directory: Args.string({
+      required: true,
+      description:
+        'Hugging Face model directory (config.json, model.safetensors, tokenizer files).',
+    }),
+  };
 
   async run(): Promise<ModelDescription> {
     const { args } = await this.parse(ModelInspect);
