@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tfjs from '@tensorflow/tfjs';
 import {
-  CORE_VERSION,
-  ComponentRegistry,
   SeededRandom,
-  createProcessContainer,
-  registerPlugins,
   type Encoder,
   type EncoderOutput,
   type Sentence,
@@ -16,6 +12,7 @@ import {
   type TensorFlow,
 } from '@stem/core';
 import { ConformanceError } from './conformance-error.js';
+import { openPluginUnderTest } from './plugin-under-test.js';
 import { syntheticTaggedSentences } from './synthetic-corpus.js';
 import { ToyTagger } from './toy-tagger.js';
 
@@ -48,32 +45,8 @@ export interface EncoderReport {
 export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderReport> {
   const tf = input.tf ?? (await pureJs());
   const problems: string[] = [];
-  const registry = new ComponentRegistry();
-  const plugin = await input.hook({ coreVersion: CORE_VERSION });
-  const { warnings } = await registerPlugins(
-    [{ name: input.encoderId, version: '0.0.0', plugin }],
-    registry,
-    CORE_VERSION,
-    tf,
-  );
-  if (warnings.length > 0)
-    throw new ConformanceError(
-      input.encoderId,
-      warnings.map((w) => w.message),
-    );
+  const { registry, container } = await openPluginUnderTest(input.hook, input.encoderId, tf);
   const registration = registry.require('encoder', input.encoderId);
-  const container = createProcessContainer({
-    registry,
-    tf,
-    backend: {
-      requested: 'auto',
-      device: 'js',
-      backend: tf.getBackend(),
-      package: 'test',
-      tfjsVersion: tf.version.tfjs,
-      skipped: [],
-    },
-  });
   const build = async (config: Record<string, unknown>, seed: number): Promise<Encoder> => {
     const { type: _type, ...fields } = registration.schema.parse({
       ...config,

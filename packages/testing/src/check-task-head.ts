@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  CORE_VERSION,
-  ComponentRegistry,
   SeededRandom,
-  createProcessContainer,
   readSafetensors,
-  registerPlugins,
   writeSafetensors,
   type FactoryContext,
   type LabelVocabularies,
@@ -17,6 +13,7 @@ import {
   type TaskHead,
 } from '@stem/core';
 import { ConformanceError } from './conformance-error.js';
+import { openPluginUnderTest } from './plugin-under-test.js';
 import { ToyEncoder } from './toy-encoder.js';
 
 export interface TaskHeadCheckInput {
@@ -48,42 +45,13 @@ export interface TaskHeadReport {
 export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHeadReport> {
   await tf.setBackend('cpu');
   const problems: string[] = [];
-  const registry = new ComponentRegistry();
-  const { warnings } = await registerPlugins(
-    [
-      {
-        name: input.taskId,
-        version: '0.0.0',
-        plugin: await input.hook({ coreVersion: CORE_VERSION }),
-      },
-    ],
-    registry,
-    CORE_VERSION,
-    tf,
-  );
-  if (warnings.length)
-    throw new ConformanceError(
-      input.taskId,
-      warnings.map((w) => w.message),
-    );
+  const { registry, container } = await openPluginUnderTest(input.hook, input.taskId, tf);
   const registration = registry.require('task', input.taskId);
   const config = registration.schema.parse({ ...input.config, type: input.taskId }) as Record<
     string,
     unknown
   >;
   const { type: _type, ...fields } = config;
-  const container = createProcessContainer({
-    registry,
-    tf,
-    backend: {
-      requested: 'js',
-      device: 'js',
-      backend: 'cpu',
-      package: '@tensorflow/tfjs-backend-cpu',
-      tfjsVersion: tf.version.tfjs,
-      skipped: [],
-    },
-  });
   const context = (seed: number): FactoryContext => ({
     tf,
     random: new SeededRandom(seed),
