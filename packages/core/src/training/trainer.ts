@@ -74,6 +74,8 @@ export class Trainer {
   private readonly bestStore: CheckpointStore;
   private state: TrainingState = initialTrainingState();
   private epochClock = { started: Date.now(), words: 0, subwords: 0 };
+  /** Dev (and test) sentences are scored every epoch: tokenise them once. */
+  private readonly evaluationCorpora = new Map<string, TokenizedCorpus>();
 
   constructor(private readonly input: TrainerInput) {
     this.tf = input.tf;
@@ -328,10 +330,17 @@ export class Trainer {
 
   /** Scores every task on a split with the current weights. */
   async evaluate(split: 'dev' | 'test'): Promise<Record<string, MetricResult>> {
-    return evaluateTasks(this.tf, this.input.encoder, this.input.tasks, split, {
-      maxSentences: this.settings.maxSentencesPerBatch,
-      maxSubwords: this.settings.maxSubwordsPerBatch,
-    });
+    return evaluateTasks(
+      this.tf,
+      this.input.encoder,
+      this.input.tasks,
+      split,
+      {
+        maxSentences: this.settings.maxSentencesPerBatch,
+        maxSubwords: this.settings.maxSubwordsPerBatch,
+      },
+      this.evaluationCorpora,
+    );
   }
 
   private modelTensors(): NamedTensorMap {
@@ -392,12 +401,16 @@ export async function evaluateTasks(
   tasks: readonly TrainingTask[],
   split: 'dev' | 'test',
   limits: { maxSentences: number; maxSubwords: number },
+  /** Tokenised splits by `<task>/<split>`, reused across calls when given. */
+  cache?: Map<string, TokenizedCorpus>,
 ): Promise<Record<string, MetricResult>> {
   const results: Record<string, MetricResult> = {};
   for (const task of tasks) {
     const sentences = split === 'dev' ? task.dev : (task.test ?? []);
     const metric = task.head.createMetric();
-    const corpus = await TokenizedCorpus.create(encoder, sentences);
+    const key = `${task.name}/${split}`;
+    const corpus = cache?.get(key) ?? (await TokenizedCorpus.create(encoder, sentences));
+    cache?.set(key, corpus);
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
       const encoded = encoder.encode(batch.tokens, { training: false });
