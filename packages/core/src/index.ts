@@ -75,8 +75,16 @@ export {
   type TrainingProgress,
   type TrainingResult,
 } from './training/trainer.js';
+export {
+  prepareBatch,
+  evaluationRandom,
+  encodeOptionsFor,
+  EVALUATION_SEED,
+} from './training/batch-preparation.js';
 export { buildExperiment, type BuiltExperiment, type BuildOptions } from './run/experiment.js';
 export { readSafetensors, writeSafetensors } from './io/safetensors.js';
+export { safetensors, parseSafetensors, serializeSafetensors } from './io/safetensors-codec.js';
+export { floatToHalf, halfToFloat, floatToBfloat16, bfloat16ToFloat } from './io/float16.js';
 export {
   trainRun,
   loadRun,

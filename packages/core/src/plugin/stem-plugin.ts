@@ -1,3 +1,4 @@
+import type { SafetensorsCodec } from '../contracts/safetensors.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import type {
   AnalyzerRegistration,
@@ -20,6 +21,8 @@ export interface RegistrationFacade {
   readonly coreVersion: string;
   readonly z: Zod;
   readonly tf: TensorFlow;
+  /** Core's safetensors codec (F32/F16/BF16), for plugins that read or write model files. */
+  readonly safetensors: SafetensorsCodec;
   registerEncoder<C>(registration: EncoderRegistration<C>): void;
   registerTask<C>(registration: TaskRegistration<C>): void;
   registerAnalyzer<C>(registration: AnalyzerRegistration<C>): void;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TensorFlow } from '../contracts/tensorflow.js';
+import { safetensors } from '../io/safetensors-codec.js';
 import type { RegistrationFacade } from '../plugin/stem-plugin.js';
 import type { ComponentRegistry } from './component-registry.js';
 import type { ProviderInfo } from './registration.js';
@@ -15,6 +16,7 @@ export function createRegistrationFacade(
     coreVersion,
     z,
     tf,
+    safetensors,
     registerEncoder: (registration) => registry.register('encoder', registration, provider),
     registerTask: (registration) => registry.register('task', registration, provider),
     registerAnalyzer: (registration) => registry.register('analyzer', registration, provider),

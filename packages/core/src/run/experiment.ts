@@ -65,6 +65,7 @@ export async function buildExperiment(
       {
         hiddenSize: encoder.shape.hiddenSize,
         trainingSentences: train,
+        encoder,
         ...(options.labels?.[name] ? { labels: options.labels[name] } : {}),
       },
       `tasks.${name}`,

@@ -222,7 +222,11 @@ export async function predictRun(
     };
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
-      const encoded = built.encoder.encode(batch.tokens, { training: false });
+      // One encode serves every head: it carries every output any head asks for.
+      const encoded = built.encoder.encode(batch.tokens, {
+        ...Object.assign({}, ...built.tasks.map((task) => task.head.encodeOptions ?? {})),
+        training: false,
+      });
       try {
         for (const task of built.tasks) {
           const predictions = task.head.decode(encoded, batch.sentences);

@@ -6,6 +6,12 @@ import type { NamedTensorMap, Scalar, Tensor, TensorFlow } from '../contracts/te
 import { StemError } from '../errors.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import { AdamW } from './adamw.js';
+import {
+  encodeOptionsFor,
+  evaluationRandom,
+  prepareBatch,
+  targetsOf,
+} from './batch-preparation.js';
 import { CheckpointStore, underPrefix, withPrefix } from './checkpoint-store.js';
 import { clipByGlobalNorm } from './gradient-clipping.js';
 import { linearWarmupDecay } from './learning-rate-schedule.js';
@@ -167,14 +173,19 @@ export class Trainer {
           (batches[taskIndex] as number[][])[batchIndex] as number[],
         );
         const stepRandom = this.input.random.fork(`step/${this.state.globalStep}`);
+        const prepared = prepareBatch(task.head, batch, stepRandom.fork('batch'), true);
         const variables = [...encoder.trainableVariables(), ...task.head.trainableVariables()];
         const { value, grads } = this.tf.variableGrads(
           () =>
             task.head.loss(
-              encoder.encode(batch.tokens, { training: true, random: stepRandom }),
+              encoder.encode(
+                prepared.tokens,
+                encodeOptionsFor(task.head, { training: true, random: stepRandom }),
+              ),
               batch.sentences,
               {
                 random: stepRandom.fork('head'),
+                ...targetsOf(prepared),
               },
             ) as Scalar,
           variables,
@@ -411,11 +422,19 @@ export async function evaluateTasks(
     const key = `${task.name}/${split}`;
     const corpus = cache?.get(key) ?? (await TokenizedCorpus.create(encoder, sentences));
     cache?.set(key, corpus);
+    const random = evaluationRandom(split);
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
-      const encoded = encoder.encode(batch.tokens, { training: false });
+      const prepared = prepareBatch(task.head, batch, random, false);
+      const encoded = encoder.encode(
+        prepared.tokens,
+        encodeOptionsFor(task.head, { training: false }),
+      );
       try {
-        metric.update(batch.sentences, task.head.decode(encoded, batch.sentences));
+        metric.update(
+          batch.sentences,
+          task.head.decode(encoded, batch.sentences, targetsOf(prepared)),
+        );
       } finally {
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
       }
