@@ -1,3 +1,4 @@
+import { safetensors } from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor, Tensor2D, TensorFlow } from '@stem/core';
 import { headSize, seededSource, TransformerEncoder } from '../src/index.js';
@@ -12,7 +13,9 @@ describe('head gates', () => {
 
   beforeAll(async () => {
     tf = await testTf();
-    encoder = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1));
+    encoder = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1), {
+      safetensors,
+    });
   });
   afterAll(() => encoder.dispose());
 

@@ -1,3 +1,4 @@
+import { safetensors } from '@stem/core';
 import { describe, expect, it } from 'vitest';
 import type { Scalar, Tensor2D } from '@stem/core';
 import { architectureFor, seededSource, TransformerEncoder } from '../src/index.js';
@@ -16,7 +17,7 @@ describe('training a tiny encoder', () => {
       architecture,
       fixtureDir('tiny-bert'),
       seededSource(3),
-      { wordDropout: 0.2 },
+      { wordDropout: 0.2, safetensors },
     );
     const batch = await encoder.tokenize([
       ['The', 'cat', 'sat', 'on', 'the', 'mat', '.'],

@@ -1,3 +1,4 @@
+import { safetensors } from '@stem/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TensorFlow } from '@stem/core';
 import { poolAttentionToWords, seededSource, TransformerEncoder } from '../src/index.js';
@@ -14,7 +15,9 @@ describe.each(['tiny-bert', 'tiny-roberta', 'tiny-electra'])('word-level attenti
     const sentence = reference(name).sentence;
     if (!sentence)
       throw new Error(`${name}.reference.json has no sentence: regenerate the fixtures`);
-    const encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1));
+    const encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1), {
+      safetensors,
+    });
     const batch = await encoder.tokenize([sentence.words]);
     expect(batch.subwordIds[0]).toEqual(sentence.inputIds);
     const length = sentence.inputIds.length;
