@@ -81,6 +81,7 @@ export {
   encodeOptionsFor,
   EVALUATION_SEED,
 } from './training/batch-preparation.js';
+export { exportModelDirectory, type ModelDirectoryExport } from './run/export-model-directory.js';
 export { buildExperiment, type BuiltExperiment, type BuildOptions } from './run/experiment.js';
 export { readSafetensors, writeSafetensors } from './io/safetensors.js';
 export { safetensors, parseSafetensors, serializeSafetensors } from './io/safetensors-codec.js';
@@ -93,4 +94,5 @@ export {
   disposeExperiment,
   type RunEnvironment,
   type TrainingRun,
+  type TrainRunOptions,
 } from './run/run-lifecycle.js';

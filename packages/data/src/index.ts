@@ -4,6 +4,7 @@ export * from './readers/conllu.js';
 export * from './readers/conll2012.js';
 export * from './readers/ptb.js';
 export * from './readers/bio.js';
+export * from './readers/plain-text.js';
 // Structures
 export * from './trees/tree.js';
 export * from './trees/binarize.js';
@@ -26,6 +27,7 @@ export * from './corpora/ewt5-layout.js';
 export * from './corpora/ewt5-build.js';
 export * from './corpora/ewt5-corpus.js';
 export * from './corpora/conll2012-corpus.js';
+export * from './corpora/plain-text-corpus.js';
 export * from './corpora/corpus-stats.js';
 export * from './corpora/catalog.js';
 export { registerCorpora } from './plugin/register-hook.js';

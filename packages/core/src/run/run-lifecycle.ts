@@ -36,6 +36,11 @@ export interface RunEnvironment {
   log?: (message: string) => void;
 }
 
+export interface TrainRunOptions {
+  /** Runs on the trained model (best dev weights) before it is released, e.g. to export it. */
+  afterTraining?: (built: BuiltExperiment, run: RunDirectory) => Promise<void>;
+}
+
 export interface TrainingRun {
   directory: string;
   result: TrainingResult;
@@ -50,6 +55,7 @@ export interface TrainingRun {
 export async function trainRun(
   environment: RunEnvironment,
   source: { config: ExperimentConfig } | { resumeFrom: string },
+  options: TrainRunOptions = {},
 ): Promise<TrainingRun> {
   const resume = 'resumeFrom' in source;
   const directory = resume ? new RunDirectory(source.resumeFrom) : undefined;
@@ -105,6 +111,7 @@ export async function trainRun(
   try {
     const result = await trainer.train({ resume });
     await writeJsonAtomic(join(run.root, 'results.json'), result);
+    await options.afterTraining?.(built, run);
     return { directory: run.root, result };
   } finally {
     trainer.dispose();

@@ -58,6 +58,14 @@ export const CORPORA: readonly CorpusEntry[] = [
     buildable: false,
     defaultLocation: () => defaultCorpusDirectory('conll2012'),
   },
+  {
+    name: 'plain-text',
+    id: 'stem.dataset.plain-text.v1',
+    description:
+      'Raw text without annotation (masked-LM pretraining): train.txt, dev.txt, test.txt in a folder, one whitespace-tokenised sentence per line.',
+    buildable: false,
+    defaultLocation: () => defaultCorpusDirectory('plain-text'),
+  },
 ];
 
 /** The entry for a short name (`ud-ewt`) or a full id (`stem.dataset.ud-ewt.v1`). */

@@ -7,6 +7,7 @@ import { CORPORA } from '../corpora/catalog.js';
 import { Conll2012Corpus } from '../corpora/conll2012-corpus.js';
 import { Ewt5Corpus } from '../corpora/ewt5-corpus.js';
 import { GumNerCorpus } from '../corpora/gum-ner-corpus.js';
+import { PlainTextCorpus } from '../corpora/plain-text-corpus.js';
 import { UdCorpus } from '../corpora/ud-corpus.js';
 
 const PATH_HELP = 'Folder to read from; default: ';
@@ -87,6 +88,19 @@ export function registerCorpora(stem: RegistrationFacade): void {
         ...(config.path ? { directory: config.path } : {}),
         ...(config.splitLists ? { splitLists: config.splitLists } : {}),
       }),
+  });
+  const plainText = entry('plain-text');
+  stem.registerDataset({
+    id: plainText.id,
+    description: plainText.description,
+    configSchema: (z) =>
+      z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(`${PATH_HELP}<data home>/plain-text. Holds train.txt, dev.txt and test.txt.`),
+      }),
+    create: (config) => new PlainTextCorpus(config.path ?? plainText.defaultLocation()),
   });
 }
 
