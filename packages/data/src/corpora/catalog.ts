@@ -66,6 +66,14 @@ export const CORPORA: readonly CorpusEntry[] = [
     buildable: true,
     defaultLocation: () => defaultCorpusDirectory('pretraining-en'),
   },
+  {
+    name: 'bio',
+    id: 'stem.dataset.bio.v1',
+    description:
+      'Named entities in token-per-line BIO / IOB2 files (CoNLL-2003 style: word first, tag last), one file per split.',
+    buildable: false,
+    defaultLocation: () => defaultCorpusDirectory('bio'),
+  },
 ];
 
 /** The entry for a short name (`ud-ewt`) or a full id (`stem.dataset.ud-ewt.v1`). */

@@ -3,6 +3,7 @@
  * dataset component. The rest of the package stays plain library code.
  */
 import type { RegistrationFacade, StemRegisterHook } from '@stem/core';
+import { BioCorpus, DEFAULT_BIO_FILES } from '../corpora/bio-corpus.js';
 import { CORPORA } from '../corpora/catalog.js';
 import { Conll2012Corpus } from '../corpora/conll2012-corpus.js';
 import { Ewt5Corpus } from '../corpora/ewt5-corpus.js';
@@ -113,6 +114,38 @@ export function registerCorpora(stem: RegistrationFacade): void {
       new PretrainingCorpus({
         ...(config.path ? { directory: config.path } : {}),
         packWords: config.packWords,
+      }),
+  });
+  stem.registerDataset({
+    id: entry('bio').id,
+    description: entry('bio').description,
+    configSchema: (z) => {
+      const file = (split: 'train' | 'dev' | 'test') =>
+        z
+          .string()
+          .default(DEFAULT_BIO_FILES[split])
+          .describe(`File of the ${split} split, relative to \`path\` or absolute.`);
+      return z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(`${PATH_HELP}<data home>/bio. The split files are resolved against it.`),
+        train: file('train'),
+        dev: file('dev'),
+        test: file('test'),
+        scheme: z
+          .enum(['iob2', 'iob1'])
+          .default('iob2')
+          .describe(
+            'Tag scheme: iob2 (BIO, every entity starts with B-) or iob1 (CoNLL-2003: I- may start an entity).',
+          ),
+      });
+    },
+    create: (config) =>
+      new BioCorpus({
+        ...(config.path ? { directory: config.path } : {}),
+        files: { train: config.train, dev: config.dev, test: config.test },
+        scheme: config.scheme,
       }),
   });
 }
