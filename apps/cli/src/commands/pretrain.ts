@@ -106,7 +106,7 @@ function checkPretrainingConfig(config: ExperimentConfig, file: string): void {
   if (!Object.values(config.tasks).some((task) => task.type === MLM_TASK_ID))
     throw new StemError(
       `${file}: no task of type ${MLM_TASK_ID}; stem pretrain trains a masked-language model`,
-      `add a task such as { type: ${MLM_TASK_ID}, dataset: { type: stem.dataset.plain-text.v1, path: <folder> } }, or use stem train`,
+      `add a task such as { type: ${MLM_TASK_ID}, dataset: { type: stem.dataset.pretraining-en.v1, path: <folder> } }, or use stem train`,
     );
   const wordDropout = (config.encoder as { wordDropout?: unknown }).wordDropout;
   if (typeof wordDropout === 'number' && wordDropout > 0)

@@ -59,12 +59,20 @@ export const CORPORA: readonly CorpusEntry[] = [
     defaultLocation: () => defaultCorpusDirectory('conll2012'),
   },
   {
-    name: 'plain-text',
-    id: 'stem.dataset.plain-text.v1',
+    name: 'pretraining-en',
+    id: 'stem.dataset.pretraining-en.v1',
     description:
-      'Raw text without annotation (masked-LM pretraining): train.txt, dev.txt, test.txt in a folder, one whitespace-tokenised sentence per line.',
+      'English running text for masked-LM pretraining (Brown, State of the Union, Moby-Dick, WordNet glosses, UD EWT/GUM train), no dev/test treebank sentence; built by `stem data build pretraining-en`.',
+    buildable: true,
+    defaultLocation: () => defaultCorpusDirectory('pretraining-en'),
+  },
+  {
+    name: 'bio',
+    id: 'stem.dataset.bio.v1',
+    description:
+      'Named entities in token-per-line BIO / IOB2 files (CoNLL-2003 style: word first, tag last), one file per split.',
     buildable: false,
-    defaultLocation: () => defaultCorpusDirectory('plain-text'),
+    defaultLocation: () => defaultCorpusDirectory('bio'),
   },
 ];
 
