@@ -59,7 +59,7 @@ describe('stem pretrain', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     whole = envelope<PretrainResult>(run).result;
-  });
+  }, 300_000);
 
   it('trains the masked-LM task on raw text and saves a Hugging Face directory with cls.predictions', async () => {
     const scores = whole.dev.mlm?.scores ?? {};
@@ -174,7 +174,8 @@ describe('stem pretrain', () => {
     expect(await readFile(join(result.encoderDirectory, 'model.safetensors'))).toEqual(
       await readFile(join(whole.encoderDirectory, 'model.safetensors')),
     );
-  });
+    // Two pretraining processes on a busy 2-core machine.
+  }, 300_000);
 
   it('refuses a config without a masked-LM task or with word dropout on', async () => {
     const pos = fileURLToPath(new URL('./fixtures/configs/pos-tiny.yaml', import.meta.url));
