@@ -5,6 +5,7 @@
 import type { RegistrationFacade, StemRegisterHook } from '@stem/core';
 import { CORPORA } from '../corpora/catalog.js';
 import { Conll2012Corpus } from '../corpora/conll2012-corpus.js';
+import { ConlluFilesCorpus } from '../corpora/conllu-files-corpus.js';
 import { Ewt5Corpus } from '../corpora/ewt5-corpus.js';
 import { GumNerCorpus } from '../corpora/gum-ner-corpus.js';
 import { UdCorpus } from '../corpora/ud-corpus.js';
@@ -86,6 +87,36 @@ export function registerCorpora(stem: RegistrationFacade): void {
       new Conll2012Corpus({
         ...(config.path ? { directory: config.path } : {}),
         ...(config.splitLists ? { splitLists: config.splitLists } : {}),
+      }),
+  });
+  stem.registerDataset({
+    id: entry('conllu-files').id,
+    description: entry('conllu-files').description,
+    configSchema: (z) =>
+      z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(
+            'Folder with one .conllu / .conllx / .conll file per split, named after it (train, dev or valid, test).',
+          ),
+        train: z.string().optional().describe('Training file; overrides the one found in `path`.'),
+        dev: z.string().optional().describe('Dev file; overrides the one found in `path`.'),
+        test: z.string().optional().describe('Test file; overrides the one found in `path`.'),
+        pos: z
+          .enum(['xpos', 'upos'])
+          .default('xpos')
+          .describe('Column feeding the POS layer: XPOS (CoNLL-X POSTAG) or UPOS (CPOSTAG).'),
+      }),
+    create: (config) =>
+      new ConlluFilesCorpus({
+        pos: config.pos,
+        ...(config.path ? { directory: config.path } : {}),
+        files: {
+          ...(config.train ? { train: config.train } : {}),
+          ...(config.dev ? { dev: config.dev } : {}),
+          ...(config.test ? { test: config.test } : {}),
+        },
       }),
   });
 }
