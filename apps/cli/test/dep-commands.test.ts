@@ -1,9 +1,11 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conlluToSentence, parseConllu, treeProblems } from '@stem/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { envelope, isolatedHome, runStem } from './run-stem.js';
+import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
 interface Scores {
   primary: string;
@@ -28,7 +30,49 @@ const TINY = [
   'encoder.architecture.hidden=32',
   'trainer.epochs=1',
   'trainer.maxSentencesPerBatch=16',
+  'trainer.checkpointEvery=1',
 ].flatMap((override) => ['--set', override]);
+
+/** Starts `stem train` and SIGKILLs it once a mid-epoch checkpoint of the second epoch is on disk. */
+async function trainAndKill(output: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(cliRoot, 'bin', 'run.js'),
+      'train',
+      '-c',
+      'examples/dep-ewt-tiny.yaml',
+      ...TINY,
+      '--set',
+      'trainer.epochs=2',
+      '--set',
+      `output.directory=${output}`,
+    ],
+    { cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  let finished = false;
+  void exited.then(() => (finished = true));
+  while (!finished) {
+    const [run] = existsSync(output) ? await readdir(output) : [];
+    const state = run ? join(output, run, 'checkpoints', 'last', 'state.json') : undefined;
+    if (state && existsSync(state)) {
+      try {
+        const { epoch, stepInEpoch } = JSON.parse(await readFile(state, 'utf8'));
+        // Killed inside the second epoch: the first epoch's dev evaluation is already behind it.
+        if (epoch >= 1 && stepInEpoch > 0) {
+          child.kill('SIGKILL');
+          await exited;
+          return join(output, run!);
+        }
+      } catch {
+        // Read between the atomic rename and the next write: try again.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the run finished before a mid-epoch checkpoint could be interrupted');
+}
 
 describe('stem train / evaluate / predict with the DEP task (examples/dep-ewt-tiny.yaml)', () => {
   let env: NodeJS.ProcessEnv;
@@ -96,5 +140,35 @@ describe('stem train / evaluate / predict with the DEP task (examples/dep-ewt-ti
       expect(treeProblems(tree.heads)).toEqual([]);
       for (const relation of tree.relations) expect(relations).toContain(relation);
     }
+  });
+
+  it('resumes a DEP run killed with SIGKILL mid-epoch and ends with the same metrics (head dropout replayed)', async () => {
+    const whole = await runStem(
+      [
+        'train',
+        '-c',
+        'examples/dep-ewt-tiny.yaml',
+        ...TINY,
+        '--set',
+        'trainer.epochs=2',
+        '--set',
+        `output.directory=${join(work, 'whole')}`,
+        '--json',
+      ],
+      env,
+    );
+    expect(whole.code, whole.stderr).toBe(0);
+    const directory = await trainAndKill(join(work, 'killed'), env);
+    expect(existsSync(join(directory, 'results.json'))).toBe(false);
+    const resumed = await runStem(['train', '--resume', directory, '--json'], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const pick = (result: TrainResult & { best?: unknown }) => ({
+      best: result.best,
+      dev: result.dev,
+      test: result.test,
+    });
+    expect(pick(envelope<TrainResult>(resumed).result)).toEqual(
+      pick(envelope<TrainResult>(whole).result),
+    );
   });
 });
