@@ -4,10 +4,11 @@ import type { ArcScores } from './arc-scores.js';
  * The highest-scoring tree, projective or not, with exactly one word attached to ROOT
  * (Chu & Liu 1965, Edmonds 1967).
  *
- * The unconstrained maximum spanning arborescence comes first; when it gives ROOT several
- * children, the best tree is searched among the n trees whose ROOT child is fixed to each
- * word in turn (ROOT's other arcs removed): exact, and only paid for on the sentences
- * that need it.
+ * The single-root constraint costs one extra run at most: when the unconstrained maximum
+ * spanning arborescence gives ROOT several children, every ROOT arc is lowered by a penalty
+ * larger than the spread of any two trees' scores. Every tree has at least one ROOT child,
+ * so the best penalised tree has exactly one, and among those the penalty is the same
+ * constant: it is the best single-rooted tree under the original scores.
  */
 export function chuLiuEdmondsHeads(scores: ArcScores): number[] {
   const n = scores.words;
@@ -16,21 +17,20 @@ export function chuLiuEdmondsHeads(scores: ArcScores): number[] {
   const free = maximumArborescence(scores.values, size);
   if (free.filter((h) => h === 0).length === 1) return free.slice(1);
 
-  let best: number[] = [];
-  let bestScore = -Infinity;
-  const constrained = new Float64Array(scores.values);
-  for (let child = 1; child <= n; child++) {
-    for (let d = 1; d <= n; d++)
-      constrained[d * size] = d === child ? scores.values[d * size]! : -Infinity;
-    const heads = maximumArborescence(constrained, size);
-    let total = 0;
-    for (let d = 1; d <= n; d++) total += scores.values[d * size + heads[d]!]!;
-    if (total > bestScore) {
-      bestScore = total;
-      best = heads;
+  let low = Infinity;
+  let high = -Infinity;
+  for (let d = 1; d <= n; d++) {
+    for (let h = 0; h <= n; h++) {
+      const value = scores.values[d * size + h]!;
+      if (h === d || !Number.isFinite(value)) continue;
+      low = Math.min(low, value);
+      high = Math.max(high, value);
     }
   }
-  return best.slice(1);
+  const penalty = n * (high - low) + 1;
+  const penalised = new Float64Array(scores.values);
+  for (let d = 1; d <= n; d++) penalised[d * size] = scores.values[d * size]! - penalty;
+  return maximumArborescence(penalised, size).slice(1);
 }
 
 /**
