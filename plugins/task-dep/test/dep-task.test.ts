@@ -75,8 +75,10 @@ describe('@stem/task-dep', { timeout: 240_000 }, () => {
   });
 
   it('trains, saves, loads and predicts the same on real UD EWT sentences', async () => {
-    // EWT dev has multi-word tokens (e.g. "don't" = do + n't): heads index syntactic words.
-    const sentences = ewtDev.slice(0, 6);
+    // Two of them hold multi-word tokens ("didn't" = did + n't, "Today's"): the reader keeps
+    // the syntactic words, which the heads index.
+    const sentences = ewtDev.slice(4, 10);
+    expect(sentences[2]!.words).toEqual(expect.arrayContaining(['did', "n't"]));
     const report = await checkTaskHead({
       hook: registerHook,
       taskId: 'stem.task.dep.biaffine.v1',
@@ -126,7 +128,7 @@ describe('@stem/task-dep', { timeout: 240_000 }, () => {
     head.dispose();
   });
 
-  it('learns to parse: attachment goes from chance to near perfect on held-out toy sentences', async () => {
+  it('learns to parse: attachment goes from untrained (below 0.5) to near perfect on held-out toy sentences', async () => {
     const train = syntheticTrees(32, 1);
     const heldOut = syntheticTrees(24, 2);
     // 257 hash buckets give each of the toy words its own embedding.
