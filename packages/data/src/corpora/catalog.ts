@@ -59,6 +59,14 @@ export const CORPORA: readonly CorpusEntry[] = [
     defaultLocation: () => defaultCorpusDirectory('conll2012'),
   },
   {
+    name: 'pretraining-en',
+    id: 'stem.dataset.pretraining-en.v1',
+    description:
+      'English running text for masked-LM pretraining (Brown, State of the Union, Moby-Dick, WordNet glosses, UD EWT/GUM train), no dev/test treebank sentence; built by `stem data build pretraining-en`.',
+    buildable: true,
+    defaultLocation: () => defaultCorpusDirectory('pretraining-en'),
+  },
+  {
     name: 'conllu-files',
     id: 'stem.dataset.conllu-files.v1',
     description:
