@@ -1,6 +1,6 @@
 import type {
   BatchPreparationContext,
-  DecodeContext,
+  DecodeOptions,
   EncoderOutput,
   EncoderVocabulary,
   FactoryContext,
@@ -143,7 +143,7 @@ export class MaskedLanguageModelHead implements TaskHead<MaskedLmPrediction> {
   decode(
     encoded: EncoderOutput,
     sentences: readonly Sentence[],
-    context?: DecodeContext,
+    context?: DecodeOptions,
   ): MaskedLmPrediction[] {
     const predictions: MaskedLmPrediction[] = sentences.map(() => ({
       positions: [],

@@ -17,7 +17,7 @@ export interface TaskHead<TPrediction = unknown> {
   /**
    * Transforms the tokenised batch before it is encoded (masked-LM masks its input here).
    * Its `targets` reach `loss` (`TrainingContext.targets`) and `decode`
-   * (`DecodeContext.targets`). Training passes the step's seeded stream (resume stays
+   * (`DecodeOptions.targets`). Training passes the step's seeded stream (resume stays
    * exact); evaluation passes a stream fixed per split, independent of the run seed, so dev
    * scores of different runs are comparable.
    */
@@ -28,10 +28,14 @@ export interface TaskHead<TPrediction = unknown> {
   ): PreparedBatch;
   /** Mean loss of the batch; `context.random` seeds dropout so resumed runs repeat it. */
   loss(encoded: EncoderOutput, sentences: readonly Sentence[], context?: TrainingContext): Scalar;
+  /**
+   * `options.purpose` says why the batch is decoded (a head may decode differently at test
+   * time); `options.targets` carries `prepareBatch`'s targets.
+   */
   decode(
     encoded: EncoderOutput,
     sentences: readonly Sentence[],
-    context?: DecodeContext,
+    options?: DecodeOptions,
   ): TPrediction[];
   createMetric(): Metric<Sentence, TPrediction>;
   /**
@@ -71,15 +75,20 @@ export interface PreparedBatch {
   targets?: unknown;
 }
 
-/** Per-step training inputs beyond the batch itself. */
-export interface TrainingContext {
-  random: SeededRandom;
+/**
+ * Why a batch is decoded: `dev` for model selection during training, `test` for the final
+ * (or `stem evaluate`) scores, `predict` for new text. Absent means `dev`. A head may use it
+ * to decode differently at test time (the paper's DEP head: argmax on dev, Eisner on test).
+ */
+export interface DecodeOptions {
+  purpose?: 'dev' | 'test' | 'predict';
   /** `PreparedBatch.targets` of the head's `prepareBatch`, when it has one. */
   targets?: unknown;
 }
 
-/** Decoding inputs beyond the batch itself. */
-export interface DecodeContext {
+/** Per-step training inputs beyond the batch itself. */
+export interface TrainingContext {
+  random: SeededRandom;
   /** `PreparedBatch.targets` of the head's `prepareBatch`, when it has one. */
   targets?: unknown;
 }

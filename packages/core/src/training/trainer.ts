@@ -433,7 +433,7 @@ export async function evaluateTasks(
       try {
         metric.update(
           batch.sentences,
-          task.head.decode(encoded, batch.sentences, targetsOf(prepared)),
+          task.head.decode(encoded, batch.sentences, { purpose: split, ...targetsOf(prepared) }),
         );
       } finally {
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
