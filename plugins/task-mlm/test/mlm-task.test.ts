@@ -325,7 +325,8 @@ describe('MaskedLmMetric', () => {
       ],
     );
     const { primary, scores } = metric.result();
-    expect(primary).toBe('accuracy');
+    expect(primary).toBe('logLikelihood');
+    expect(scores.logLikelihood).toBeCloseTo(-1, 12);
     expect(scores.accuracy).toBeCloseTo(2 / 3, 12);
     expect(scores.loss).toBeCloseTo(1, 12);
     expect(scores.perplexity).toBeCloseTo(Math.E, 12);
