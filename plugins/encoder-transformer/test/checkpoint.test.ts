@@ -2,8 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TensorFlow } from '@stem/core';
-import { parseSafetensors, safetensors, serializeSafetensors } from '@stem/core';
+import { type TensorFlow, parseSafetensors, safetensors, serializeSafetensors } from '@stem/core';
 import { seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff, reference } from './support/fixtures.js';

@@ -1,6 +1,5 @@
-import { safetensors } from '@stem/core';
+import { safetensors, SeededRandom, type TensorFlow } from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom, type TensorFlow } from '@stem/core';
 import { applyWordDropout, planWindows, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff } from './support/fixtures.js';

@@ -1,6 +1,5 @@
-import { safetensors } from '@stem/core';
+import { safetensors, type Tensor, type Tensor2D, type TensorFlow } from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tensor, Tensor2D, TensorFlow } from '@stem/core';
 import { headSize, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff, reference } from './support/fixtures.js';

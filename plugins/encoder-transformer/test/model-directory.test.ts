@@ -1,9 +1,8 @@
-import { safetensors } from '@stem/core';
+import { safetensors, type TensorFlow } from '@stem/core';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TensorFlow } from '@stem/core';
 import {
   describeModel,
   initModel,

@@ -1,6 +1,5 @@
-import { safetensors } from '@stem/core';
+import { safetensors, type Scalar, type Tensor2D } from '@stem/core';
 import { describe, expect, it } from 'vitest';
-import type { Scalar, Tensor2D } from '@stem/core';
 import { architectureFor, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir } from './support/fixtures.js';

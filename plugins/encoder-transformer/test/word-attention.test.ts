@@ -1,6 +1,5 @@
-import { safetensors } from '@stem/core';
+import { safetensors, type TensorFlow } from '@stem/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TensorFlow } from '@stem/core';
 import { poolAttentionToWords, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff, reference } from './support/fixtures.js';

@@ -1,6 +1,11 @@
-import { safetensors } from '@stem/core';
+import {
+  safetensors,
+  selectBackend,
+  type DeviceChoice,
+  type Tensor2D,
+  type TensorFlow,
+} from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type DeviceChoice, type Tensor2D, type TensorFlow } from '@stem/core';
 import { seededSource, TransformerEncoder } from '../../src/index.js';
 import { fixtureDir, maxAbsDiff, type Nested, reference } from './fixtures.js';
 
