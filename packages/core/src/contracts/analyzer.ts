@@ -8,6 +8,8 @@ export interface AnalysisInput {
   sentences: ReadonlyMap<string, readonly Sentence[]>;
   /** Directory the analyzer writes its artefacts (tables, heat maps) into. */
   outputDirectory: string;
+  /** Progress lines for a person watching (the CLI prints them on stderr); optional. */
+  progress?: (message: string) => void;
 }
 
 /** Looks inside a model (pruning gates, probes) and reports what it found. */
