@@ -10,6 +10,7 @@ import registerHook from '../src/hooks/register.js';
 import { ProbeAnalyzer } from '../src/probe-analyzer.js';
 import { poolAttention } from '../src/pooling/word-attention.js';
 import type { ProbeResult } from '../src/probes/probe-result.js';
+import { runCentroidProbe } from '../src/probes/centroid-probe.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 // The encoder plugin's parity fixture: a 2-layer, 4-head BERT with a WordPiece vocabulary.
@@ -104,6 +105,55 @@ describe('with a real encoder', () => {
     expect(result.weightedAccuracy[0]).toHaveLength(4);
     for (const label of result.labels)
       expect(label.best.accuracy).toBe(Math.max(...label.accuracy.flat()));
+  });
+
+  it('agrees with a brute-force nearest-centroid classifier on real head contexts', async () => {
+    const sentences = ewtDev.slice(10, 16);
+    const result = await runCentroidProbe(tf as never, encoder, {
+      task: 'pos',
+      split: 'dev',
+      sentences,
+      limits: { maxSentences: 4, maxSubwords: 1000 },
+    });
+    // Brute force, one sentence at a time: word vector = mean of its sub-words' contexts.
+    const { layers, heads } = encoder.shape;
+    const items: Array<{ label: string; vectors: number[][][] }> = [];
+    for (const sentence of sentences) {
+      const tokens = await encoder.tokenize([sentence.words]);
+      const output = encoder.encode(tokens, { training: false, returnHeadContexts: true });
+      const contexts = output.headContexts!.map((layer) => layer.arraySync()[0]!);
+      tf.dispose(Object.values(output).flat());
+      tokens.wordSpans[0]!.forEach(([first, last], w) => {
+        const vectors = contexts.map((layer) =>
+          layer.map((rows) => {
+            const sum = rows[first]!.map(() => 0);
+            for (let s = first; s <= last; s++) rows[s]!.forEach((v, k) => (sum[k]! += v));
+            return sum.map((v) => v / (last - first + 1));
+          }),
+        );
+        items.push({ label: sentence.annotations.pos![w]!, vectors });
+      });
+    }
+    const labels = [...new Set(items.map((i) => i.label))];
+    const cosine = (a: number[], b: number[]) => {
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      a.forEach((v, k) => ((dot += v * b[k]!), (na += v * v), (nb += b[k]! ** 2)));
+      return dot / Math.sqrt(na * nb);
+    };
+    for (let l = 0; l < layers; l++)
+      for (let h = 0; h < heads; h++) {
+        const centroids = labels.map((label) => {
+          const members = items.filter((i) => i.label === label).map((i) => i.vectors[l]![h]!);
+          return members[0]!.map((_, k) => members.reduce((a, m) => a + m[k]!, 0) / members.length);
+        });
+        const correct = items.filter((item) => {
+          const scores = centroids.map((c) => cosine(item.vectors[l]![h]!, c));
+          return labels[scores.indexOf(Math.max(...scores))] === item.label;
+        }).length;
+        expect(result.weightedAccuracy[l]![h]).toBeCloseTo(correct / items.length, 6);
+      }
   });
 
   it('passes the registration conformance checks', async () => {
