@@ -65,6 +65,7 @@ export async function heatmapSvg(input: HeatmapInput): Promise<string> {
         ? [
             {
               mark: { type: 'text' as const, fontSize: 10 },
+              transform: [{ filter: 'isValid(datum.value)' }],
               encoding: {
                 text: { field: 'value', type: 'quantitative' as const, format: '.2f' },
                 color: { value: 'black' },

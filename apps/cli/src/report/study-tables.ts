@@ -106,7 +106,7 @@ export function correlationTable(overlap: OverlapEntry, index: number): Table | 
         return typeof value === 'number' ? value.toFixed(2) : '-';
       }),
     ]),
-    note: "Off the diagonal: Pearson r of the tasks' mean gates over 144 (layers x heads) values; diagonal: agreement of a task's runs.",
+    note: "Off the diagonal: Pearson r of the tasks' mean gates over all (layer, head) values; diagonal: agreement of a task's runs.",
   };
 }
 
