@@ -93,6 +93,11 @@ describe('stem probe / probe compare / report', () => {
         'tasks.pos.limit.dev=8',
         '--set',
         'tasks.pos.limit.test=8',
+        // The config's analyzers run after training, each into analyses/<name>/.
+        '--set',
+        'analyzers.probe-pos.type=stem.analyzer.probe.centroid.v1',
+        '--set',
+        'analyzers.probe-pos.task=pos',
         '--json',
       ],
       env,
@@ -177,6 +182,18 @@ describe('stem probe / probe compare / report', () => {
     expect(same.code, same.stderr).toBe(0);
     staticPos = envelope<ProbeOut>(same).result;
     expect(staticPos.result.items).toBe(await firstWords('test', 20));
+  });
+
+  it('ran the analyzer named in the training config on the trained model', async () => {
+    const written = JSON.parse(
+      await readFile(join(run, 'analyses', 'probe-pos', 'probe-pos.json'), 'utf8'),
+    ) as ProbeOut['result'];
+    expect(written).toMatchObject({ task: 'pos', split: 'test', layers: 1, heads: 2 });
+    // The run's 8 test sentences (limit.test) are what it probed.
+    expect(written.items).toBe(await firstWords('test', 8));
+    expect(
+      JSON.parse(await readFile(join(run, 'analyses', 'probe-pos', 'result.json'), 'utf8')),
+    ).toEqual(written);
   });
 
   it('refuses what it cannot do, with the reason', async () => {
@@ -279,8 +296,9 @@ describe('stem probe / probe compare / report', () => {
     }, 120_000);
 
     it('writes heat maps, Markdown and LaTeX tables and one index.html', async () => {
-      // Probe accuracy of the run and of the static model, the gates, 3 overlap maps.
-      expect(figures).toHaveLength(6);
+      // Probe accuracy of the run (stem probe and the config's analyzer) and of the static
+      // model, the gates, 3 overlap maps.
+      expect(figures).toHaveLength(7);
       for (const figure of figures) {
         const svg = await readFile(figure, 'utf8');
         expect(svg).toMatch(/^<svg/);
@@ -298,6 +316,11 @@ describe('stem probe / probe compare / report', () => {
       // 0.9 and 0.4 are above 1e-3, 0 and 0.0005 are not: 2 of 4 heads.
       expect(kept).toContain('| pos | 1 | 2.0 | 4 | 50.00 |');
       const probe = await readFile(join(work, 'report', 'tables', 'probe-pos.md'), 'utf8');
+      const analyzerLabels = (
+        JSON.parse(
+          await readFile(join(run, 'analyses', 'probe-pos', 'probe-pos.json'), 'utf8'),
+        ) as ProbeOut['result']
+      ).labels;
       expect(probe.split('\n').filter((l) => l.startsWith('| ')).length).toBe(
         1 +
           new Set([...staticPos.result.labels, ...runPos.result.labels].map((l) => l.label)).size +

@@ -33,16 +33,21 @@ export class ProbeAnalyzer implements Analyzer<ProbeResult> {
         ? await runAttentionProbe(this.tf, input.encoder, {
             task: config.task,
             split: config.split,
-            sentences: splitOf(input, config.split),
+            sentences: splitOf(input, config.split, config.source),
             limits,
             ...(progress ? { progress } : {}),
           })
         : await runCentroidProbe(this.tf, input.encoder, {
             task: config.task,
             split: config.split,
-            sentences: splitOf(input, config.split),
+            sentences: splitOf(input, config.split, config.source),
             ...(config.fit && config.fit !== config.split
-              ? { fit: { split: config.fit, sentences: splitOf(input, config.fit) } }
+              ? {
+                  fit: {
+                    split: config.fit,
+                    sentences: splitOf(input, config.fit, config.source),
+                  },
+                }
               : {}),
             limits,
             ...(progress ? { progress } : {}),
@@ -58,11 +63,32 @@ export class ProbeAnalyzer implements Analyzer<ProbeResult> {
   }
 }
 
-function splitOf(input: AnalysisInput, split: string): readonly Sentence[] {
-  const sentences = input.sentences.get(split);
+/**
+ * The sentences of a split: key `<source>/<split>` when a source task is named, else the key
+ * `<split>` (stem probe), else the one `<task>/<split>` key there is (a run's analyzers).
+ */
+export function splitOf(
+  input: Pick<AnalysisInput, 'sentences'>,
+  split: string,
+  source?: string,
+): readonly Sentence[] {
+  const keys = [...input.sentences.keys()];
+  const key = source
+    ? `${source}/${split}`
+    : input.sentences.has(split)
+      ? split
+      : (() => {
+          const candidates = keys.filter((k) => k.endsWith(`/${split}`));
+          if (candidates.length > 1)
+            throw new Error(
+              `several tasks have a ${split} split (${candidates.join(', ')}): name one with the probe's \`source\` field`,
+            );
+          return candidates[0] ?? split;
+        })();
+  const sentences = input.sentences.get(key);
   if (!sentences)
     throw new Error(
-      `the probe needs the ${split} split, but it was given only: ${[...input.sentences.keys()].join(', ') || 'none'}`,
+      `the probe needs ${key}, but it was given only: ${keys.join(', ') || 'nothing'}`,
     );
   return sentences;
 }

@@ -16,6 +16,12 @@ function commonFields(z: Zod) {
       .enum(['train', 'dev', 'test'])
       .default('test')
       .describe('Split whose sentences are scored (the paper: test).'),
+    source: z
+      .string()
+      .optional()
+      .describe(
+        "After training: the run's task whose data is probed (sentences keyed <task>/<split>); default: the only task that has the split.",
+      ),
     maxSentences: z.int().positive().default(16).describe('Sentences per encoder batch.'),
     maxSubwords: z
       .int()

@@ -140,8 +140,11 @@ async function readProbe(file: string): Promise<ProbeEntry | undefined> {
   const result = (await readJson(file)) as unknown as ProbeResult;
   if (result.format !== PROBE_RESULT_FORMAT || !Array.isArray(result.labels)) return undefined;
   const folder = basename(dirname(file));
-  // <run>/analyses/probe/probe-x.json is named after the run.
-  const name = folder === 'probe' ? basename(dirname(dirname(dirname(file)))) : folder;
+  // <run>/analyses/<analysis>/probe-x.json is named after the run (and the analysis unless
+  // it is stem probe's default folder, "probe").
+  const inRun = basename(dirname(dirname(file))) === 'analyses';
+  const runName = basename(dirname(dirname(dirname(file))));
+  const name = !inRun ? folder : folder === 'probe' ? runName : `${runName} ${folder}`;
   return { file, name, result };
 }
 
