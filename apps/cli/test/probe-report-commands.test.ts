@@ -323,7 +323,11 @@ describe('stem probe / probe compare / report', () => {
       ).labels;
       expect(probe.split('\n').filter((l) => l.startsWith('| ')).length).toBe(
         1 +
-          new Set([...staticPos.result.labels, ...runPos.result.labels].map((l) => l.label)).size +
+          new Set(
+            [...staticPos.result.labels, ...runPos.result.labels, ...analyzerLabels].map(
+              (l) => l.label,
+            ),
+          ).size +
           1,
       );
       const html = await readFile(index, 'utf8');
