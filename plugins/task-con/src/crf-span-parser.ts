@@ -8,8 +8,6 @@ import type {
   Sentence,
   TaskHead,
   TaskHeadBuildInput,
-  Tensor,
-  Tensor1D,
   Tensor2D,
   Tensor3D,
   TrainingContext,
@@ -27,7 +25,8 @@ import {
 } from './labelled-brackets.js';
 import { LabelledBracketF1 } from './labelled-bracket-f1.js';
 import { SpanLabels } from './span-labels.js';
-import { insideAlgorithm, spanMarginals } from './tree-crf.js';
+import { spanMarginals } from './tree-crf.js';
+import { treeCrfLogPartition } from './tree-crf-op.js';
 
 type TensorFlow = FactoryContext['tf'];
 
@@ -139,7 +138,7 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
         }
       });
       if (words === 0) return tf.scalar(0);
-      const logPartition = this.logPartition(counts)(scores) as Tensor1D;
+      const logPartition = treeCrfLogPartition(tf, scores, counts);
       const goldScore = scores.mul(tf.tensor3d(goldChart, [batch, size, size])).sum();
       const spanLoss = logPartition.mul(tf.tensor1d(present)).sum().sub(goldScore).div(words);
       const labelScores = this.labelScores(features, starts, ends);
@@ -334,40 +333,6 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
       .matMul(this.labelBiaffine.transpose([1, 0, 2]).reshape([d, labels * d]))
       .reshape([starts.length, labels, d]);
     return projected.mul(right.expandDims(1)).sum(2) as Tensor2D;
-  }
-
-  /** log Z per sentence as a differentiable function of the span chart. */
-  private logPartition(counts: readonly number[]): (scores: Tensor) => Tensor {
-    const tf = this.tf;
-    return tf.customGrad((...args: unknown[]) => {
-      const scores = args[0] as Tensor3D;
-      const [batch, size] = scores.shape;
-      const chart = scores.dataSync();
-      const values = new Float32Array(batch);
-      counts.forEach((n, b) => {
-        values[b] = insideAlgorithm({
-          n,
-          values: chart,
-          stride: size,
-          offset: b * size * size,
-        }).logPartition;
-      });
-      return {
-        value: tf.tensor1d(values),
-        // d log Z / d s(i, j) is the span's marginal probability (inside-outside).
-        gradFunc: (dy: Tensor) => {
-          const gradient = new Float32Array(batch * size * size);
-          counts.forEach((n, b) => {
-            const offset = b * size * size;
-            const { marginals } = spanMarginals({ n, values: chart, stride: size, offset });
-            for (let i = 0; i < n; i++)
-              for (let j = i + 1; j <= n; j++)
-                gradient[offset + i * size + j] = marginals[i * (n + 1) + j]!;
-          });
-          return tf.tensor3d(gradient, [batch, size, size]).mul(dy.reshape([batch, 1, 1]));
-        },
-      };
-    }) as (scores: Tensor) => Tensor;
   }
 }
 

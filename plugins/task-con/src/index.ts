@@ -1,5 +1,6 @@
 export { CrfSpanParser, fenceposts, leavesOf, UNKNOWN_TAG } from './crf-span-parser.js';
 export { insideAlgorithm, spanMarginals } from './tree-crf.js';
+export { treeCrfLogPartition } from './tree-crf-op.js';
 export { cky } from './cky.js';
 export type { Span, SpanChart } from './span-chart.js';
 export {

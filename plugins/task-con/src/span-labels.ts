@@ -1,6 +1,6 @@
 import type { LabelVocabularies, Sentence } from '@stem/core';
 import { isIntermediate } from '@stem/data';
-import { goldBrackets, NULL_LABEL, type LabelledBracket } from './labelled-brackets.js';
+import { NULL_LABEL, type LabelledBracket } from './labelled-brackets.js';
 
 /**
  * The span label inventory (index 0 is NULL_LABEL) and which labels may stand where: the
