@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom, type Sentence, type TreeNode } from '@stem/core';
-import { debinarize, parsePtb, treeToString, treeWords, writePtb } from '@stem/data';
+import {
+  Conll2012Corpus,
+  debinarize,
+  parsePtb,
+  treeToString,
+  treeWords,
+  writePtb,
+} from '@stem/data';
 import { checkRegistration, checkTaskHead, ToyEncoder } from '@stem/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CrfSpanParser, fenceposts, leavesOf } from '../src/crf-span-parser.js';
@@ -192,6 +199,39 @@ describe('CrfSpanParser', () => {
       encoder.dispose();
     },
   );
+
+  it('reads CoNLL-2012 files given by path: trains, decodes and scores their trees', async () => {
+    const folder = fileURLToPath(
+      new URL('../../../packages/data/test/fixtures/conll2012', import.meta.url),
+    );
+    const corpus = new Conll2012Corpus({ directory: folder });
+    const train = await corpus.read('train');
+    const test = await corpus.read('test');
+    expect(train.length).toBeGreaterThan(0);
+    const report = await checkTaskHead({
+      hook: registerHook,
+      taskId: 'stem.task.con.crf.v1',
+      config: small,
+      sentences: train,
+      steps: 6,
+    });
+    expect(report.finalLoss).toBeLessThan(report.initialLoss);
+    const encoder = new ToyEncoder(tf, new SeededRandom(2), { hiddenSize: 16 });
+    const head = new CrfSpanParser(
+      tf,
+      small,
+      { hiddenSize: 16, trainingSentences: train },
+      new SeededRandom(3),
+    );
+    const encoded = await encodeWith(encoder, test);
+    const trees = head.decode(encoded, test);
+    const metric = head.createMetric();
+    metric.update(test, trees);
+    expect(metric.result().scores.sentences).toBe(test.length);
+    tf.dispose(Object.values(encoded));
+    head.dispose();
+    encoder.dispose();
+  });
 
   it('names the sentence whose tree does not cover its words', () => {
     const con = parsePtb('(TOP (S (NP (PRP I)) (VP (VBP run))))')[0]!.tree;
