@@ -54,7 +54,7 @@ interface Mlp {
  */
 export class CrfSpanParser implements TaskHead<TreeNode> {
   readonly requires = ['con'] as const;
-  private readonly labels_: SpanLabels;
+  private readonly spanLabels: SpanLabels;
   private readonly spanLeft: Mlp;
   private readonly spanRight: Mlp;
   private readonly labelLeft: Mlp;
@@ -71,10 +71,10 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
     input: TaskHeadBuildInput,
     random: FactoryContext['random'],
   ) {
-    this.labels_ = input.labels
+    this.spanLabels = input.labels
       ? SpanLabels.fromVocabularies(input.labels)
       : SpanLabels.collect(input.trainingSentences, (s) => this.goldOf(s));
-    if (this.labels_.all.length < 2)
+    if (this.spanLabels.all.length < 2)
       throw new Error(
         'CON head: no constituency trees in the training sentences: is this a corpus with a "con" layer?',
       );
@@ -98,7 +98,7 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
     // every label equally likely until training says otherwise.
     this.spanBiaffine = tf.variable(tf.zeros([config.spanMlpSize + 1, config.spanMlpSize]));
     this.labelBiaffine = tf.variable(
-      tf.zeros([this.labels_.all.length, config.labelMlpSize + 1, config.labelMlpSize + 1]),
+      tf.zeros([this.spanLabels.all.length, config.labelMlpSize + 1, config.labelMlpSize + 1]),
     );
   }
 
@@ -129,7 +129,7 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
         words += counts[b]!;
         for (const bracket of gold) {
           goldChart[b * size * size + bracket.start * size + bracket.end] = 1;
-          const label = this.labels_.indexOf(bracket.label);
+          const label = this.spanLabels.indexOf(bracket.label);
           starts.push(b * size + bracket.start);
           ends.push(b * size + bracket.end);
           labels.push(label ?? 0);
@@ -144,7 +144,7 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
       const labelScores = this.labelScores(features, starts, ends);
       const weights = tf.tensor1d(labelWeights);
       const perSpan = tf.losses.softmaxCrossEntropy(
-        tf.oneHot(tf.tensor1d(labels, 'int32'), this.labels_.all.length),
+        tf.oneHot(tf.tensor1d(labels, 'int32'), this.spanLabels.all.length),
         labelScores,
         undefined,
         0,
@@ -179,13 +179,13 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
     });
     const values = labelScores.dataSync();
     labelScores.dispose();
-    const labelCount = this.labels_.all.length;
+    const labelCount = this.spanLabels.all.length;
     let row = 0;
     return sentences.map((sentence, b) => {
       const n = counts[b]!;
       const brackets = spans[b]!.map((span) => ({
         ...span,
-        label: this.labels_.best(
+        label: this.spanLabels.best(
           values,
           row++ * labelCount,
           span.end - span.start,
@@ -205,7 +205,7 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
   }
 
   labels(): LabelVocabularies {
-    return this.labels_.vocabularies();
+    return this.spanLabels.vocabularies();
   }
 
   weights(): NamedTensorMap {
