@@ -58,6 +58,22 @@ export const CORPORA: readonly CorpusEntry[] = [
     buildable: false,
     defaultLocation: () => defaultCorpusDirectory('conll2012'),
   },
+  {
+    name: 'pretraining-en',
+    id: 'stem.dataset.pretraining-en.v1',
+    description:
+      'English running text for masked-LM pretraining (Brown, State of the Union, Moby-Dick, WordNet glosses, UD EWT/GUM train), no dev/test treebank sentence; built by `stem data build pretraining-en`.',
+    buildable: true,
+    defaultLocation: () => defaultCorpusDirectory('pretraining-en'),
+  },
+  {
+    name: 'bio',
+    id: 'stem.dataset.bio.v1',
+    description:
+      'Named entities in token-per-line BIO / IOB2 files (CoNLL-2003 style: word first, tag last), one file per split.',
+    buildable: false,
+    defaultLocation: () => defaultCorpusDirectory('bio'),
+  },
 ];
 
 /** The entry for a short name (`ud-ewt`) or a full id (`stem.dataset.ud-ewt.v1`). */
