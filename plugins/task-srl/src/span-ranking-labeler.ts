@@ -157,9 +157,12 @@ export class SpanRankingLabeler implements TaskHead<SrlFrame[]> {
         tf.mul(logProbabilities, tf.oneHot(tf.tensor1d(labels, 'int32'), classes)),
         -1,
       );
-      const mask = tf.tensor1d(weights);
-      // Mean over the kept pairs of the batch.
-      return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), tf.maximum(tf.sum(mask), 1)) as Scalar;
+      // Summed over the kept pairs of each sentence (as in He et al. 2018), averaged over the
+      // batch's sentences.
+      return tf.div(
+        tf.neg(tf.sum(tf.mul(picked, tf.tensor1d(weights)))),
+        Math.max(1, sentences.length),
+      ) as Scalar;
     });
   }
 
