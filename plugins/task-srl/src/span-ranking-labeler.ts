@@ -259,74 +259,73 @@ export class SpanRankingLabeler implements TaskHead<SrlFrame[]> {
   /**
    * Unary scores of every candidate, for pruning only: host values, no gradient flows
    * through top-k. The argument scorer's first layer is applied block by block (W [x; y] =
-   * W_x x + W_y y): per-word products gathered per span, with prefix sums for the mean, so
-   * no [candidates, 3H + 20] tensor is built for the ~30 n candidates of a sentence.
+   * W_x x + W_y y): per-word products, sliced per span width, with prefix sums for the mean,
+   * so no [candidates, 3H + 20] tensor is built for the ~30 n candidates of a sentence.
    */
   unaryScores(encoded: EncoderOutput, sentences: readonly Sentence[]): UnaryScores[] {
     const tf = this.tf;
     const [batch, paddedWords, hidden] = this.checkShape(encoded, sentences);
-    const candidates = sentences.map((s) =>
-      candidateSpans(s.words.length, this.config.maxSpanWidth),
-    );
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const prefixStarts: number[] = [];
-    const prefixEnds: number[] = [];
-    const widths: number[] = [];
-    candidates.forEach((spans, b) => {
-      for (const { start, end } of spans) {
-        starts.push(b * paddedWords + start);
-        ends.push(b * paddedWords + end - 1);
-        prefixStarts.push(b * (paddedWords + 1) + start);
-        prefixEnds.push(b * (paddedWords + 1) + end);
-        widths.push(end - start);
-      }
-    });
+    const maxWidth = Math.min(this.config.maxSpanWidth, paddedWords);
+    // Width-major layout of the padded batch: spans of width w start at 0..N-w and sit at
+    // offsets[w - 1] + start, so each width is a contiguous slice of the word axis (slices
+    // are much cheaper than gathers on the wasm backend).
+    const offsets: number[] = [];
+    let layoutSize = 0;
+    for (let w = 1; w <= maxWidth; w++) {
+      offsets.push(layoutSize);
+      layoutSize += paddedWords - w + 1;
+    }
     let argumentValues: ArrayLike<number> = [];
     let predicateValues: ArrayLike<number> = [];
     tf.tidy(() => {
       const identity = (x: Tensor) => x;
       const words = tf.reshape(encoded.wordVectors, [batch * paddedWords, hidden]) as Tensor2D;
       predicateValues = this.predicateScorer.apply(words, identity).dataSync();
-      if (widths.length === 0) return;
+      if (maxWidth === 0) return;
       const widthSize = this.config.widthEmbeddingSize;
       const first = this.argumentScorer.firstHiddenSize;
       const block = (offset: number) =>
-        tf.matMul(words, this.argumentScorer.firstWeightRows(offset, hidden));
-      const int = (values: number[]) => tf.tensor1d(values, 'int32');
-      const meanPart = tf.reshape(
-        prefixSums(tf, tf.reshape(block(2 * hidden + widthSize), [batch, paddedWords, first])),
-        [batch * (paddedWords + 1), first],
-      );
+        tf.reshape(tf.matMul(words, this.argumentScorer.firstWeightRows(offset, hidden)), [
+          batch,
+          paddedWords,
+          first,
+        ]);
+      const fromStart = block(0);
+      const fromEnd = block(hidden);
+      const meanPart = prefixSums(tf, block(2 * hidden + widthSize));
       const widthPart = tf.matMul(
         this.widthEmbedding,
         this.argumentScorer.firstWeightRows(2 * hidden, widthSize),
       );
-      const preactivation = tf.addN([
-        tf.gather(block(0), int(starts)),
-        tf.gather(block(hidden), int(ends)),
-        tf.div(
-          tf.sub(tf.gather(meanPart, int(prefixEnds)), tf.gather(meanPart, int(prefixStarts))),
-          tf.tensor2d(widths, [widths.length, 1]),
-        ),
-        tf.gather(widthPart, int(widths.map((w) => w - 1))),
-      ]);
+      const byWidth: Tensor[] = [];
+      for (let w = 1; w <= maxWidth; w++) {
+        const count = paddedWords - w + 1;
+        const slice = (x: Tensor, from: number) => tf.slice(x, [0, from, 0], [batch, count, first]);
+        const sum = tf.sub(slice(meanPart, w), slice(meanPart, 0));
+        const constant = tf.reshape(tf.slice(widthPart, [w - 1, 0], [1, first]), [1, 1, first]);
+        byWidth.push(
+          tf.add(
+            tf.add(tf.add(slice(fromStart, 0), slice(fromEnd, w - 1)), tf.div(sum, w)),
+            constant,
+          ),
+        );
+      }
       argumentValues = this.argumentScorer
-        .fromFirstPreactivation(preactivation, identity)
+        .fromFirstPreactivation(tf.concat(byWidth, 1), identity)
         .dataSync();
     });
-    let offset = 0;
-    return candidates.map((spans, b) => {
-      const scored = spans.map(({ start, end }, k) => ({
-        start,
-        end,
-        score: argumentValues[offset + k] as number,
-      }));
-      offset += spans.length;
+    return sentences.map((sentence, b) => {
+      const n = sentence.words.length;
       return {
-        spans: scored,
+        spans: candidateSpans(n, this.config.maxSpanWidth).map(({ start, end }) => ({
+          start,
+          end,
+          score: argumentValues[
+            b * layoutSize + (offsets[end - start - 1] as number) + start
+          ] as number,
+        })),
         predicates: Array.from(
-          { length: (sentences[b] as Sentence).words.length },
+          { length: n },
           (_, i) => predicateValues[b * paddedWords + i] as number,
         ),
       };
@@ -336,10 +335,10 @@ export class SpanRankingLabeler implements TaskHead<SrlFrame[]> {
   /**
    * Pruning and pair logits of a batch. The kept spans' g and the kept predicates' vectors
    * are picked by one batched product with a 0/1 (and 1/width, for the mean) selection
-   * matrix: on the pure-JS backend that is a hundred times faster to differentiate than
-   * tf.gather, whose gradient loops over every source row. The pair scorer's first layer is
-   * a broadcast sum of a span part and a predicate part (no [arguments, predicates, 4H + 20]
-   * tensor).
+   * matrix instead of tf.gather: gather's gradient loops over every source row on the
+   * pure-JS backend (seconds per step, measured), and gather itself is a slow loop on wasm.
+   * The pair scorer's first layer is a broadcast sum of a span part and a predicate part
+   * (no [arguments, predicates, 4H + 20] tensor).
    */
   score(
     encoded: EncoderOutput,
