@@ -9,7 +9,7 @@ import { formatSrlProps } from '../run/srl-props.js';
 export default class Predict extends StemCommand<typeof Predict> {
   static override summary = "Run a trained run's tasks on new sentences and write CoNLL-U.";
   static override description =
-    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP), or with --format props the CoNLL-2005 props columns of the predicted SRL frames, to --output (written atomically) or stdout.';
+    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP, MISC NER=<IOB2 tag> for NER), or with --format props the CoNLL-2005 props columns of the predicted SRL frames, to --output (written atomically) or stdout.';
   static override examples = [
     '<%= config.bin %> predict runs/pos-ewt-tiny-20261126-101500-s42 --input sentences.txt',
     '<%= config.bin %> predict runs/my-run --input test.conllu --output predicted.conllu',

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { StemError, type Sentence } from '@stem/core';
-import { conlluToSentence, parseConllu, sentenceToConllu, writeConllu } from '@stem/data';
+import {
+  conlluToSentence,
+  parseConllu,
+  sentenceToConllu,
+  spansToBio,
+  writeConllu,
+} from '@stem/data';
 
 /**
  * Input of `stem predict`: a CoNLL-U file (its words are used; gold columns are kept where
@@ -31,11 +37,19 @@ export async function readPredictionInput(file: string): Promise<Sentence[]> {
     }));
 }
 
-/** CoNLL-U with the predicted POS (XPOS/UPOS) and dependency columns. */
+/**
+ * CoNLL-U with the predicted POS (XPOS/UPOS) and dependency columns; entities (NER) go into
+ * the MISC column as `NER=<IOB2 tag>` on every word, so one file holds every task's output.
+ */
 export function formatPredictions(sentences: readonly Sentence[]): string {
   return writeConllu(
     sentences.map((sentence) => {
       const conllu = sentenceToConllu(sentence);
+      const entities = sentence.annotations.ner;
+      if (entities) {
+        const tags = spansToBio(entities, sentence.words.length);
+        conllu.words.forEach((word, i) => (word.misc = `NER=${tags[i]}`));
+      }
       return {
         ...conllu,
         id: sentence.id,
