@@ -97,8 +97,15 @@ export class FeedForward {
       random.uniform(-limit, limit),
     );
     return {
-      weight: tf.variable(tf.tensor2d(values, [input, output])),
-      bias: tf.variable(tf.zeros([output])),
+      weight: variableOf(tf, tf.tensor2d(values, [input, output])),
+      bias: variableOf(tf, tf.zeros([output])),
     };
   }
+}
+
+/** A variable holding `initial`; the initial tensor is released (the variable keeps its data). */
+export function variableOf(tf: TensorFlow, initial: Tensor): Variable {
+  const variable = tf.variable(initial);
+  initial.dispose();
+  return variable;
 }

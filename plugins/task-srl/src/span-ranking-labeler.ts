@@ -15,7 +15,7 @@ import type {
   TrainingContext,
   Variable,
 } from '@stem/core';
-import { FeedForward, type HiddenDropout } from './feed-forward.js';
+import { FeedForward, variableOf, type HiddenDropout } from './feed-forward.js';
 import { bestNonOverlapping, type ScoredSpan } from './non-overlapping-arguments.js';
 import { candidateSpans, keptCount, topIndices } from './span-candidates.js';
 import type { SrlConfig } from './srl-config.js';
@@ -89,7 +89,8 @@ export class SpanRankingLabeler implements TaskHead<SrlFrame[]> {
     const width = config.widthEmbeddingSize;
     this.spanSize = 3 * input.hiddenSize + width;
     const scale = Math.sqrt(3 / width);
-    this.widthEmbedding = tf.variable(
+    this.widthEmbedding = variableOf(
+      tf,
       tf.tensor2d(
         Float32Array.from({ length: config.maxSpanWidth * width }, () =>
           random.uniform(-scale, scale),

@@ -141,6 +141,19 @@ describe('@stem/task-srl', () => {
     encoder.dispose();
   }, 150_000);
 
+  it('owns exactly its variables: building and disposing a head leaves no tensor behind', () => {
+    const before = tf.memory().numTensors;
+    const head = new SpanRankingLabeler(
+      tf,
+      config(),
+      { hiddenSize: 8, trainingSentences: syntheticFrames(2, 9) },
+      new SeededRandom(1),
+    );
+    expect(tf.memory().numTensors - before).toBe(head.trainableVariables().length);
+    head.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('builds g = [h_b; h_e; width; mean], prunes by the FFNN of g over all candidates, and fixes null at 0', async () => {
     const sentences = syntheticFrames(5, 3);
     const encoder = new ToyEncoder(tf, new SeededRandom(6), { hiddenSize: 8 });
