@@ -2,17 +2,19 @@ import { Args, Flags } from '@oclif/core';
 import { StemError, predictRun, writeFileAtomic, type Sentence } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { deviceOfRun } from '../run/config-device.js';
-import { formatPredictions, readPredictionInput } from '../run/prediction-io.js';
+import { formatPredictions, formatTrees, readPredictionInput } from '../run/prediction-io.js';
 import { runEnvironment } from '../run/run-environment.js';
 import { formatSrlProps } from '../run/srl-props.js';
 
 export default class Predict extends StemCommand<typeof Predict> {
-  static override summary = "Run a trained run's tasks on new sentences and write CoNLL-U.";
+  static override summary =
+    "Run a trained run's tasks on new sentences and write CoNLL-U (or PTB trees).";
   static override description =
-    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP, MISC NER=<IOB2 tag> for NER), or with --format props the CoNLL-2005 props columns of the predicted SRL frames, to --output (written atomically) or stdout.';
+    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP, MISC NER=<IOB2 tag> for NER), or with --format ptb the predicted constituency trees, one bracketed tree per line (EVALB input), or with --format props the CoNLL-2005 props columns of the predicted SRL frames (srl-eval.pl input); to --output (written atomically) or stdout.';
   static override examples = [
     '<%= config.bin %> predict runs/pos-ewt-tiny-20261126-101500-s42 --input sentences.txt',
     '<%= config.bin %> predict runs/my-run --input test.conllu --output predicted.conllu',
+    '<%= config.bin %> predict runs/con-run --input test.conllu --format ptb --output predicted.tree',
     '<%= config.bin %> predict runs/srl-run --input test.conllu --format props --output predicted.props',
   ];
   static override args = {
@@ -24,15 +26,12 @@ export default class Predict extends StemCommand<typeof Predict> {
       required: true,
       description: 'Sentences to tag: .conllu, or text with one tokenised sentence per line.',
     }),
-    output: Flags.string({
-      char: 'o',
-      description: 'Write the predictions here instead of stdout.',
-    }),
+    output: Flags.string({ char: 'o', description: 'Write the output here instead of stdout.' }),
     format: Flags.string({
-      options: ['conllu', 'props'],
+      options: ['conllu', 'ptb', 'props'],
       default: 'conllu',
       description:
-        'conllu: CoNLL-U with the predicted columns; props: CoNLL-2005 props columns of the predicted SRL frames (for srl-eval.pl).',
+        'conllu: the input with predicted columns; ptb: predicted constituency trees, one per line; props: CoNLL-2005 props columns of the predicted SRL frames.',
     }),
   };
 
@@ -53,7 +52,11 @@ export default class Predict extends StemCommand<typeof Predict> {
         'use --format conllu, or a run with an SRL task',
       );
     const text =
-      this.flags.format === 'props' ? formatSrlProps(predicted) : formatPredictions(predicted);
+      this.flags.format === 'ptb'
+        ? formatTrees(predicted)
+        : this.flags.format === 'props'
+          ? formatSrlProps(predicted)
+          : formatPredictions(predicted);
     if (this.flags.output) {
       await writeFileAtomic(this.flags.output, text);
       this.progress(`wrote ${this.flags.output}`);
