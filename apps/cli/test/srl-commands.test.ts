@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sentence } from '@stem/core';
 import { Ewt5Corpus, framesFromColumns } from '@stem/data';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 import { parseProps } from './srl-props-reader.js';
 
@@ -60,6 +60,10 @@ describe.skipIf(!existsSync(PROPBANK_MIRROR))(
       );
       expect(run.code, run.stderr).toBe(0);
       trained = envelope<TrainResult>(run).result;
+    });
+
+    afterAll(async () => {
+      if (work) await rm(work, { recursive: true, force: true });
     });
 
     it('trains and evaluates the SRL head, scoring micro F1 and predicate F1', async () => {
