@@ -3,6 +3,10 @@ import { loadAddon, type NativeAddon } from './load-addon.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/mat-mul-kernels.js';
 import { softmaxKernel } from './kernels/softmax-kernel.js';
 import { unsortedSegmentSumKernel } from './kernels/segment-sum-kernel.js';
+import { sumKernel } from './kernels/sum-kernel.js';
+import { identityKernel } from './kernels/identity-kernel.js';
+import { gatherKernel } from './kernels/gather-kernel.js';
+import { expKernel, erfKernel } from './kernels/unary-kernels.js';
 import type { KernelConfigLike, KernelFunc, TfKernelRegistry } from './tfjs-surface.js';
 
 export type { TfKernelRegistry } from './tfjs-surface.js';
@@ -29,6 +33,11 @@ const NATIVE_KERNELS: Record<string, Wrap> = {
   _FusedMatMul: fusedMatMulKernel,
   Softmax: softmaxKernel,
   UnsortedSegmentSum: unsortedSegmentSumKernel,
+  Sum: sumKernel,
+  Identity: identityKernel,
+  GatherV2: gatherKernel,
+  Exp: expKernel,
+  Erf: erfKernel,
 };
 
 const BACKEND = 'wasm';

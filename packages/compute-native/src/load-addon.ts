@@ -28,6 +28,24 @@ export interface NativeAddon {
     rowSize: number,
     numSegments: number,
   ): void;
+  sumMiddle(
+    heap: Float32Array,
+    inOffset: number,
+    outOffset: number,
+    outer: number,
+    reduce: number,
+    inner: number,
+  ): void;
+  gatherRows(
+    heap: Float32Array,
+    xOffset: number,
+    idsOffset: number,
+    outOffset: number,
+    idCount: number,
+    rowSize: number,
+    rows: number,
+  ): number;
+  unary(heap: Float32Array, op: number, inOffset: number, outOffset: number, n: number): void;
   setThreads(threads: number): void;
   threads(): number;
   blasConfig(): string;

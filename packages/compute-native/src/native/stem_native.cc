@@ -209,6 +209,87 @@ napi_value SegmentSum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// sumMiddle(heap, inOff, outOff, outer, reduce, inner): x viewed as [outer, reduce, inner],
+// out[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels.
+napi_value SumMiddle(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Heap heap;
+  if (argc < 6 || !GetHeap(env, argv[0], &heap)) return Throw(env, "sumMiddle: expected 6 arguments");
+  const int64_t in = int64_t(GetNumber(env, argv[1])), out = int64_t(GetNumber(env, argv[2]));
+  const int64_t outer = int64_t(GetNumber(env, argv[3])), reduce = int64_t(GetNumber(env, argv[4]));
+  const int64_t inner = int64_t(GetNumber(env, argv[5]));
+  if (!InBounds(heap, in, outer * reduce * inner) || !InBounds(heap, out, outer * inner))
+    return Throw(env, "sumMiddle: operand outside the heap");
+  for (int64_t o = 0; o < outer; o++) {
+    const float* x = heap.data + in + o * reduce * inner;
+    float* y = heap.data + out + o * inner;
+    if (inner == 1) {
+      float sum = 0;
+      for (int64_t r = 0; r < reduce; r++) sum += x[r];
+      y[0] = sum;
+      continue;
+    }
+    std::memset(y, 0, sizeof(float) * inner);
+    for (int64_t r = 0; r < reduce; r++) {
+      const float* row = x + r * inner;
+      for (int64_t i = 0; i < inner; i++) y[i] += row[i];
+    }
+  }
+  return nullptr;
+}
+
+// gatherRows(heap, xOff, idsOff, outOff, idCount, rowSize, rows): out[i] = x[ids[i]].
+// Returns -1, or the first index outside [0, rows) (nothing is trusted to be in range).
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Heap heap;
+  if (argc < 7 || !GetHeap(env, argv[0], &heap)) return Throw(env, "gatherRows: expected 7 arguments");
+  const int64_t xOff = int64_t(GetNumber(env, argv[1])), idsOff = int64_t(GetNumber(env, argv[2]));
+  const int64_t outOff = int64_t(GetNumber(env, argv[3])), idCount = int64_t(GetNumber(env, argv[4]));
+  const int64_t rowSize = int64_t(GetNumber(env, argv[5])), rows = int64_t(GetNumber(env, argv[6]));
+  if (!InBounds(heap, xOff, rows * rowSize) || !InBounds(heap, idsOff, idCount) ||
+      !InBounds(heap, outOff, idCount * rowSize))
+    return Throw(env, "gatherRows: operand outside the heap");
+  const int32_t* ids = reinterpret_cast<const int32_t*>(heap.data + idsOff);
+  napi_value result;
+  for (int64_t i = 0; i < idCount; i++) {
+    if (ids[i] < 0 || ids[i] >= rows) {
+      napi_create_int32(env, ids[i], &result);
+      return result;
+    }
+  }
+  for (int64_t i = 0; i < idCount; i++)
+    std::memcpy(heap.data + outOff + i * rowSize, heap.data + xOff + int64_t(ids[i]) * rowSize,
+                sizeof(float) * rowSize);
+  napi_create_int32(env, -1, &result);
+  return result;
+}
+
+// unary(heap, op, inOff, outOff, n): op 0 = exp, 1 = erf (tfjs's Exp / Erf, float32).
+napi_value Unary(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Heap heap;
+  if (argc < 5 || !GetHeap(env, argv[0], &heap)) return Throw(env, "unary: expected 5 arguments");
+  const int op = int(GetNumber(env, argv[1]));
+  const int64_t in = int64_t(GetNumber(env, argv[2])), out = int64_t(GetNumber(env, argv[3]));
+  const int64_t n = int64_t(GetNumber(env, argv[4]));
+  if (!InBounds(heap, in, n) || !InBounds(heap, out, n)) return Throw(env, "unary: operand outside the heap");
+  const float* x = heap.data + in;
+  float* y = heap.data + out;
+  switch (op) {
+    case 0: for (int64_t i = 0; i < n; i++) y[i] = std::exp(x[i]); break;
+    case 1: for (int64_t i = 0; i < n; i++) y[i] = std::erf(x[i]); break;
+    default: return Throw(env, "unary: unknown op");
+  }
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -238,6 +319,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"biasActivation", nullptr, BiasActivation, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"segmentSum", nullptr, SegmentSum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumMiddle", nullptr, SumMiddle, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blasConfig", nullptr, BlasConfig, nullptr, nullptr, nullptr, napi_default, nullptr},

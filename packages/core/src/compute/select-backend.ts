@@ -100,10 +100,10 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
       case 'wasm':
       case 'wasm-plain': {
         await import('@tensorflow/tfjs-backend-wasm');
-        const { registerWasmExtras } = await import('./wasm-extras.js');
+        const extras = await import('./wasm-extras.js');
         const native = await import('./native-kernels.js');
-        // Extras first: the native package then also takes over their UnsortedSegmentSum.
-        registerWasmExtras();
+        // Extra kernels first: the native package then also takes over their UnsortedSegmentSum.
+        extras.registerWasmKernelExtras();
         if (device === 'wasm-plain') {
           wasmNativeKernels = { active: false, kernels: [], reason: '--device wasm-plain' };
         } else if (native.nativeDisabledByEnvironment()) {
@@ -111,6 +111,7 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
         } else {
           wasmNativeKernels = await native.enableNativeKernels();
         }
+        extras.registerMatMulGradient(wasmNativeKernels.active ? 'flags' : 'transposing');
         if (await tf.setBackend('wasm')) return undefined;
         if (wasmNativeKernels.active)
           wasmNativeKernels = await native.disableNativeKernels('wasm backend did not initialise');
