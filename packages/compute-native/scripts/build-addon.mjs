@@ -22,7 +22,17 @@ function nodeGypCommand() {
   const onPath = spawnSync('node-gyp', ['--version'], { stdio: 'ignore', shell: false });
   if (onPath.status === 0) return ['node-gyp', []];
   const candidates = [
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(
+      dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
   ];
   try {
     const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { loadAddon, type NativeAddon } from './load-addon.js';
+import { loadAddon, type AddonLoad, type NativeAddon } from './load-addon.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/mat-mul-kernels.js';
 import { softmaxKernel } from './kernels/softmax-kernel.js';
 import { unsortedSegmentSumKernel } from './kernels/segment-sum-kernel.js';
@@ -10,6 +10,7 @@ import { expKernel, erfKernel } from './kernels/unary-kernels.js';
 import type { KernelConfigLike, KernelFunc, TfKernelRegistry } from './tfjs-surface.js';
 
 export type { TfKernelRegistry } from './tfjs-surface.js';
+export type { AddonLoad, NativeAddon } from './load-addon.js';
 export { matMulShapes } from './kernels/matmul-plan.js';
 
 /** What `activateNativeKernels` did; core copies it into BackendInfo and the run manifest. */
@@ -56,11 +57,18 @@ export function activateNativeKernels(
   tf: TfKernelRegistry,
   options: { threads?: number } = {},
 ): NativeKernelStatus {
+  return activateWithAddon(tf, loadAddon(), options);
+}
+
+/** `activateNativeKernels` with the addon given (tests hand in a missing one). */
+export function activateWithAddon(
+  tf: TfKernelRegistry,
+  load: AddonLoad,
+  options: { threads?: number } = {},
+): NativeKernelStatus {
   if (replaced) return status as NativeKernelStatus;
-  const load = loadAddon();
   if (!load.addon) {
-    status = { active: false, kernels: [], reason: load.reason };
-    return status;
+    return { active: false, kernels: [], reason: load.reason };
   }
   const addon = load.addon;
   addon.setThreads(options.threads ?? threadsFromEnvironment());

@@ -18,7 +18,13 @@ export interface NativeAddon {
     preluOffset: number,
     preluSize: number,
   ): void;
-  softmax(heap: Float32Array, inOffset: number, outOffset: number, rows: number, cols: number): void;
+  softmax(
+    heap: Float32Array,
+    inOffset: number,
+    outOffset: number,
+    rows: number,
+    cols: number,
+  ): void;
   segmentSum(
     heap: Float32Array,
     xOffset: number,

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bothWays, native, plain, randomTensor, relativeError, tf, wasmEngine } from './wasm-engine.js';
+import {
+  nativeBuilt,
+  bothWays,
+  native,
+  plain,
+  randomTensor,
+  relativeError,
+  tf,
+  wasmEngine,
+} from './wasm-engine.js';
 
 beforeAll(async () => {
   await wasmEngine();
@@ -42,12 +51,20 @@ const CASES: Array<{ aBatch: number[]; bBatch: number[]; m: number; k: number; n
   { aBatch: [], bBatch: [2, 3], m: 3, k: 4, n: 5 },
 ];
 
-describe('BatchMatMul on OpenBLAS equals the plain wasm kernel', () => {
+describe.skipIf(!nativeBuilt)('BatchMatMul on OpenBLAS equals the plain wasm kernel', () => {
   for (const c of CASES) {
     for (const [transposeA, transposeB] of TRANSPOSES) {
       const label = `[${c.aBatch}]x[${c.bBatch}] m${c.m} k${c.k} n${c.n} tA=${transposeA} tB=${transposeB}`;
       it(label, () => {
-        const [aShape, bShape] = operandShapes(c.aBatch, c.bBatch, c.m, c.k, c.n, transposeA, transposeB);
+        const [aShape, bShape] = operandShapes(
+          c.aBatch,
+          c.bBatch,
+          c.m,
+          c.k,
+          c.n,
+          transposeA,
+          transposeB,
+        );
         const result = bothWays(() =>
           tf.matMul(randomTensor(aShape, 1), randomTensor(bShape, 2), transposeA, transposeB),
         );
@@ -65,7 +82,9 @@ describe('BatchMatMul on OpenBLAS equals the plain wasm kernel', () => {
       for (const [transposeA, transposeB] of TRANSPOSES) {
         const [aShape, bShape] = operandShapes([2], [2], m, k, n, transposeA, transposeB);
         native();
-        const out = tf.tidy(() => tf.matMul(tf.ones(aShape), tf.ones(bShape), transposeA, transposeB));
+        const out = tf.tidy(() =>
+          tf.matMul(tf.ones(aShape), tf.ones(bShape), transposeA, transposeB),
+        );
         expect(out.shape).toEqual([2, m, n]);
         expect(Array.from(out.dataSync())).toEqual(new Array(2 * m * n).fill(0));
         out.dispose();
@@ -74,7 +93,7 @@ describe('BatchMatMul on OpenBLAS equals the plain wasm kernel', () => {
   });
 });
 
-describe('BatchMatMul broadcasting beyond what tfjs flattens', () => {
+describe.skipIf(!nativeBuilt)('BatchMatMul broadcasting beyond what tfjs flattens', () => {
   it('broadcasts [2,1] against [1,3] batches like a brute-force product', () => {
     native();
     const aShape = [2, 1, 4, 5];
@@ -91,7 +110,8 @@ describe('BatchMatMul broadcasting beyond what tfjs flattens', () => {
         for (let r = 0; r < 4; r++)
           for (let c = 0; c < 6; c++) {
             let sum = 0;
-            for (let t = 0; t < 5; t++) sum += (av[i * 20 + r * 5 + t] as number) * (bv[j * 30 + t * 6 + c] as number);
+            for (let t = 0; t < 5; t++)
+              sum += (av[i * 20 + r * 5 + t] as number) * (bv[j * 30 + t * 6 + c] as number);
             expected[((i * 3 + j) * 4 + r) * 6 + c] = sum;
           }
     expect(relativeError(out.dataSync(), expected)).toBeLessThan(1e-5);
@@ -174,7 +194,7 @@ function checkFused(c: FusedCase): void {
   tf.dispose([reference, fused]);
 }
 
-describe('_FusedMatMul on OpenBLAS', () => {
+describe.skipIf(!nativeBuilt)('_FusedMatMul on OpenBLAS', () => {
   // tfjs-backend-wasm 4.22's own _FusedMatMul adds the bias wrongly when an operand is
   // transposed, the batch is > 1 or the bias is a scalar (checked below), so the reference is
   // the composed plain-wasm ops; where its fused kernel is right, it is compared directly too.

@@ -15,14 +15,20 @@ export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc 
     if (!x || x.dtype !== 'float32' || !isWasmBackend(backend)) return original(args);
     const rank = x.shape.length;
     const requested = attrs.axis ?? [...Array(rank).keys()];
-    const axes = [...new Set((Array.isArray(requested) ? requested : [requested]).map((a) => (a < 0 ? a + rank : a)))].sort(
-      (p, q) => p - q,
-    );
-    if (axes.length === 0 || axes.some((a, i) => a < 0 || a >= rank || (i > 0 && a !== (axes[i - 1] as number) + 1)))
+    const axes = [
+      ...new Set(
+        (Array.isArray(requested) ? requested : [requested]).map((a) => (a < 0 ? a + rank : a)),
+      ),
+    ].sort((p, q) => p - q);
+    if (
+      axes.length === 0 ||
+      axes.some((a, i) => a < 0 || a >= rank || (i > 0 && a !== (axes[i - 1] as number) + 1))
+    )
       return original(args);
     const first = axes[0] as number;
     const last = axes[axes.length - 1] as number;
-    const product = (from: number, to: number) => x.shape.slice(from, to).reduce((p, d) => p * d, 1);
+    const product = (from: number, to: number) =>
+      x.shape.slice(from, to).reduce((p, d) => p * d, 1);
     const outer = product(0, first);
     const reduce = product(first, last + 1);
     const inner = product(last + 1, rank);
@@ -31,7 +37,14 @@ export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc 
       : x.shape.filter((_, i) => i < first || i > last);
     const out = backend.makeOutput(outShape, 'float32');
     if (outer * inner === 0) return out;
-    addon.sumMiddle(heapView(backend), elementOffset(backend, x), elementOffset(backend, out), outer, reduce, inner);
+    addon.sumMiddle(
+      heapView(backend),
+      elementOffset(backend, x),
+      elementOffset(backend, out),
+      outer,
+      reduce,
+      inner,
+    );
     return out;
   };
 }

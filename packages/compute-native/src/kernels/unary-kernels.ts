@@ -11,7 +11,13 @@ function unaryKernel(op: number, addon: NativeAddon, original: KernelFunc): Kern
     const size = x.shape.reduce((p, d) => p * d, 1);
     const out = backend.makeOutput([...x.shape], 'float32');
     if (size === 0) return out;
-    addon.unary(heapView(backend), op, elementOffset(backend, x), elementOffset(backend, out), size);
+    addon.unary(
+      heapView(backend),
+      op,
+      elementOffset(backend, x),
+      elementOffset(backend, out),
+      size,
+    );
     return out;
   };
 }
