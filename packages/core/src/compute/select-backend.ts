@@ -64,7 +64,9 @@ export async function selectBackend(
 
 /** `--device wasm-plain` names the wasm device without native kernels. */
 function deviceAsSelected(info: BackendInfo): ConcreteDevice {
-  return info.device === 'wasm' && info.nativeKernels?.active === false && info.requested === 'wasm-plain'
+  return info.device === 'wasm' &&
+    info.nativeKernels?.active === false &&
+    info.requested === 'wasm-plain'
     ? 'wasm-plain'
     : info.device;
 }
