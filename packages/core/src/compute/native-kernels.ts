@@ -46,12 +46,16 @@ export async function enableNativeKernels(): Promise<NativeKernelInfo> {
     typeof module === 'string'
       ? { active: false, kernels: [], reason: module }
       : module.activateNativeKernels(tf);
-  if (!info.active && !hinted) {
-    hinted = true;
-    const hint = typeof module === 'string' ? FALLBACK_HINT : module.NATIVE_INSTALL_HINT;
-    process.stderr.write(`stem: ${hint} (${info.reason ?? 'unknown reason'})\n`);
-  }
+  if (!info.active)
+    hintOnce(typeof module === 'string' ? FALLBACK_HINT : module.NATIVE_INSTALL_HINT, info);
   return info;
+}
+
+/** Says on stderr, once per process, how to get the native kernels and why they are off. */
+export function hintOnce(hint: string, info: NativeKernelInfo): void {
+  if (hinted) return;
+  hinted = true;
+  process.stderr.write(`stem: ${hint} (${info.reason ?? 'unknown reason'})\n`);
 }
 
 /** Puts the plain wasm kernels back (for `wasm-plain` after a native selection in tests). */
