@@ -125,14 +125,14 @@ function printStepRow(e) {
     r.stepMs && ref.stepMs ? `${(r.stepMs / ref.stepMs).toFixed(2)}x` : 'n/a';
   const tps = (r) => (r.tokensPerSec === undefined ? 'n/a' : `${r.tokensPerSec}`);
   console.log(`\n${e.config} (${e.tokens} tokens/step; load ${e.load})`);
-  console.log('  impl                      ms/step  tokens/s  vs PyTorch same threads');
+  console.log('  impl                         ms/step  tokens/s  vs PyTorch same threads');
   const row = (name, r, ref) =>
     console.log(
-      `  ${name.padEnd(26)}${ms(r).padStart(7)}  ${tps(r).padStart(8)}  ${ref ? ratio(r, ref) : ''}${r.error ? ` error: ${r.error}` : ''}`,
+      `  ${name.padEnd(28)}${ms(r).padStart(8)}  ${tps(r).padStart(8)}  ${ref ? ratio(r, ref) : ''}${r.error ? ` error: ${r.error}` : ''}`,
     );
   row('PyTorch CPU, 1 thread', e.torch1);
   row('PyTorch CPU, 2 threads', e.torch2);
-  row('stem plain wasm (1 thread)', e.plain, e.torch1);
+  row('stem plain wasm, 1 thread', e.plain, e.torch1);
   row('stem native, 1 thread', e.native1, e.torch1);
   row('stem native, 2 threads', e.native2, e.torch2);
 }
