@@ -225,7 +225,7 @@ export async function predictRun(
       const encoded = built.encoder.encode(batch.tokens, { training: false });
       try {
         for (const task of built.tasks) {
-          const predictions = task.head.decode(encoded, batch.sentences);
+          const predictions = task.head.decode(encoded, batch.sentences, { purpose: 'predict' });
           indices.forEach((sentenceIndex, b) => {
             annotated[sentenceIndex] = task.head.annotate(
               annotated[sentenceIndex] as Sentence,
