@@ -227,6 +227,20 @@ export class MaskedLanguageModelHead implements TaskHead<MaskedLmPrediction> {
     return out;
   }
 
+  /**
+   * The inverse of `exportWeights`: `cls.predictions.*` of a Hugging Face BertForMaskedLM
+   * (PyTorch layout), e.g. read from a model directory's model.safetensors.
+   */
+  importWeights(weights: NamedTensorMap): void {
+    const dense = weights[NAMES.denseWeight];
+    const held = dense ? this.tf.transpose(dense) : undefined;
+    try {
+      this.loadWeights({ ...weights, ...(held ? { [NAMES.denseWeight]: held } : {}) });
+    } finally {
+      held?.dispose();
+    }
+  }
+
   dispose(): void {
     this.tf.dispose(Object.values(this.variables));
   }

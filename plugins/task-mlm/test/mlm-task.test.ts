@@ -149,6 +149,34 @@ describe('MaskedLanguageModelHead', () => {
     encoder.dispose();
   });
 
+  it('imports the Hugging Face cls.predictions weights it exports (PyTorch layout, dense weight transposed)', () => {
+    const encoder = new NeighbourEncoder(tf, words, new SeededRandom(1));
+    const build = (seed: number) =>
+      new MaskedLanguageModelHead(
+        tf,
+        defaults,
+        { hiddenSize: 16, trainingSentences: [], encoder },
+        new SeededRandom(seed),
+      );
+    const source = build(7);
+    const target = build(8);
+    const exported = source.exportWeights();
+    const dense = exported['cls.predictions.transform.dense.weight']!;
+    expect(dense.arraySync()).toEqual(
+      tf.transpose(source.weights()['cls.predictions.transform.dense.weight']!).arraySync(),
+    );
+    target.importWeights(exported);
+    for (const [name, tensor] of Object.entries(source.weights()))
+      expect(target.weights()[name]!.arraySync(), name).toEqual(tensor.arraySync());
+    expect(() => target.importWeights({})).toThrow(
+      /"cls.predictions.transform.dense.weight" is missing/,
+    );
+    tf.dispose(Object.values(exported));
+    source.dispose();
+    target.dispose();
+    encoder.dispose();
+  });
+
   it('computes the loss and the tied gradient of a hand-made case as a reference implementation does', () => {
     const random = new SeededRandom(11);
     const values = (n: number, scale = 1) =>
