@@ -16,7 +16,10 @@ import { CheckpointStore, underPrefix } from '../training/checkpoint-store.js';
 import { TokenizedCorpus } from '../training/tokenized-corpus.js';
 import {
   Trainer,
+  componentEvaluationOptions,
   evaluateTasks,
+  loadComponentTensors,
+  tensorsOf,
   type TrainingProgress,
   type TrainingResult,
 } from '../training/trainer.js';
@@ -90,6 +93,7 @@ export async function trainRun(
     tf,
     encoder: built.encoder,
     tasks: built.tasks,
+    components: built.components,
     settings: config.trainer,
     random: container.resolve<SeededRandom>(TOKENS.random).fork('trainer'),
     checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
@@ -137,6 +141,7 @@ export async function loadRun(
     built.encoder.loadWeights(underPrefix(tensors, 'encoder'));
     for (const task of built.tasks)
       task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+    loadComponentTensors(built.components, tensors);
   } finally {
     tf.dispose(Object.values(tensors));
   }
@@ -152,10 +157,18 @@ export async function evaluateRun(
   const { config, built, run } = await loadRun(environment, runDirectory, { splits: [split] });
   try {
     const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
-    const scores = await evaluateTasks(tf, built.encoder, built.tasks, split, {
-      maxSentences: config.trainer.maxSentencesPerBatch,
-      maxSubwords: config.trainer.maxSubwordsPerBatch,
-    });
+    const scores = await evaluateTasks(
+      tf,
+      built.encoder,
+      built.tasks,
+      split,
+      {
+        maxSentences: config.trainer.maxSentencesPerBatch,
+        maxSubwords: config.trainer.maxSubwordsPerBatch,
+      },
+      undefined,
+      built.components,
+    );
     await writeJsonAtomic(join(run.root, `evaluation-${split}.json`), scores);
     return scores;
   } finally {
@@ -166,6 +179,7 @@ export async function evaluateRun(
 export function disposeExperiment(built: BuiltExperiment): void {
   built.encoder.dispose();
   for (const task of built.tasks) task.head.dispose();
+  for (const { component } of built.components ?? []) component.dispose();
 }
 
 function labelsFile(run: RunDirectory): string {
@@ -220,9 +234,10 @@ export async function predictRun(
       maxSentences: config.trainer.maxSentencesPerBatch,
       maxSubwords: config.trainer.maxSubwordsPerBatch,
     };
+    const extra = componentEvaluationOptions(built.components);
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
-      const encoded = built.encoder.encode(batch.tokens, { training: false });
+      const encoded = built.encoder.encode(batch.tokens, { ...extra, training: false });
       try {
         for (const task of built.tasks) {
           const predictions = task.head.decode(encoded, batch.sentences);
@@ -237,6 +252,7 @@ export async function predictRun(
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
       }
     }
+    tf.dispose(tensorsOf(extra));
     return annotated;
   } finally {
     disposeExperiment(built);
