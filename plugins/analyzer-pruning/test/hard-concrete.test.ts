@@ -89,10 +89,9 @@ describe('hard-concrete gates', () => {
     const h = 1e-2;
     start.forEach((row, l) =>
       row.forEach((_, j) => {
-        const plus = start.map((r) => [...r]);
-        const minus = start.map((r) => [...r]);
-        (plus[l] as number[])[j] += h;
-        (minus[l] as number[])[j] -= h;
+        const shifted = (delta: number) =>
+          start.map((r, i) => r.map((v, k) => (i === l && k === j ? v + delta : v)));
+        const [plus, minus] = [shifted(h), shifted(-h)];
         const numeric = (penalty(plus) - penalty(minus)) / (2 * h);
         expect(analytic[l]?.[j]).toBeCloseTo(numeric, 4);
         // And the closed form: sigma'(a + shift) / layers.
@@ -106,7 +105,7 @@ describe('hard-concrete gates', () => {
     const logA = t2([[0, 5, -5]]);
     const noise = t2([[0.5, 0.5, 0.5]]);
     const gradient = tf.grad((x: tf.Tensor) => trainingGates(tf, x as Tensor2D, noise).sum())(logA);
-    const [open, high, low] = gradient.arraySync()[0] as number[];
+    const [open, high, low] = (gradient.arraySync() as number[][])[0] as number[];
     // d/da of 1.2 sigmoid(a / 0.33) at a = 0: 1.2 * 0.25 / 0.33.
     expect(open).toBeCloseTo((1.2 * 0.25) / 0.33, 4);
     expect(high).toBe(0);

@@ -1,0 +1,130 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { SeededRandom, Trainer, trainerSettingsSchema, type TrainingObserver } from '@stem/core';
+import { ToyTagger } from '@stem/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HardConcreteHeadGates, type HeadGatesReport } from '../src/head-gates.js';
+import {
+  LEXICON_WORDS,
+  OneSignalHeadEncoder,
+  randomTaggedSentences,
+} from './support/one-signal-head-encoder.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const train = randomTaggedSentences(160, 1);
+const dev = randomTaggedSentences(40, 2);
+
+async function pruningRun(
+  options: {
+    ignoreGates?: boolean;
+    directory?: string;
+    epochs?: number;
+    observer?: Partial<TrainingObserver>;
+  } = {},
+) {
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'stem-pruning-')));
+  const random = new SeededRandom(11);
+  const encoder = new OneSignalHeadEncoder(tf, LEXICON_WORDS, 3, options.ignoreGates);
+  const head = new ToyTagger(tf, 8, ToyTagger.tagsOf(train), random.fork('tasks.pos'));
+  // A larger gate rate and lambda than the paper's, so a test run of ~100 steps settles.
+  const gates = new HardConcreteHeadGates(
+    tf,
+    { lambda: 0.05, learningRate: 0.1 },
+    { encoderShape: encoder.shape, tasks: [{ name: 'pos', type: 'stem.task.pos.softmax.v1' }] },
+    random.fork('trainingComponents.pruning'),
+  );
+  const events: Array<Record<string, unknown>> = [];
+  const trainer = new Trainer({
+    tf,
+    encoder,
+    tasks: [{ name: 'pos', head, train, dev }],
+    components: [{ name: 'pruning', component: gates }],
+    settings: trainerSettingsSchema.parse({
+      epochs: options.epochs ?? 10,
+      patience: 100,
+      maxSentencesPerBatch: 16,
+      maxSubwordsPerBatch: 400,
+      headLearningRate: 0.05,
+      checkpointEvery: 5,
+      evaluateTest: false,
+    }),
+    random: random.fork('trainer'),
+    checkpoints: { last: join(directory, 'last'), best: join(directory, 'best') },
+    observer: {
+      event: async (record) => {
+        events.push(record);
+        await options.observer?.event?.(record);
+      },
+    },
+  });
+  const dispose = () => {
+    trainer.dispose();
+    encoder.dispose();
+    head.dispose();
+    gates.dispose();
+  };
+  return { trainer, gates, events, directory, dispose };
+}
+
+describe('pruning a toy encoder whose label passes through one head', () => {
+  it('keeps that head and closes the others', async () => {
+    const run = await pruningRun();
+    const before = tf.memory().numTensors;
+    const result = await run.trainer.train();
+    const report = run.gates.report();
+    const { layer, head } = OneSignalHeadEncoder.SIGNAL;
+    expect(report.gates[layer]?.[head]).toBeGreaterThan(0.5);
+    expect(report.kept[layer]?.[head]).toBe(1);
+    // Every one of the 7 other heads is pruned.
+    expect(report.keptHeads).toBe(1);
+    expect(report.keptFraction).toBeCloseTo(1 / 8, 12);
+    expect(result.dev.pos?.scores.accuracy).toBeGreaterThan(0.95);
+    // The gates of every dev evaluation are in the NDJSON events, and the final report.
+    const devEvents = run.events.filter((e) => e.event === 'dev');
+    expect(devEvents).toHaveLength(10);
+    const firstGates = (devEvents[0]?.components as Record<string, HeadGatesReport>).pruning;
+    expect(firstGates?.gates).toHaveLength(2);
+    expect((result.components?.pruning as HeadGatesReport).keptHeads).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+    run.dispose();
+  }, 60_000);
+
+  it('fails when the encoder ignores headGates: the penalty then closes the signal head too', async () => {
+    const run = await pruningRun({ ignoreGates: true });
+    await run.trainer.train();
+    const report = run.gates.report();
+    const { layer, head } = OneSignalHeadEncoder.SIGNAL;
+    expect(report.kept[layer]?.[head]).toBe(0);
+    expect(report.keptHeads).toBe(0);
+    run.dispose();
+  }, 60_000);
+
+  it('resumes a pruning run exactly (gates, their Adam moments and the gate noise)', async () => {
+    const whole = await pruningRun({ epochs: 3 });
+    const expected = await whole.trainer.train();
+    const expectedLogAlpha = whole.gates.report().logAlpha;
+    whole.dispose();
+
+    const crashed = await pruningRun({
+      epochs: 3,
+      observer: {
+        event: (record) => {
+          if (record.event === 'update' && record.update === 17) throw new Error('simulated crash');
+        },
+      },
+    });
+    await expect(crashed.trainer.train()).rejects.toThrow('simulated crash');
+    crashed.dispose();
+    const resumed = await pruningRun({ epochs: 3, directory: crashed.directory });
+    const result = await resumed.trainer.train({ resume: true });
+    expect(resumed.events.some((e) => e.event === 'resume')).toBe(true);
+    expect(result).toEqual(expected);
+    expect(resumed.gates.report().logAlpha).toEqual(expectedLogAlpha);
+    resumed.dispose();
+  }, 60_000);
+});
