@@ -2,7 +2,18 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SeededRandom, Trainer, trainerSettingsSchema, type TrainingObserver } from '@stem/core';
+import { registerHook as exampleTaskHook } from '@stem/example-task-plugin';
+import {
+  CORE_VERSION,
+  ComponentRegistry,
+  SeededRandom,
+  Trainer,
+  createProcessContainer,
+  registerPlugins,
+  trainerSettingsSchema,
+  type TaskHead,
+  type TrainingObserver,
+} from '@stem/core';
 import { ToyTagger } from '@stem/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HardConcreteHeadGates, type HeadGatesReport } from '../src/head-gates.js';
@@ -22,6 +33,7 @@ const dev = randomTaggedSentences(40, 2);
 async function pruningRun(
   options: {
     ignoreGates?: boolean;
+    exampleTask?: boolean;
     directory?: string;
     epochs?: number;
     observer?: Partial<TrainingObserver>;
@@ -30,19 +42,24 @@ async function pruningRun(
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'stem-pruning-')));
   const random = new SeededRandom(11);
   const encoder = new OneSignalHeadEncoder(tf, LEXICON_WORDS, 3, options.ignoreGates);
-  const head = new ToyTagger(tf, 8, ToyTagger.tagsOf(train), random.fork('tasks.pos'));
+  const head = options.exampleTask
+    ? await exampleTaskHead(random.fork('tasks.capitalisation'))
+    : new ToyTagger(tf, 8, ToyTagger.tagsOf(train), random.fork('tasks.pos'));
+  const task = options.exampleTask
+    ? { name: 'capitalisation', type: 'example.task.capitalisation.v1' }
+    : { name: 'pos', type: 'stem.task.pos.softmax.v1' };
   // A larger gate rate and lambda than the paper's, so a test run of ~100 steps settles.
   const gates = new HardConcreteHeadGates(
     tf,
     { lambda: 0.05, learningRate: 0.1 },
-    { encoderShape: encoder.shape, tasks: [{ name: 'pos', type: 'stem.task.pos.softmax.v1' }] },
+    { encoderShape: encoder.shape, tasks: [task] },
     random.fork('trainingComponents.pruning'),
   );
   const events: Array<Record<string, unknown>> = [];
   const trainer = new Trainer({
     tf,
     encoder,
-    tasks: [{ name: 'pos', head, train, dev }],
+    tasks: [{ name: task.name, head, train, dev }],
     components: [{ name: 'pruning', component: gates }],
     settings: trainerSettingsSchema.parse({
       epochs: options.epochs ?? 10,
@@ -71,6 +88,42 @@ async function pruningRun(
   return { trainer, gates, events, directory, dispose };
 }
 
+/** The example third-party task, built through its own registration as a run would. */
+async function exampleTaskHead(random: SeededRandom): Promise<TaskHead> {
+  const registry = new ComponentRegistry();
+  await registerPlugins(
+    [
+      {
+        name: '@stem/example-task-plugin',
+        version: '0.0.0',
+        plugin: await exampleTaskHook({ coreVersion: CORE_VERSION }),
+      },
+    ],
+    registry,
+    CORE_VERSION,
+    tf,
+  );
+  const container = createProcessContainer({
+    registry,
+    tf,
+    backend: {
+      requested: 'js',
+      device: 'js',
+      backend: 'cpu',
+      package: 'cpu',
+      tfjsVersion: tf.version.tfjs,
+      skipped: [],
+    },
+  });
+  return registry
+    .require('task', 'example.task.capitalisation.v1')
+    .registration.create(
+      { initScale: 0.02 },
+      { hiddenSize: 8, trainingSentences: train },
+      { tf, random, container },
+    );
+}
+
 describe('pruning a toy encoder whose label passes through one head', () => {
   it('keeps that head and closes the others', async () => {
     const run = await pruningRun();
@@ -91,6 +144,21 @@ describe('pruning a toy encoder whose label passes through one head', () => {
     expect(firstGates?.gates).toHaveLength(2);
     expect((result.components?.pruning as HeadGatesReport).keptHeads).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
+    run.dispose();
+  }, 60_000);
+
+  it('works the same for the third-party example task (capitalisation), reached through its registration', async () => {
+    const run = await pruningRun({ exampleTask: true });
+    const result = await run.trainer.train();
+    const report = run.gates.report();
+    const { layer, head } = OneSignalHeadEncoder.SIGNAL;
+    expect(report.kept[layer]?.[head]).toBe(1);
+    expect(report.keptHeads).toBe(1);
+    // lambda 0.05 was configured; the example task would otherwise get the fallback 0.01.
+    expect(report.lambdaSource).toBe('config');
+    // Half the words are capitalised: chance is 0.5; the head learns through the one open gate.
+    const capitalisation = result.dev.capitalisation;
+    expect(capitalisation?.scores[capitalisation.primary]).toBeGreaterThan(0.75);
     run.dispose();
   }, 60_000);
 

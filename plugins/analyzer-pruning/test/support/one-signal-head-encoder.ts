@@ -117,11 +117,13 @@ export class OneSignalHeadEncoder implements Encoder {
   }
 }
 
+// Tags A and B are capitalised words, C and D lower-case: the word decides both its tag and
+// its capitalisation (the example task's label), its neighbours decide neither.
 const LEXICON: Record<string, string[]> = {
-  A: ['a1', 'a2', 'a3'],
-  B: ['b1', 'b2', 'b3'],
-  C: ['c1', 'c2', 'c3'],
-  D: ['d1', 'd2', 'd3'],
+  A: ['Ax', 'Ay', 'Az'],
+  B: ['Bx', 'By', 'Bz'],
+  C: ['cx', 'cy', 'cz'],
+  D: ['dx', 'dy', 'dz'],
 };
 
 export const LEXICON_WORDS = Object.values(LEXICON).flat();
