@@ -29,3 +29,8 @@ export * from './corpora/conll2012-corpus.js';
 export * from './corpora/corpus-stats.js';
 export * from './corpora/catalog.js';
 export { registerCorpora } from './plugin/register-hook.js';
+export * from './readers/plain-text.js';
+export * from './text/sentence-splitter.js';
+export * from './corpora/pretraining-sources.js';
+export * from './corpora/pretraining-build.js';
+export * from './corpora/pretraining-corpus.js';

@@ -58,6 +58,14 @@ export const CORPORA: readonly CorpusEntry[] = [
     buildable: false,
     defaultLocation: () => defaultCorpusDirectory('conll2012'),
   },
+  {
+    name: 'pretraining-en',
+    id: 'stem.dataset.pretraining-en.v1',
+    description:
+      'English running text for masked-LM pretraining (Brown, State of the Union, Moby-Dick, WordNet glosses, UD EWT/GUM train), no dev/test treebank sentence; built by `stem data build pretraining-en`.',
+    buildable: true,
+    defaultLocation: () => defaultCorpusDirectory('pretraining-en'),
+  },
 ];
 
 /** The entry for a short name (`ud-ewt`) or a full id (`stem.dataset.ud-ewt.v1`). */

@@ -7,6 +7,7 @@ import { CORPORA } from '../corpora/catalog.js';
 import { Conll2012Corpus } from '../corpora/conll2012-corpus.js';
 import { Ewt5Corpus } from '../corpora/ewt5-corpus.js';
 import { GumNerCorpus } from '../corpora/gum-ner-corpus.js';
+import { PretrainingCorpus } from '../corpora/pretraining-corpus.js';
 import { UdCorpus } from '../corpora/ud-corpus.js';
 
 const PATH_HELP = 'Folder to read from; default: ';
@@ -86,6 +87,32 @@ export function registerCorpora(stem: RegistrationFacade): void {
       new Conll2012Corpus({
         ...(config.path ? { directory: config.path } : {}),
         ...(config.splitLists ? { splitLists: config.splitLists } : {}),
+      }),
+  });
+  stem.registerDataset({
+    id: entry('pretraining-en').id,
+    description: entry('pretraining-en').description,
+    configSchema: (z) =>
+      z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(
+            `${PATH_HELP}<data home>/pretraining-en, where \`stem data build pretraining-en\` writes. Any folder of train.txt/dev.txt/test.txt (one sentence per line, blank lines between documents) works.`,
+          ),
+        packWords: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe(
+            'Join consecutive sentences of a document into examples of up to this many words (0: one sentence per example).',
+          ),
+      }),
+    create: (config) =>
+      new PretrainingCorpus({
+        ...(config.path ? { directory: config.path } : {}),
+        packWords: config.packWords,
       }),
   });
 }
