@@ -82,6 +82,17 @@ describe('stem prune and stem analyze overlap', () => {
       true,
     );
 
+    // `stem evaluate` on a pruning run scores the model with its gates applied.
+    const evaluation = await runStem(
+      ['evaluate', first.runDirectory, '--split', 'dev', '--json'],
+      env,
+    );
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(
+      envelope<{ scores: Record<string, { scores: Record<string, number> }> }>(evaluation).result
+        .scores.pos?.scores,
+    ).toEqual(summary.scores.gated.dev.pos);
+
     const overlapDirectory = join(output, 'overlap');
     const overlap = await runStem(
       ['analyze', 'overlap', ...runs.map((r) => r.runDirectory), '-o', overlapDirectory, '--json'],

@@ -33,7 +33,9 @@ const dev = randomTaggedSentences(40, 2);
 async function pruningRun(
   options: {
     ignoreGates?: boolean;
-    exampleTask?: boolean;
+    tasks?: ReadonlyArray<'pos' | 'capitalisation'>;
+    /** The gates' lambda; `paper` leaves it to the per-task default. */
+    lambda?: number | 'paper';
     directory?: string;
     epochs?: number;
     observer?: Partial<TrainingObserver>;
@@ -42,24 +44,29 @@ async function pruningRun(
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'stem-pruning-')));
   const random = new SeededRandom(11);
   const encoder = new OneSignalHeadEncoder(tf, LEXICON_WORDS, 3, options.ignoreGates);
-  const head = options.exampleTask
-    ? await exampleTaskHead(random.fork('tasks.capitalisation'))
-    : new ToyTagger(tf, 8, ToyTagger.tagsOf(train), random.fork('tasks.pos'));
-  const task = options.exampleTask
-    ? { name: 'capitalisation', type: 'example.task.capitalisation.v1' }
-    : { name: 'pos', type: 'stem.task.pos.softmax.v1' };
+  const tasks = await Promise.all(
+    (options.tasks ?? ['pos']).map(async (name) => ({
+      name,
+      type: name === 'pos' ? 'stem.task.pos.softmax.v1' : 'example.task.capitalisation.v1',
+      head:
+        name === 'pos'
+          ? new ToyTagger(tf, 8, ToyTagger.tagsOf(train), random.fork('tasks.pos'))
+          : await exampleTaskHead(random.fork('tasks.capitalisation')),
+    })),
+  );
   // A larger gate rate and lambda than the paper's, so a test run of ~100 steps settles.
+  const lambda = options.lambda ?? 0.05;
   const gates = new HardConcreteHeadGates(
     tf,
-    { lambda: 0.05, learningRate: 0.1 },
-    { encoderShape: encoder.shape, tasks: [task] },
+    { learningRate: 0.1, ...(lambda === 'paper' ? {} : { lambda }) },
+    { encoderShape: encoder.shape, tasks: tasks.map(({ name, type }) => ({ name, type })) },
     random.fork('trainingComponents.pruning'),
   );
   const events: Array<Record<string, unknown>> = [];
   const trainer = new Trainer({
     tf,
     encoder,
-    tasks: [{ name: task.name, head, train, dev }],
+    tasks: tasks.map(({ name, head }) => ({ name, head, train, dev })),
     components: [{ name: 'pruning', component: gates }],
     settings: trainerSettingsSchema.parse({
       epochs: options.epochs ?? 10,
@@ -82,7 +89,7 @@ async function pruningRun(
   const dispose = () => {
     trainer.dispose();
     encoder.dispose();
-    head.dispose();
+    for (const task of tasks) task.head.dispose();
     gates.dispose();
   };
   return { trainer, gates, events, directory, dispose };
@@ -148,7 +155,7 @@ describe('pruning a toy encoder whose label passes through one head', () => {
   }, 60_000);
 
   it('works the same for the third-party example task (capitalisation), reached through its registration', async () => {
-    const run = await pruningRun({ exampleTask: true });
+    const run = await pruningRun({ tasks: ['capitalisation'] });
     const result = await run.trainer.train();
     const report = run.gates.report();
     const { layer, head } = OneSignalHeadEncoder.SIGNAL;
@@ -159,6 +166,20 @@ describe('pruning a toy encoder whose label passes through one head', () => {
     // Half the words are capitalised: chance is 0.5; the head learns through the one open gate.
     const capitalisation = result.dev.capitalisation;
     expect(capitalisation?.scores[capitalisation.primary]).toBeGreaterThan(0.75);
+    run.dispose();
+  }, 60_000);
+
+  it('shares one gate set between the tasks of an MTL run, with the MTL lambda 0.001 by default', async () => {
+    const run = await pruningRun({ tasks: ['pos', 'capitalisation'], lambda: 'paper', epochs: 4 });
+    const result = await run.trainer.train();
+    const report = run.gates.report();
+    expect(report.lambda).toBe(0.001);
+    expect(report.lambdaSource).toBe('paper-mtl');
+    const { layer, head } = OneSignalHeadEncoder.SIGNAL;
+    // Both tasks need the signal head: its gate opens further than at initialisation (< 0.9).
+    expect(report.gates[layer]?.[head]).toBeGreaterThan(0.9);
+    expect(Object.keys(result.dev)).toEqual(['pos', 'capitalisation']);
+    expect(Object.keys(result.components ?? {})).toEqual(['pruning']);
     run.dispose();
   }, 60_000);
 
