@@ -240,7 +240,7 @@ export async function predictRun(
       const encoded = built.encoder.encode(batch.tokens, { ...extra, training: false });
       try {
         for (const task of built.tasks) {
-          const predictions = task.head.decode(encoded, batch.sentences);
+          const predictions = task.head.decode(encoded, batch.sentences, { purpose: 'predict' });
           indices.forEach((sentenceIndex, b) => {
             annotated[sentenceIndex] = task.head.annotate(
               annotated[sentenceIndex] as Sentence,

@@ -533,7 +533,10 @@ async function evaluateWith(
       const batch = corpus.batch(indices);
       const encoded = encoder.encode(batch.tokens, { ...extra, training: false });
       try {
-        metric.update(batch.sentences, task.head.decode(encoded, batch.sentences));
+        metric.update(
+          batch.sentences,
+          task.head.decode(encoded, batch.sentences, { purpose: split }),
+        );
       } finally {
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
       }
