@@ -61,6 +61,7 @@ describe('stem prune and stem analyze overlap', () => {
     );
     expect(summary).toEqual(first.pruning);
     expect(summary.tasks).toEqual(['pos']);
+    expect(summary.primary).toEqual({ pos: 'accuracy' });
     expect(summary.final.lambda).toBe(0.01);
     expect(summary.final.gates).toHaveLength(2);
     expect(summary.final.gates[0]).toHaveLength(2);

@@ -22,6 +22,8 @@ export interface PruningSummary {
     keptFraction: number;
     gates: number[][];
   }>;
+  /** Each task's primary score name (model selection), e.g. `accuracy`, `las`. */
+  primary: Record<string, string>;
   /** Task scores of the best checkpoint with its gates applied and with every head open. */
   scores: {
     gated: { dev: TaskScores; test?: TaskScores };

@@ -166,6 +166,7 @@ function summaryOf(task: string, seed: number, gates: number[][]): PruningSummar
       keptFractionPerLayer: kept.map((row) => row.reduce<number>((n, k) => n + k, 0) / 3),
     },
     evaluations: [],
+    primary: { [task]: 'accuracy' },
     scores: { gated: { dev: {} }, open: { dev: {} } },
   };
 }

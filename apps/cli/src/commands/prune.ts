@@ -22,7 +22,6 @@ import {
 } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { deviceOfConfig, deviceOfRun } from '../run/config-device.js';
-import { formatScores } from '../run/format-scores.js';
 import { progressLine } from '../run/progress-line.js';
 import { pruningOverrides } from '../run/pruning-defaults.js';
 import { runEnvironment } from '../run/run-environment.js';
@@ -94,12 +93,12 @@ export default class Prune extends StemCommand<typeof Prune> {
         `kept ${pruning.final.keptHeads} of ${pruning.final.totalHeads} heads (${(100 * pruning.final.keptFraction).toFixed(1)}%), lambda ${pruning.final.lambda} (${pruning.final.lambdaSource})`,
       );
       this.log(gateMap(pruning.final));
-      this.log(formatTaskScores('gated dev', pruning.scores.gated.dev));
-      this.log(formatTaskScores('open dev', pruning.scores.open.dev));
+      this.log(formatTaskScores('gated dev', pruning.scores.gated.dev, pruning.primary));
+      this.log(formatTaskScores('open dev', pruning.scores.open.dev, pruning.primary));
       if (pruning.scores.gated.test)
-        this.log(formatTaskScores('gated test', pruning.scores.gated.test));
+        this.log(formatTaskScores('gated test', pruning.scores.gated.test, pruning.primary));
       if (pruning.scores.open.test)
-        this.log(formatTaskScores('open test', pruning.scores.open.test));
+        this.log(formatTaskScores('open test', pruning.scores.open.test, pruning.primary));
       this.log(`gates: ${summaryFile}`);
     }
     return { runDirectory: directory, ...result, pruning, summaryFile };
@@ -124,13 +123,22 @@ async function summarise(environment: RunEnvironment, directory: string): Promis
       maxSentences: config.trainer.maxSentencesPerBatch,
       maxSubwords: config.trainer.maxSubwordsPerBatch,
     };
+    const primary: Record<string, string> = {};
     const withTest =
       config.trainer.evaluateTest && built.tasks.every((t) => t.test && t.test.length > 0);
     const score = async (gated: boolean) => {
       const components = gated ? built.components : [];
-      const dev = scoresOf(
-        await evaluateTasks(tf, built.encoder, built.tasks, 'dev', limits, undefined, components),
+      const devResults = await evaluateTasks(
+        tf,
+        built.encoder,
+        built.tasks,
+        'dev',
+        limits,
+        undefined,
+        components,
       );
+      for (const [task, result] of Object.entries(devResults)) primary[task] = result.primary;
+      const dev = scoresOf(devResults);
       const test = withTest
         ? scoresOf(
             await evaluateTasks(
@@ -153,6 +161,7 @@ async function summarise(environment: RunEnvironment, directory: string): Promis
       seed: config.seed,
       final: entry.component.report?.() as HeadGatesReport,
       evaluations: await evaluationsOf(directory, name),
+      primary,
       scores: { gated: await score(true), open: await score(false) },
     };
   } finally {
@@ -164,16 +173,19 @@ function scoresOf(results: Record<string, MetricResult>): TaskScores {
   return Object.fromEntries(Object.entries(results).map(([task, r]) => [task, r.scores]));
 }
 
-function formatTaskScores(label: string, scores: TaskScores): string {
-  return formatScores(
-    label,
-    Object.fromEntries(
-      Object.entries(scores).map(([task, s]) => [
-        task,
-        { primary: Object.keys(s)[0] ?? '', scores: s },
-      ]),
-    ),
-  );
+/** `gated dev  pos accuracy 0.9412`: the primary score of each task. */
+function formatTaskScores(
+  label: string,
+  scores: TaskScores,
+  primary: Record<string, string>,
+): string {
+  return Object.entries(scores)
+    .map(([task, s]) => {
+      const key = primary[task] ?? Object.keys(s)[0] ?? '';
+      const value = s[key];
+      return `${label.padEnd(10)} ${task} ${key} ${value === undefined ? '-' : value.toFixed(4)}`;
+    })
+    .join('\n');
 }
 
 /** One line per layer: `#` a kept head, `.` a pruned one, with the layer's kept count. */
