@@ -23,6 +23,7 @@ describe('stem info', () => {
       'analyzers',
       'datasets',
       'metrics',
+      'trainingComponents',
     ]);
   });
 

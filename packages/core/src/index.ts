@@ -69,6 +69,11 @@ export { initialTrainingState, type TrainingState } from './training/training-st
 export {
   Trainer,
   evaluateTasks,
+  componentEvaluationOptions,
+  componentTensors,
+  loadComponentTensors,
+  tensorsOf,
+  type NamedTrainingComponent,
   type TrainerInput,
   type TrainingTask,
   type TrainingObserver,

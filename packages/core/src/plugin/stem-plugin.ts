@@ -6,6 +6,7 @@ import type {
   EncoderRegistration,
   MetricRegistration,
   TaskRegistration,
+  TrainingComponentRegistration,
   Zod,
 } from '../registry/registration.js';
 
@@ -28,6 +29,8 @@ export interface RegistrationFacade {
   registerAnalyzer<C>(registration: AnalyzerRegistration<C>): void;
   registerDataset<C>(registration: DatasetRegistration<C>): void;
   registerMetric<C>(registration: MetricRegistration<C>): void;
+  /** A training component (`trainingComponents.<name>` in the experiment config). */
+  registerTrainingComponent<C>(registration: TrainingComponentRegistration<C>): void;
 }
 
 /** What a plugin's `stem:register` hook returns. */

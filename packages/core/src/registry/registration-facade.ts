@@ -22,5 +22,7 @@ export function createRegistrationFacade(
     registerAnalyzer: (registration) => registry.register('analyzer', registration, provider),
     registerDataset: (registration) => registry.register('dataset', registration, provider),
     registerMetric: (registration) => registry.register('metric', registration, provider),
+    registerTrainingComponent: (registration) =>
+      registry.register('training', registration, provider),
   };
 }

@@ -16,7 +16,10 @@ import { CheckpointStore, underPrefix } from '../training/checkpoint-store.js';
 import { TokenizedCorpus } from '../training/tokenized-corpus.js';
 import {
   Trainer,
+  componentEvaluationOptions,
   evaluateTasks,
+  loadComponentTensors,
+  tensorsOf,
   type TrainingProgress,
   type TrainingResult,
 } from '../training/trainer.js';
@@ -97,6 +100,7 @@ export async function trainRun(
     tf,
     encoder: built.encoder,
     tasks: built.tasks,
+    components: built.components,
     settings: config.trainer,
     random: container.resolve<SeededRandom>(TOKENS.random).fork('trainer'),
     checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
@@ -147,6 +151,7 @@ export async function loadRun(
     built.encoder.loadWeights(underPrefix(tensors, 'encoder'));
     for (const task of built.tasks)
       task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+    loadComponentTensors(built.components, tensors);
   } finally {
     tf.dispose(Object.values(tensors));
   }
@@ -162,10 +167,18 @@ export async function evaluateRun(
   const { config, built, run } = await loadRun(environment, runDirectory, { splits: [split] });
   try {
     const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
-    const scores = await evaluateTasks(tf, built.encoder, built.tasks, split, {
-      maxSentences: config.trainer.maxSentencesPerBatch,
-      maxSubwords: config.trainer.maxSubwordsPerBatch,
-    });
+    const scores = await evaluateTasks(
+      tf,
+      built.encoder,
+      built.tasks,
+      split,
+      {
+        maxSentences: config.trainer.maxSentencesPerBatch,
+        maxSubwords: config.trainer.maxSubwordsPerBatch,
+      },
+      undefined,
+      built.components,
+    );
     await writeJsonAtomic(join(run.root, `evaluation-${split}.json`), scores);
     return scores;
   } finally {
@@ -176,6 +189,7 @@ export async function evaluateRun(
 export function disposeExperiment(built: BuiltExperiment): void {
   built.encoder.dispose();
   for (const task of built.tasks) task.head.dispose();
+  for (const { component } of built.components ?? []) component.dispose();
 }
 
 function labelsFile(run: RunDirectory): string {
@@ -230,11 +244,13 @@ export async function predictRun(
       maxSentences: config.trainer.maxSentencesPerBatch,
       maxSubwords: config.trainer.maxSubwordsPerBatch,
     };
+    const extra = componentEvaluationOptions(built.components);
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
       // One encode serves every head: it carries every output any head asks for.
       const encoded = built.encoder.encode(batch.tokens, {
         ...Object.assign({}, ...built.tasks.map((task) => task.head.encodeOptions ?? {})),
+        ...extra,
         training: false,
       });
       try {
@@ -251,6 +267,7 @@ export async function predictRun(
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
       }
     }
+    tf.dispose(tensorsOf(extra));
     return annotated;
   } finally {
     disposeExperiment(built);
