@@ -86,3 +86,5 @@ export {
   type RunEnvironment,
   type TrainingRun,
 } from './run/run-lifecycle.js';
+export { readJsonFile, parseJsonText, JSON_INVALID } from './io/json-file.js';
+export { readTextInput, decodeTextInput, TEXT_INPUT_INVALID } from './io/text-input.js';

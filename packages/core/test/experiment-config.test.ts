@@ -134,4 +134,16 @@ describe('overrides and interpolation', () => {
       /m: \$\{missing\.field\} refers to a field that does not exist/,
     );
   });
+
+  // Found by tools/fuzz: a dangling reference in a config file named neither file nor line.
+  it('names the config file and line of a dangling reference', () => {
+    const text = VALID.replace('${paths.data}', '${paths.model}');
+    expect(problemsOf(text)).toEqual([
+      {
+        path: 'tasks.pos.dataset.path',
+        message: '${paths.model} refers to a field that does not exist',
+        line: 14,
+      },
+    ]);
+  });
 });

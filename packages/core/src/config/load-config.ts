@@ -6,7 +6,7 @@ import { StemError } from '../errors.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { buildExperimentSchema, type ExperimentConfig } from './experiment-schema.js';
 import { applyOverrides } from './overrides.js';
-import { interpolate } from './interpolate.js';
+import { InterpolationError, interpolate } from './interpolate.js';
 
 export interface LoadConfigOptions {
   /** `a.b=c` overrides applied after reading, before validation. */
@@ -56,17 +56,26 @@ export function parseExperimentConfig(
     ]);
   }
   const withOverrides = applyOverrides(raw as Record<string, unknown>, options.overrides ?? []);
-  const resolved = interpolate(withOverrides);
+  const lineOf = (path: PropertyKey[]): number | undefined => {
+    // Walk up until a node exists in the file (an absent field points at its parent).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = document.getIn(path.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = interpolate(withOverrides);
+  } catch (error) {
+    if (!(error instanceof InterpolationError)) throw error;
+    const path = error.field ? error.field.split('.') : [];
+    throw new ConfigError(file, [
+      { path: error.field, message: error.problem, line: lineOf(path) },
+    ]);
+  }
   const result = buildExperimentSchema(registry).safeParse(resolved);
   if (!result.success) {
-    const lineOf = (path: PropertyKey[]): number | undefined => {
-      // Walk up until a node exists in the file (an absent field points at its parent).
-      for (let depth = path.length; depth >= 0; depth--) {
-        const node = document.getIn(path.slice(0, depth) as unknown[], true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    };
     throw new ConfigError(file, describeIssues(result.error.issues, lineOf));
   }
   return result.data;

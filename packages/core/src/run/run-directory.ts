@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StemError } from '../errors.js';
+import { parseJsonText } from '../io/json-file.js';
 import type { RunManifest } from './manifest.js';
 import { writeJsonAtomic } from './atomic-write.js';
 
@@ -77,10 +78,10 @@ export class RunDirectory {
         'pass the directory a `stem train` run created',
       );
     }
-    try {
-      return JSON.parse(text) as RunManifest;
-    } catch (error) {
-      throw new StemError(`${this.manifestFile}: not valid JSON (${(error as Error).message})`);
-    }
+    return parseJsonText<RunManifest>(
+      text,
+      this.manifestFile,
+      'the manifest is written by `stem train`; restore it from a copy of the run',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
@@ -9,6 +9,7 @@ import type { Tensor, TensorFlow } from '../contracts/tensorflow.js';
 import type { Sentence } from '../contracts/annotations.js';
 import { createRunContainer } from '../di/run-container.js';
 import { StemError } from '../errors.js';
+import { readJsonFile } from '../io/json-file.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 import { TOKENS } from '../tokens.js';
@@ -173,14 +174,10 @@ function labelsFile(run: RunDirectory): string {
 }
 
 async function readLabels(run: RunDirectory): Promise<Record<string, LabelVocabularies>> {
-  try {
-    return JSON.parse(await readFile(labelsFile(run), 'utf8')) as Record<string, LabelVocabularies>;
-  } catch (error) {
-    throw new StemError(
-      `${labelsFile(run)}: cannot read the run's label vocabularies (${(error as Error).message})`,
-      'the run was interrupted before its model was built; start it again',
-    );
-  }
+  return readJsonFile<Record<string, LabelVocabularies>>(
+    labelsFile(run),
+    'the run was interrupted before its model was built; start it again',
+  );
 }
 
 /** The run's resolved config, validated again against what is installed now. */

@@ -2,6 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NamedTensorMap, TensorFlow } from '../contracts/tensorflow.js';
 import { StemError } from '../errors.js';
+import { parseJsonText } from '../io/json-file.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import { writeJsonAtomic } from '../run/atomic-write.js';
 
@@ -47,11 +48,16 @@ export class CheckpointStore {
         'the run never reached its first checkpoint; start it again',
       );
     }
-    let state: S & { weightsFile: string };
-    try {
-      state = JSON.parse(text);
-    } catch (error) {
-      throw new StemError(`${this.stateFile}: not valid JSON (${(error as Error).message})`);
+    const state = parseJsonText<S & { weightsFile: string }>(
+      text,
+      this.stateFile,
+      'the checkpoint is damaged; resume from another copy of the run or start it again',
+    );
+    if (typeof state?.weightsFile !== 'string') {
+      throw new StemError(
+        `${this.stateFile}: field weightsFile is missing (expected the name of the weights file)`,
+        'the checkpoint is damaged; resume from another copy of the run or start it again',
+      );
     }
     const { tensors } = await readSafetensors(tf, join(this.directory, state.weightsFile));
     return { state, tensors };

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EncoderError } from '../errors.js';
+import { readModelJson } from './json-file.js';
 import {
   type Architecture,
   architectureFromHf,
@@ -25,7 +26,7 @@ export async function readArchitecture(
       `${path} does not exist`,
       'a model directory holds config.json, model.safetensors and tokenizer files',
     );
-  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const config = await readModelJson<Record<string, unknown>>(path);
   try {
     return { architecture: architectureFromHf(config, path), config };
   } catch (error) {
