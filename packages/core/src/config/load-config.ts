@@ -5,12 +5,15 @@ import type { ComponentRegistry } from '../registry/component-registry.js';
 import { StemError } from '../errors.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { buildExperimentSchema, type ExperimentConfig } from './experiment-schema.js';
+import { missingPaths } from './check-paths.js';
 import { applyOverrides } from './overrides.js';
 import { InterpolationError, interpolate } from './interpolate.js';
 
 export interface LoadConfigOptions {
   /** `a.b=c` overrides applied after reading, before validation. */
   overrides?: readonly string[];
+  /** Also check that the model, tokenizer and dataset paths the config names exist. */
+  checkPaths?: boolean;
 }
 
 /** Reads a YAML or JSON experiment config (JSON is YAML), applies overrides, validates. */
@@ -77,6 +80,15 @@ export function parseExperimentConfig(
   const result = buildExperimentSchema(registry).safeParse(resolved);
   if (!result.success) {
     throw new ConfigError(file, describeIssues(result.error.issues, lineOf));
+  }
+  if (options.checkPaths) {
+    const problems = missingPaths(result.data as Record<string, unknown>, lineOf);
+    if (problems.length > 0)
+      throw new ConfigError(
+        file,
+        problems,
+        'fix the paths above (relative paths start at the directory stem runs in), or fetch the missing model, tokenizer or data',
+      );
   }
   return result.data;
 }

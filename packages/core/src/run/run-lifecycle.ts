@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
@@ -46,46 +46,62 @@ export interface TrainingRun {
  * A whole training run: run directory and manifest, components from the config, label
  * vocabularies saved beside them, the trainer with checkpoints in the run directory,
  * NDJSON metrics, and results.json at the end. `resumeFrom` continues an interrupted run
- * from its manifest and last checkpoint.
+ * from its manifest and last checkpoint; a run killed before its first checkpoint restarts
+ * from step 0 with its recorded config.
  */
 export async function trainRun(
   environment: RunEnvironment,
   source: { config: ExperimentConfig } | { resumeFrom: string },
 ): Promise<TrainingRun> {
-  const resume = 'resumeFrom' in source;
-  const directory = resume ? new RunDirectory(source.resumeFrom) : undefined;
-  const config = resume ? await configOfRun(directory as RunDirectory, environment) : source.config;
+  const resumeRequested = 'resumeFrom' in source;
+  const directory = resumeRequested ? new RunDirectory(source.resumeFrom) : undefined;
+  const config = resumeRequested
+    ? await configOfRun(directory as RunDirectory, environment)
+    : source.config;
   const run =
     directory ?? RunDirectory.forNewRun(config.output.directory, config.name, config.seed);
   const log = environment.log ?? (() => {});
-  if (!resume) {
-    await run.create();
-    await run.writeManifest(
-      createManifest({
-        name: config.name,
-        seed: config.seed,
-        config,
-        command: environment.command,
-        packages: environment.packages,
-        plugins: environment.plugins,
-        backend: environment.backend,
-      }),
-    );
-    log(`run directory: ${run.root}`);
-  } else {
-    if (!(await new CheckpointStore(run.checkpoint('last')).exists())) {
-      throw new StemError(
-        `${run.root} has no checkpoint to resume from (checkpoints/last/state.json is missing)`,
-        'start the run again with stem train -c <config>',
+  let resume = resumeRequested;
+  if (resumeRequested) {
+    if (await new CheckpointStore(run.checkpoint('last')).exists()) {
+      log(`resuming ${run.root}`);
+    } else {
+      // Killed before its first checkpoint: the recorded config is all a fresh start needs.
+      log(
+        `${run.root} has no checkpoint yet (checkpoints/last/state.json is missing): restarting it from step 0 with its recorded config`,
       );
+      resume = false;
+      await rm(run.checkpointsDirectory, { recursive: true, force: true });
+      await rm(run.metricsFile, { force: true });
     }
-    log(`resuming ${run.root}`);
   }
   const container = createRunContainer(environment.container, { config, directory: run });
   const labels = resume ? await readLabels(run) : undefined;
   log('reading data and building the model');
   const built = await buildExperiment(container, config, labels ? { labels } : {});
-  if (!resume) await writeJsonAtomic(labelsFile(run), built.labels);
+  try {
+    // The run directory is created only once the components are built, so a config whose
+    // data or model cannot be loaded leaves nothing behind.
+    await run.create();
+    if (!resumeRequested) {
+      await run.writeManifest(
+        createManifest({
+          name: config.name,
+          seed: config.seed,
+          config,
+          command: environment.command,
+          packages: environment.packages,
+          plugins: environment.plugins,
+          backend: environment.backend,
+        }),
+      );
+      log(`run directory: ${run.root}`);
+    }
+    if (!resume) await writeJsonAtomic(labelsFile(run), built.labels);
+  } catch (error) {
+    disposeExperiment(built);
+    throw error;
+  }
   const tf = container.resolve<TensorFlow>(TOKENS.tf);
   const trainer = new Trainer({
     tf,
