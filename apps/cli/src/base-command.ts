@@ -94,7 +94,7 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled() && isUserError(error)) {
       // User errors: what went wrong and what to do, without a stack trace.
       const { message, hint } = describeError(error);
-      this.logToStderr(`error: ${message}${hint ? `\nhint: ${hint}` : ''}`);
+      this.logToStderr(`error: ${message}\nhint: ${hint}`);
       process.exitCode = 1;
       return;
     }
@@ -113,21 +113,60 @@ function isUserError(error: unknown): error is Error & { hint?: string; code?: s
   return (
     typeof (error as { hint?: unknown }).hint === 'string' ||
     error.name === 'StemError' ||
-    error.name === 'DataFormatError'
+    error.name === 'DataFormatError' ||
+    error.name === 'CorpusNotFoundError'
   );
 }
 
-export function describeError(error: unknown): { code: string; message: string; hint?: string } {
-  if (isUserError(error)) {
-    const code =
-      typeof error.code === 'string'
-        ? error.code
-        : error.name === 'StemError'
-          ? 'STEM_ERROR'
-          : error.name;
-    return { code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+/**
+ * The documented `--json` error codes (README, "--json and error codes"): every error class
+ * maps to exactly one code, and every code has a hint for errors raised without one.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'fix the fields above; `stem config schema` prints the JSON Schema',
+  DATA_FORMAT:
+    'fix the file at the line named, or check that it is in the format the dataset expects',
+  DATA_NOT_FOUND: 'fetch the corpus (`stem data list` says how) or point the dataset path at it',
+  DATASET_UNREADABLE: 'check the dataset settings of the task named and the files they point at',
+  UNKNOWN_DATASET: '`stem data list` lists the datasets installed',
+  INPUT_INVALID: 'pass a UTF-8 text file in the expected format',
+  JSON_INVALID: 'fix the JSON at that position, or restore the file from where it came from',
+  FILE_UNREADABLE: 'check the path and its permissions',
+  RUN_INVALID: 'pass a run directory that `stem train` created; see its manifest.json',
+  MODEL_INVALID: 'a model directory holds config.json, model.safetensors and tokenizer files',
+  NAN_LOSS: 'lower the learning rates or check the data; resume from the last checkpoint',
+  USAGE: 'see `stem <command> --help`',
+  STEM_ERROR: 'see the message above; `stem <command> --help` lists the options',
+  INTERNAL_ERROR: 'this is a bug in stem: please report it with the command and its output',
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes older releases (and plugins built against them) raise, mapped to the documented ones. */
+const LEGACY_CODES: Record<string, ErrorCode> = {
+  STEM_ENCODER_ERROR: 'MODEL_INVALID',
+  STEM_ENCODER_CHECKPOINT: 'MODEL_INVALID',
+  CONFIG: 'CONFIG_INVALID',
+  CORPUS_NOT_FOUND: 'DATA_NOT_FOUND',
+  DataFormatError: 'DATA_FORMAT',
+  CorpusNotFoundError: 'DATA_NOT_FOUND',
+};
+
+function codeOf(error: Error & { code?: unknown }): ErrorCode {
+  if (typeof error.code === 'string') {
+    if (error.code in ERROR_CODES) return error.code as ErrorCode;
+    if (error.code in LEGACY_CODES) return LEGACY_CODES[error.code]!;
   }
-  if (error instanceof Error)
-    return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
-  return { code: 'ERROR', message: String(error) };
+  return LEGACY_CODES[error.name] ?? 'STEM_ERROR';
+}
+
+export function describeError(error: unknown): { code: ErrorCode; message: string; hint: string } {
+  if (isUserError(error)) {
+    const code = codeOf(error);
+    return { code, message: error.message, hint: error.hint || ERROR_CODES[code] };
+  }
+  // oclif's own argument and flag errors carry an exit code of 2.
+  if (error instanceof Error && (error as { oclif?: { exit?: number } }).oclif?.exit === 2)
+    return { code: 'USAGE', message: error.message, hint: ERROR_CODES.USAGE };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL_ERROR', message, hint: ERROR_CODES.INTERNAL_ERROR };
 }

@@ -135,6 +135,18 @@ describe('overrides and interpolation', () => {
     );
   });
 
+  // Found by tools/fuzz: YAML aliases fail only when converted, with a bare ReferenceError.
+  it('names the config file and line of an alias used before its anchor', () => {
+    const text = VALID.replace('type: toy.encoder.constant.v1', 'type: *constant');
+    expect(problemsOf(text)).toEqual([
+      {
+        path: '',
+        message: expect.stringMatching(/^YAML: Unresolved alias .*: constant$/),
+        line: 7,
+      },
+    ]);
+  });
+
   // Found by tools/fuzz: a dangling reference in a config file named neither file nor line.
   it('names the config file and line of a dangling reference', () => {
     const text = VALID.replace('${paths.data}', '${paths.model}');

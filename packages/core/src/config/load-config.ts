@@ -52,7 +52,18 @@ export function parseExperimentConfig(
       })),
     );
   }
-  const raw: unknown = document.toJS();
+  let raw: unknown;
+  try {
+    raw = document.toJS();
+  } catch (error) {
+    // Alias problems (an alias before its anchor, alias bombs) surface only here.
+    const message = (error as Error).message;
+    const alias = /: (\S+)$/.exec(message)?.[1];
+    const index = alias ? text.split('\n').findIndex((l) => l.includes(`*${alias}`)) : -1;
+    throw new ConfigError(file, [
+      { path: '', message: `YAML: ${message}`, ...(index >= 0 ? { line: index + 1 } : {}) },
+    ]);
+  }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [
       { path: '', message: 'expected a mapping (object) at the top level' },

@@ -33,7 +33,7 @@ export function parseJsonText<T = unknown>(text: string, file: string, hint?: st
   try {
     return JSON.parse(body) as T;
   } catch (error) {
-    const offset = firstSyntaxError(body);
+    const offset = firstSyntaxError(body) ?? body.length;
     const { line, column } = lineAndColumn(body, offset);
     const detail = (error as Error).message.replace(/, ".*" is not valid JSON$/s, '');
     throw new StemError(
@@ -58,10 +58,10 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /**
- * Offset of the first character where `text` stops being JSON. Node's own messages give a
+ * Offset of the first character where `text` stops being JSON (undefined when it is JSON). Node's own messages give a
  * position for some errors only, so the position comes from this small scanner instead.
  */
-export function firstSyntaxError(text: string): number {
+export function firstSyntaxError(text: string): number | undefined {
   let at = 0;
   const fail = (): never => {
     throw at;
@@ -142,5 +142,5 @@ export function firstSyntaxError(text: string): number {
     // Nesting too deep for the scanner's stack: point at where it got to.
     return at;
   }
-  return text.length;
+  return undefined;
 }

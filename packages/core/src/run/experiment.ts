@@ -53,7 +53,7 @@ export async function buildExperiment(
         throw new StemError(
           `tasks.${name}.dataset (${taskConfig.dataset.type}), ${split} split: ${(error as Error).message}`,
           typeof hint === 'string' ? hint : undefined,
-          'DATASET_UNREADABLE',
+          datasetErrorCode(error),
         );
       }
       const limit = taskConfig.limit?.[split];
@@ -93,4 +93,12 @@ export async function buildExperiment(
     labels[name] = head.labels();
   }
   return { encoder, tasks, labels, skipped };
+}
+
+/** The reader's own kind of failure survives the wrapping (a bad line vs a missing corpus). */
+function datasetErrorCode(error: unknown): string {
+  const name = (error as { name?: unknown }).name;
+  if (name === 'DataFormatError') return 'DATA_FORMAT';
+  if (name === 'CorpusNotFoundError') return 'DATA_NOT_FOUND';
+  return 'DATASET_UNREADABLE';
 }

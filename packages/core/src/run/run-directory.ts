@@ -67,6 +67,7 @@ export class RunDirectory {
       throw new StemError(
         `run directory ${this.root} does not exist`,
         'pass the directory a `stem train` run created',
+        'RUN_INVALID',
       );
     }
     let text: string;
@@ -76,6 +77,7 @@ export class RunDirectory {
       throw new StemError(
         `${this.manifestFile} is missing: ${this.root} is not a stem run directory`,
         'pass the directory a `stem train` run created',
+        'RUN_INVALID',
       );
     }
     return parseJsonText<RunManifest>(

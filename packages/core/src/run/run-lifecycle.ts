@@ -147,6 +147,7 @@ export async function loadRun(
     throw new StemError(
       `${run.root} has no ${options.checkpoint ?? 'best'} checkpoint yet`,
       'train the run for at least one epoch (or resume it)',
+      'RUN_INVALID',
     );
   }
   const { tensors } = await store.load(tf);
@@ -209,6 +210,7 @@ async function configOfRun(
     throw new StemError(
       `${run.manifestFile}: the run's config no longer validates (${first?.path.join('.')}: ${first?.message})`,
       'install the plugins (and versions) the run was made with; the manifest lists them',
+      'RUN_INVALID',
     );
   }
   return parsed.data;

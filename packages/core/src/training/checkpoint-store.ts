@@ -46,6 +46,7 @@ export class CheckpointStore {
       throw new StemError(
         `no checkpoint in ${this.directory} (state.json is missing)`,
         'the run never reached its first checkpoint; start it again',
+        'RUN_INVALID',
       );
     }
     const state = parseJsonText<S & { weightsFile: string }>(
@@ -57,6 +58,7 @@ export class CheckpointStore {
       throw new StemError(
         `${this.stateFile}: field weightsFile is missing (expected the name of the weights file)`,
         'the checkpoint is damaged; resume from another copy of the run or start it again',
+        'RUN_INVALID',
       );
     }
     const { tensors } = await readSafetensors(tf, join(this.directory, state.weightsFile));
