@@ -70,7 +70,10 @@ export function firstSyntaxError(text: string): number | undefined {
     while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
   };
   const literal = (word: string): void => {
-    for (const ch of word) if (text[at++] !== ch) (at--, fail());
+    for (const ch of word) {
+      if (text[at] !== ch) fail();
+      at++;
+    }
   };
   const string = (): void => {
     at++; // opening quote
@@ -83,8 +86,12 @@ export function firstSyntaxError(text: string): number | undefined {
         at++;
         const escape = text[at];
         if (escape === 'u') {
-          for (let i = 1; i <= 4; i++)
-            if (!/[0-9a-fA-F]/.test(text[at + i] ?? '')) ((at += i), fail());
+          for (let i = 1; i <= 4; i++) {
+            if (!/[0-9a-fA-F]/.test(text[at + i] ?? '')) {
+              at += i;
+              fail();
+            }
+          }
           at += 5;
         } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) at++;
         else fail();
