@@ -134,6 +134,7 @@ export const ERROR_CODES = {
   FILE_UNREADABLE: 'check the path and its permissions',
   RUN_INVALID: 'pass a run directory that `stem train` created; see its manifest.json',
   MODEL_INVALID: 'a model directory holds config.json, model.safetensors and tokenizer files',
+  WRITE_FAILED: 'make the output folder writable or free some space; earlier files are unchanged',
   NAN_LOSS: 'lower the learning rates or check the data; resume from the last checkpoint',
   USAGE: 'see `stem <command> --help`',
   STEM_ERROR: 'see the message above; `stem <command> --help` lists the options',

@@ -161,6 +161,19 @@ const FAILURES: Failure[] = [
     names: /not-a-run does not exist/,
   },
   {
+    name: 'output folder that cannot be written',
+    args: async (w) => [
+      'train',
+      '-c',
+      posTiny,
+      '--set',
+      `output.directory=${await file(w, 'occupied', 'a file, not a folder')}/runs`,
+    ],
+    exit: 1,
+    code: 'WRITE_FAILED',
+    names: /cannot write .*occupied\/runs\/pos-tiny-/,
+  },
+  {
     name: 'model directory without config.json',
     args: async (w) => {
       await mkdir(join(w, 'empty-model'), { recursive: true });

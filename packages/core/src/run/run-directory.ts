@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { StemError } from '../errors.js';
 import { parseJsonText } from '../io/json-file.js';
 import type { RunManifest } from './manifest.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeFailed, writeJsonAtomic } from './atomic-write.js';
 
 /**
  * The files of one run. Everything a run produces lives under one directory so a run
@@ -53,7 +53,11 @@ export class RunDirectory {
   }
 
   async create(): Promise<void> {
-    await mkdir(this.checkpointsDirectory, { recursive: true });
+    try {
+      await mkdir(this.checkpointsDirectory, { recursive: true });
+    } catch (error) {
+      throw writeFailed(this.checkpointsDirectory, error);
+    }
   }
 
   async writeManifest(manifest: RunManifest): Promise<void> {
