@@ -27,6 +27,7 @@ export * from './corpora/ewt5-build.js';
 export * from './corpora/ewt5-corpus.js';
 export * from './corpora/conll2012-corpus.js';
 export * from './corpora/bio-corpus.js';
+export * from './corpora/conllu-files-corpus.js';
 export * from './corpora/corpus-stats.js';
 export * from './corpora/catalog.js';
 export { registerCorpora } from './plugin/register-hook.js';

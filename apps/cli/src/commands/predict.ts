@@ -2,16 +2,18 @@ import { Args, Flags } from '@oclif/core';
 import { predictRun, readTextInput, StemError, writeFileAtomic, type Sentence } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { deviceOfRun } from '../run/config-device.js';
-import { formatPredictions, readPredictionInput } from '../run/prediction-io.js';
+import { formatPredictions, formatTrees, readPredictionInput } from '../run/prediction-io.js';
 import { runEnvironment } from '../run/run-environment.js';
 
 export default class Predict extends StemCommand<typeof Predict> {
-  static override summary = "Run a trained run's tasks on new sentences and write CoNLL-U.";
+  static override summary =
+    "Run a trained run's tasks on new sentences and write CoNLL-U (or PTB trees).";
   static override description =
-    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP, MISC NER=<IOB2 tag> for NER), to --output (written atomically) or stdout.';
+    'Input: a .conllu file or a text file with one tokenised sentence per line. Output: CoNLL-U with the predicted columns (XPOS/UPOS for POS, HEAD/DEPREL for DEP, MISC NER=<IOB2 tag> for NER), or with --format ptb the predicted constituency trees, one bracketed tree per line (EVALB input); to --output (written atomically) or stdout.';
   static override examples = [
     '<%= config.bin %> predict runs/pos-ewt-tiny-20261126-101500-s42 --input sentences.txt',
     '<%= config.bin %> predict runs/my-run --input test.conllu --output predicted.conllu',
+    '<%= config.bin %> predict runs/con-run --input test.conllu --format ptb --output predicted.tree',
   ];
   static override args = {
     run: Args.string({ required: true, description: 'Run directory made by stem train.' }),
@@ -22,7 +24,13 @@ export default class Predict extends StemCommand<typeof Predict> {
       required: true,
       description: 'Sentences to tag: .conllu, or text with one tokenised sentence per line.',
     }),
-    output: Flags.string({ char: 'o', description: 'Write the CoNLL-U here instead of stdout.' }),
+    output: Flags.string({ char: 'o', description: 'Write the output here instead of stdout.' }),
+    format: Flags.string({
+      options: ['conllu', 'ptb'],
+      default: 'conllu',
+      description:
+        'conllu: the input with predicted columns; ptb: predicted constituency trees, one per line.',
+    }),
   };
 
   async run(): Promise<{
@@ -45,7 +53,8 @@ export default class Predict extends StemCommand<typeof Predict> {
     }
     this.progress(`predicting ${input.length} sentences`);
     const predicted = await predictRun(runEnvironment(this.config, session, {}), args.run, input);
-    const text = formatPredictions(predicted);
+    const text =
+      this.flags.format === 'ptb' ? formatTrees(predicted) : formatPredictions(predicted);
     if (this.flags.output) {
       await writeFileAtomic(this.flags.output, text);
       this.progress(`wrote ${this.flags.output}`);

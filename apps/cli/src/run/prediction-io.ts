@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { StemError, type Sentence } from '@stem/core';
+import { StemError, type Sentence, type TreeNode } from '@stem/core';
 import {
   conlluToSentence,
   parseConllu,
   sentenceToConllu,
   spansToBio,
   writeConllu,
+  writePtb,
 } from '@stem/data';
 
 /**
@@ -57,4 +58,33 @@ export function formatPredictions(sentences: readonly Sentence[]): string {
       };
     }),
   );
+}
+
+/**
+ * PTB bracketed trees of the predicted `con` layer, one per line (the input EVALB reads).
+ * Words that the bracketed format cannot carry are escaped: brackets as -LRB- / -RRB-,
+ * whitespace inside a word as `_`.
+ */
+export function formatTrees(sentences: readonly Sentence[]): string {
+  return writePtb(
+    sentences.map((sentence) => {
+      const tree = sentence.annotations.con;
+      if (!tree)
+        throw new StemError(
+          `sentence ${sentence.id} has no predicted constituency tree`,
+          '--format ptb needs a run with a constituency (CON) task; use --format conllu otherwise',
+        );
+      return escapeWords(tree);
+    }),
+  );
+}
+
+function escapeWords(tree: TreeNode): TreeNode {
+  if (tree.word !== undefined)
+    return {
+      label: tree.label,
+      children: [],
+      word: tree.word.replace(/\(/g, '-LRB-').replace(/\)/g, '-RRB-').replace(/\s+/g, '_'),
+    };
+  return { label: tree.label, children: tree.children.map(escapeWords) };
 }

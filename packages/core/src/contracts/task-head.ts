@@ -14,7 +14,12 @@ export interface TaskHead<TPrediction = unknown> {
   trainableVariables(): Variable[];
   /** Mean loss of the batch; `context.random` seeds dropout so resumed runs repeat it. */
   loss(encoded: EncoderOutput, sentences: readonly Sentence[], context?: TrainingContext): Scalar;
-  decode(encoded: EncoderOutput, sentences: readonly Sentence[]): TPrediction[];
+  /** `options.purpose` says why the batch is decoded; a head may decode differently at test time. */
+  decode(
+    encoded: EncoderOutput,
+    sentences: readonly Sentence[],
+    options?: DecodeOptions,
+  ): TPrediction[];
   createMetric(): Metric<Sentence, TPrediction>;
   /**
    * The sentence with its prediction written into the annotation layer(s) the head
@@ -26,6 +31,15 @@ export interface TaskHead<TPrediction = unknown> {
   weights(): NamedTensorMap;
   loadWeights(weights: NamedTensorMap): void;
   dispose(): void;
+}
+
+/**
+ * Why a batch is decoded: `dev` for model selection during training, `test` for the final
+ * (or `stem evaluate`) scores, `predict` for new text. Absent means `dev`. A head may use it
+ * to decode differently at test time (the paper's DEP head: argmax on dev, Eisner on test).
+ */
+export interface DecodeOptions {
+  purpose?: 'dev' | 'test' | 'predict';
 }
 
 /** Per-step training inputs beyond the batch itself. */

@@ -23,6 +23,7 @@ import {
 } from '../training/trainer.js';
 import { writeJsonAtomic } from './atomic-write.js';
 import { buildExperiment, type BuiltExperiment } from './experiment.js';
+import { runAnalyzers } from './run-analyzers.js';
 import { createManifest, type PackageVersion, type RunManifest } from './manifest.js';
 import { RunDirectory } from './run-directory.js';
 
@@ -122,6 +123,8 @@ export async function trainRun(
   try {
     const result = await trainer.train({ resume });
     await writeJsonAtomic(join(run.root, 'results.json'), result);
+    // The trainer leaves the best checkpoint loaded: the config's analyzers look at that model.
+    await runAnalyzers(container, config, built, run, log);
     return { directory: run.root, result };
   } finally {
     trainer.dispose();
@@ -240,7 +243,7 @@ export async function predictRun(
       const encoded = built.encoder.encode(batch.tokens, { training: false });
       try {
         for (const task of built.tasks) {
-          const predictions = task.head.decode(encoded, batch.sentences);
+          const predictions = task.head.decode(encoded, batch.sentences, { purpose: 'predict' });
           indices.forEach((sentenceIndex, b) => {
             annotated[sentenceIndex] = task.head.annotate(
               annotated[sentenceIndex] as Sentence,

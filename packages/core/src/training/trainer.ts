@@ -415,7 +415,10 @@ export async function evaluateTasks(
       const batch = corpus.batch(indices);
       const encoded = encoder.encode(batch.tokens, { training: false });
       try {
-        metric.update(batch.sentences, task.head.decode(encoded, batch.sentences));
+        metric.update(
+          batch.sentences,
+          task.head.decode(encoded, batch.sentences, { purpose: split }),
+        );
       } finally {
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
       }

@@ -13,8 +13,8 @@ export interface CorpusEntry {
   description: string;
   /** Whether `stem data build <name>` makes it (otherwise it is read where it lies). */
   buildable: boolean;
-  /** Where it is read from when the config gives no `path`. */
-  defaultLocation: () => string;
+  /** Where it is read from when the config gives no `path`; absent when a path must be given. */
+  defaultLocation?: () => string;
 }
 
 export const CORPORA: readonly CorpusEntry[] = [
@@ -73,6 +73,13 @@ export const CORPORA: readonly CorpusEntry[] = [
       'Named entities in token-per-line BIO / IOB2 files (CoNLL-2003 style: word first, tag last), one file per split.',
     buildable: false,
     defaultLocation: () => defaultCorpusDirectory('bio'),
+  },
+  {
+    name: 'conllu-files',
+    id: 'stem.dataset.conllu-files.v1',
+    description:
+      "CoNLL-U or CoNLL-X files by path, one per split: DEP (and POS) of any treebank, e.g. conll2012 converted to Stanford basic dependencies (the paper's DEP data).",
+    buildable: false,
   },
 ];
 

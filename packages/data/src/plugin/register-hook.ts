@@ -6,6 +6,7 @@ import type { RegistrationFacade, StemRegisterHook } from '@stem/core';
 import { BioCorpus, DEFAULT_BIO_FILES } from '../corpora/bio-corpus.js';
 import { CORPORA } from '../corpora/catalog.js';
 import { Conll2012Corpus } from '../corpora/conll2012-corpus.js';
+import { ConlluFilesCorpus } from '../corpora/conllu-files-corpus.js';
 import { Ewt5Corpus } from '../corpora/ewt5-corpus.js';
 import { GumNerCorpus } from '../corpora/gum-ner-corpus.js';
 import { PretrainingCorpus } from '../corpora/pretraining-corpus.js';
@@ -146,6 +147,36 @@ export function registerCorpora(stem: RegistrationFacade): void {
         ...(config.path ? { directory: config.path } : {}),
         files: { train: config.train, dev: config.dev, test: config.test },
         scheme: config.scheme,
+      }),
+  });
+  stem.registerDataset({
+    id: entry('conllu-files').id,
+    description: entry('conllu-files').description,
+    configSchema: (z) =>
+      z.object({
+        path: z
+          .string()
+          .optional()
+          .describe(
+            'Folder with one .conllu / .conllx / .conll file per split, named after it (train, dev or valid, test).',
+          ),
+        train: z.string().optional().describe('Training file; overrides the one found in `path`.'),
+        dev: z.string().optional().describe('Dev file; overrides the one found in `path`.'),
+        test: z.string().optional().describe('Test file; overrides the one found in `path`.'),
+        pos: z
+          .enum(['xpos', 'upos'])
+          .default('xpos')
+          .describe('Column feeding the POS layer: XPOS (CoNLL-X POSTAG) or UPOS (CPOSTAG).'),
+      }),
+    create: (config) =>
+      new ConlluFilesCorpus({
+        pos: config.pos,
+        ...(config.path ? { directory: config.path } : {}),
+        files: {
+          ...(config.train ? { train: config.train } : {}),
+          ...(config.dev ? { dev: config.dev } : {}),
+          ...(config.test ? { test: config.test } : {}),
+        },
       }),
   });
 }

@@ -24,7 +24,7 @@ export default class DataList extends StemCommand<typeof DataList> {
     const session = await this.session();
     const datasets = session.registry.list('dataset').map((component): DataListEntry => {
       const corpus = CORPORA.find((c) => c.id === component.registration.id);
-      const location = corpus?.defaultLocation();
+      const location = corpus?.defaultLocation?.();
       return {
         id: component.registration.id,
         ...(corpus ? { name: corpus.name } : {}),

@@ -1,0 +1,65 @@
+import { Args, Flags } from '@oclif/core';
+import { StemError } from '@stem/core';
+import { StemCommand } from '../base-command.js';
+import { collectStudy } from '../report/study-files.js';
+import { renderReport, type ReportFiles } from '../report/render-report.js';
+
+export default class Report extends StemCommand<typeof Report> {
+  static override summary =
+    'An HTML page with heat maps and tables of the runs, probe results, pruning gates and overlap analyses found under the given paths.';
+  static override description =
+    'Looks for manifest.json + results.json (runs: task scores, STL vs MTL, mean ± std over seeds), probe-<task>.json (stem probe), pruning/gates.json (stem prune) and overlap.json (stem analyze overlap), up to 5 folders deep. Writes figures/*.svg (Vega-Lite heat maps rendered without a browser), tables/*.md and *.tex, and index.html, readable offline.';
+  static override strict = false;
+  static override examples = [
+    '<%= config.bin %> report runs/ probes/ --out report',
+    '<%= config.bin %> report runs/pos-stl-s1 runs/pos-stl-s1/analyses/probe/probe-pos.json --out report --json',
+  ];
+  static override args = {
+    paths: Args.string({
+      required: true,
+      description: 'Run or study directories, or result files (several allowed).',
+    }),
+  };
+  static override flags = {
+    out: Flags.string({
+      required: true,
+      description: 'Folder to write index.html, figures/ and tables/ into.',
+    }),
+  };
+
+  async run(): Promise<
+    ReportFiles & {
+      runs: number;
+      probes: number;
+      gates: number;
+      overlaps: number;
+      problems: string[];
+    }
+  > {
+    const { argv, flags } = await this.parse(Report);
+    const study = await collectStudy(argv as string[]);
+    for (const problem of study.problems) this.reportWarning(problem);
+    const found =
+      study.runs.length + study.probes.length + study.gates.length + study.overlaps.length;
+    if (found === 0)
+      throw new StemError(
+        `nothing to report under ${(argv as string[]).join(', ')}`,
+        'pass run directories (manifest.json), probe-<task>.json files, pruning/gates.json or overlap.json, or folders holding them',
+        'NOTHING_TO_REPORT',
+      );
+    const files = await renderReport(study, flags.out);
+    this.progress(`wrote ${files.index}`);
+    if (!this.jsonEnabled())
+      this.log(
+        `${files.index}: ${files.figures.length} heat maps, ${files.tables.length / 2} tables`,
+      );
+    return {
+      ...files,
+      runs: study.runs.length,
+      probes: study.probes.length,
+      gates: study.gates.length,
+      overlaps: study.overlaps.length,
+      problems: study.problems,
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import type { HeadScore, ProbeComparison, ProbeResult } from '@stem/analyzer-probe';
+
+const percent = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '-' : (100 * value).toFixed(2);
+const head = (score: HeadScore): string => `L${score.layer + 1}H${score.head + 1}`;
+
+/** Human summary of one probe result (layers and heads counted from 1, as in the paper). */
+export function formatProbeResult(result: ProbeResult, rows = 25): string {
+  const lines = [
+    `${result.task} ${result.probe} probe on ${result.split}${result.fit && result.fit !== result.split ? ` (centroids fitted on ${result.fit})` : ''}: ${result.sentences} sentences, ${result.items} items, ${result.layers} x ${result.heads} heads`,
+    `best head overall: ${head(result.bestHead)} ${percent(result.bestHead.accuracy)}%; mean of per-label best: ${percent(result.macroBestAccuracy)}%`,
+  ];
+  for (const baseline of result.baselines ?? [])
+    lines.push(`baseline "${baseline.name}": ${percent(baseline.accuracy)}%`);
+  const skipped = Object.entries(result.skipped);
+  if (skipped.length > 0)
+    lines.push(`left out: ${skipped.map(([why, n]) => `${n} sentences (${why})`).join(', ')}`);
+  const width = Math.max(8, ...result.labels.map((l) => l.label.length));
+  lines.push('', `${'label'.padEnd(width)}  ${'count'.padStart(7)}  best head  accuracy`);
+  for (const label of result.labels.slice(0, rows))
+    lines.push(
+      `${label.label.padEnd(width)}  ${String(label.count).padStart(7)}  ${head(label.best).padEnd(9)}  ${percent(label.best.accuracy).padStart(8)}`,
+    );
+  if (result.labels.length > rows)
+    lines.push(`... ${result.labels.length - rows} more labels in the JSON file`);
+  return lines.join('\n');
+}
+
+/** Human table of `stem probe compare`: best-head accuracy per label and the deltas to the first column. */
+export function formatComparison(comparison: ProbeComparison): string {
+  const width = Math.max(8, ...comparison.rows.map((r) => r.label.length));
+  const column = Math.max(9, ...comparison.columns.map((c) => c.length + 1));
+  const header = [
+    'label'.padEnd(width),
+    'count'.padStart(7),
+    ...comparison.columns.map((c) => c.padStart(column)),
+    ...comparison.columns.slice(1).map((c) => `Δ${c}`.padStart(column)),
+  ];
+  const lines = [`${comparison.task}: best-head accuracy (%) per label`, header.join('  ')];
+  for (const row of comparison.rows)
+    lines.push(
+      [
+        row.label.padEnd(width),
+        String(row.count).padStart(7),
+        ...row.accuracy.map((a) => percent(a).padStart(column)),
+        ...row.delta
+          .slice(1)
+          .map((d) =>
+            (d === null ? '-' : `${d >= 0 ? '+' : ''}${(100 * d).toFixed(2)}`).padStart(column),
+          ),
+      ].join('  '),
+    );
+  lines.push(
+    [
+      'macro'.padEnd(width),
+      ''.padStart(7),
+      ...comparison.macro.map((m) => percent(m).padStart(column)),
+    ].join('  '),
+  );
+  comparison.columns
+    .slice(1)
+    .forEach((c, k) =>
+      lines.push(
+        `${c} below ${comparison.columns[0]} on ${comparison.below[k]} of ${comparison.rows.length} labels`,
+      ),
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PROBE_RESULT_FORMAT, type ProbeResult } from '@stem/analyzer-probe';
+
+/** A finished (or running) training run: its manifest and, when present, results.json. */
+export interface RunEntry {
+  directory: string;
+  name: string;
+  seed: number | undefined;
+  tasks: string[];
+  /** Primary test (else dev) score per task, as a fraction or whatever the metric reports. */
+  scores: Record<string, { metric: string; value: number; split: 'test' | 'dev' }>;
+}
+
+export interface ProbeEntry {
+  file: string;
+  /** Column name: the run's folder for run results, else the folder holding the file. */
+  name: string;
+  result: ProbeResult;
+}
+
+/**
+ * Gates of a pruning run (`<run>/pruning/gates.json`, written by `stem prune`). Read
+ * tolerantly: `final.gates` or `gates` ([layers][heads] numbers) is all that is required.
+ */
+export interface GatesEntry {
+  file: string;
+  name: string;
+  tasks: string[];
+  seed: number | undefined;
+  gates: number[][];
+  keptHeads: number;
+}
+
+/** `stem analyze overlap`'s overlap.json (tolerant: mean gates and correlation, if present). */
+export interface OverlapEntry {
+  file: string;
+  meanGates?: number[][];
+  perTask: Array<{ task: string; meanGates: number[][]; keptFraction?: number }>;
+  correlation?: { tasks: string[]; r: Array<Array<number | null>> };
+}
+
+export interface Study {
+  runs: RunEntry[];
+  probes: ProbeEntry[];
+  gates: GatesEntry[];
+  overlaps: OverlapEntry[];
+  /** Files that looked relevant but could not be used, with the reason. */
+  problems: string[];
+}
+
+const KEEP_THRESHOLD = 1e-3;
+const MAX_DEPTH = 5;
+
+/**
+ * Everything a report can show, found under the given paths: run directories
+ * (manifest.json), probe results (probe-*.json), pruning gates (pruning/gates.json) and
+ * overlap analyses (overlap.json). Paths may be files or folders (searched 5 levels deep,
+ * skipping checkpoints and node_modules).
+ */
+export async function collectStudy(paths: readonly string[]): Promise<Study> {
+  const study: Study = { runs: [], probes: [], gates: [], overlaps: [], problems: [] };
+  const seen = new Set<string>();
+  const visitFile = async (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const name = basename(file);
+    try {
+      if (name === 'manifest.json') study.runs.push(await readRun(dirname(file)));
+      else if (/^probe-[a-z]+\.json$/.test(name)) {
+        const entry = await readProbe(file);
+        if (entry) study.probes.push(entry);
+        else study.problems.push(`${file}: not a ${PROBE_RESULT_FORMAT} result`);
+      } else if (name === 'gates.json') {
+        const entry = await readGates(file);
+        if (entry) study.gates.push(entry);
+        else study.problems.push(`${file}: no [layers][heads] gates in it`);
+      } else if (name === 'overlap.json') study.overlaps.push(await readOverlap(file));
+    } catch (error) {
+      study.problems.push(`${file}: ${(error as Error).message}`);
+    }
+  };
+  const walk = async (path: string, depth: number): Promise<void> => {
+    const info = await stat(path);
+    if (info.isFile()) return visitFile(path);
+    if (depth > MAX_DEPTH) return;
+    for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      if (entry.isDirectory()) {
+        if (['checkpoints', 'node_modules', '.git', 'predictions'].includes(entry.name)) continue;
+        await walk(join(path, entry.name), depth + 1);
+      } else if (entry.isFile()) await visitFile(join(path, entry.name));
+    }
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      study.problems.push(`${path}: no such file or folder`);
+      continue;
+    }
+    await walk(path, 0);
+  }
+  return study;
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+}
+
+async function readRun(directory: string): Promise<RunEntry> {
+  const manifest = await readJson(join(directory, 'manifest.json'));
+  const config = (manifest['config'] ?? {}) as { tasks?: Record<string, unknown> };
+  const entry: RunEntry = {
+    directory,
+    name: String(manifest['name'] ?? basename(directory)),
+    seed: typeof manifest['seed'] === 'number' ? manifest['seed'] : undefined,
+    tasks: Object.keys(config.tasks ?? {}),
+    scores: {},
+  };
+  const resultsFile = join(directory, 'results.json');
+  if (existsSync(resultsFile)) {
+    const results = await readJson(resultsFile);
+    for (const split of ['dev', 'test'] as const) {
+      const byTask = (results[split] ?? {}) as Record<
+        string,
+        { primary?: string; scores?: Record<string, number> }
+      >;
+      for (const [task, metric] of Object.entries(byTask)) {
+        const value = metric.primary ? metric.scores?.[metric.primary] : undefined;
+        if (typeof value === 'number' && (split === 'test' || !entry.scores[task]))
+          entry.scores[task] = { metric: metric.primary as string, value, split };
+      }
+    }
+  }
+  return entry;
+}
+
+async function readProbe(file: string): Promise<ProbeEntry | undefined> {
+  const result = (await readJson(file)) as unknown as ProbeResult;
+  if (result.format !== PROBE_RESULT_FORMAT || !Array.isArray(result.labels)) return undefined;
+  const folder = basename(dirname(file));
+  // <run>/analyses/<analysis>/probe-x.json is named after the run (and the analysis unless
+  // it is stem probe's default folder, "probe").
+  const inRun = basename(dirname(dirname(file))) === 'analyses';
+  const runName = basename(dirname(dirname(dirname(file))));
+  const name = !inRun ? folder : folder === 'probe' ? runName : `${runName} ${folder}`;
+  return { file, name, result };
+}
+
+function isMatrix(value: unknown): value is number[][] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((row) => Array.isArray(row) && row.every((v) => typeof v === 'number'))
+  );
+}
+
+async function readGates(file: string): Promise<GatesEntry | undefined> {
+  const json = await readJson(file);
+  const final = json['final'] as Record<string, unknown> | undefined;
+  const gates = isMatrix(final?.['gates'])
+    ? final['gates']
+    : isMatrix(json['gates'])
+      ? json['gates']
+      : undefined;
+  if (!gates) return undefined;
+  // <run>/pruning/gates.json: the run's folder names it.
+  const runDirectory =
+    basename(dirname(file)) === 'pruning' ? dirname(dirname(file)) : dirname(file);
+  const tasks = Array.isArray(json['tasks']) ? (json['tasks'] as unknown[]).map(String) : [];
+  return {
+    file,
+    name: basename(runDirectory),
+    tasks,
+    seed: typeof json['seed'] === 'number' ? json['seed'] : undefined,
+    gates,
+    keptHeads: gates.flat().filter((g) => g > KEEP_THRESHOLD).length,
+  };
+}
+
+async function readOverlap(file: string): Promise<OverlapEntry> {
+  const json = await readJson(file);
+  const entry: OverlapEntry = { file, perTask: [] };
+  if (isMatrix(json['meanGates'])) entry.meanGates = json['meanGates'];
+  if (Array.isArray(json['tasks']))
+    for (const task of json['tasks'] as Array<Record<string, unknown>>)
+      if (task && typeof task['task'] === 'string' && isMatrix(task['meanGates']))
+        entry.perTask.push({
+          task: task['task'],
+          meanGates: task['meanGates'],
+          ...(typeof task['keptFraction'] === 'number'
+            ? { keptFraction: task['keptFraction'] }
+            : {}),
+        });
+  const correlation = json['correlation'] as { tasks?: unknown; r?: unknown } | undefined;
+  if (correlation && Array.isArray(correlation.tasks) && Array.isArray(correlation.r))
+    entry.correlation = {
+      tasks: (correlation.tasks as unknown[]).map(String),
+      r: correlation.r as Array<Array<number | null>>,
+    };
+  return entry;
+}

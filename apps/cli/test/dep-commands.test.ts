@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { conlluToSentence, parseConllu, treeProblems } from '@stem/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
+
+interface Scores {
+  primary: string;
+  scores: Record<string, number>;
+}
+
+interface TrainResult {
+  runDirectory: string;
+  dev: Record<string, Scores>;
+  test: Record<string, Scores>;
+}
+
+/** The example DEP config shrunk to a few steps: a handful of sentences, a 1-layer encoder. */
+const TINY = [
+  'tasks.dep.limit.train=48',
+  'tasks.dep.limit.dev=16',
+  'tasks.dep.limit.test=16',
+  'tasks.dep.arcMlp=32',
+  'tasks.dep.labelMlp=16',
+  'encoder.architecture.layers=1',
+  'encoder.architecture.heads=2',
+  'encoder.architecture.hidden=32',
+  'trainer.epochs=1',
+  'trainer.maxSentencesPerBatch=16',
+  'trainer.checkpointEvery=1',
+].flatMap((override) => ['--set', override]);
+
+/** Starts `stem train` and SIGKILLs it once a mid-epoch checkpoint of the second epoch is on disk. */
+async function trainAndKill(output: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(cliRoot, 'bin', 'run.js'),
+      'train',
+      '-c',
+      'examples/dep-ewt-tiny.yaml',
+      ...TINY,
+      '--set',
+      'trainer.epochs=2',
+      '--set',
+      `output.directory=${output}`,
+    ],
+    { cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  let finished = false;
+  void exited.then(() => (finished = true));
+  while (!finished) {
+    const [run] = existsSync(output) ? await readdir(output) : [];
+    const state = run ? join(output, run, 'checkpoints', 'last', 'state.json') : undefined;
+    if (state && existsSync(state)) {
+      try {
+        const { epoch, stepInEpoch } = JSON.parse(await readFile(state, 'utf8'));
+        // Killed inside the second epoch: the first epoch's dev evaluation is already behind it.
+        if (epoch >= 1 && stepInEpoch > 0) {
+          child.kill('SIGKILL');
+          await exited;
+          return join(output, run!);
+        }
+      } catch {
+        // Read between the atomic rename and the next write: try again.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the run finished before a mid-epoch checkpoint could be interrupted');
+}
+
+describe('stem train / evaluate / predict with the DEP task (examples/dep-ewt-tiny.yaml)', () => {
+  let env: NodeJS.ProcessEnv;
+  let work: string;
+  let trained: TrainResult;
+
+  beforeAll(async () => {
+    env = await isolatedHome();
+    work = await mkdtemp(join(tmpdir(), 'stem-dep-'));
+    const run = await runStem(
+      [
+        'train',
+        '-c',
+        'examples/dep-ewt-tiny.yaml',
+        ...TINY,
+        '--set',
+        `output.directory=${join(work, 'runs')}`,
+        '--json',
+      ],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    trained = envelope<TrainResult>(run).result;
+  });
+
+  it('trains a few steps and reports LAS (primary), UAS, all-token scores and per-relation F1', () => {
+    for (const split of [trained.dev, trained.test]) {
+      const dep = split.dep!;
+      expect(dep.primary).toBe('las');
+      for (const key of ['las', 'uas', 'lasAll', 'uasAll']) {
+        expect(dep.scores[key]).toBeGreaterThanOrEqual(0);
+        expect(dep.scores[key]).toBeLessThanOrEqual(1);
+      }
+      expect(dep.scores.uas).toBeGreaterThanOrEqual(dep.scores.las!);
+      // EWT has punctuation: fewer words are scored without it.
+      expect(dep.scores.words).toBeLessThan(dep.scores.wordsAll!);
+      expect(Object.keys(dep.scores).some((k) => k.startsWith('relation/'))).toBe(true);
+    }
+  });
+
+  it('evaluates the best checkpoint on test with the scores training reported', async () => {
+    const run = await runStem(['evaluate', trained.runDirectory, '--split', 'test', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(envelope<{ scores: TrainResult['test'] }>(run).result.scores).toEqual(trained.test);
+  });
+
+  it('predicts heads and relations into CoNLL-U HEAD/DEPREL that read back as trees', async () => {
+    const input = join(work, 'sentences.txt');
+    await writeFile(input, 'The dog saw a cat .\nShe wrote to him yesterday !\n');
+    const output = join(work, 'predicted.conllu');
+    const run = await runStem(
+      ['predict', trained.runDirectory, '--input', input, '--output', output],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const relations = JSON.parse(await readFile(join(trained.runDirectory, 'labels.json'), 'utf8'))
+      .dep.relations as string[];
+    const sentences = parseConllu(await readFile(output, 'utf8'), output).sentences.map((s) =>
+      conlluToSentence(s),
+    );
+    expect(sentences.map((s) => s.words.length)).toEqual([6, 6]);
+    for (const sentence of sentences) {
+      const tree = sentence.annotations.dep!;
+      // Default decoding (argmax, Eisner fallback): always a single-rooted tree.
+      expect(treeProblems(tree.heads)).toEqual([]);
+      for (const relation of tree.relations) expect(relations).toContain(relation);
+    }
+  });
+
+  it('resumes a DEP run killed with SIGKILL mid-epoch and ends with the same metrics (head dropout replayed)', async () => {
+    const whole = await runStem(
+      [
+        'train',
+        '-c',
+        'examples/dep-ewt-tiny.yaml',
+        ...TINY,
+        '--set',
+        'trainer.epochs=2',
+        '--set',
+        `output.directory=${join(work, 'whole')}`,
+        '--json',
+      ],
+      env,
+    );
+    expect(whole.code, whole.stderr).toBe(0);
+    const directory = await trainAndKill(join(work, 'killed'), env);
+    expect(existsSync(join(directory, 'results.json'))).toBe(false);
+    const resumed = await runStem(['train', '--resume', directory, '--json'], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const pick = (result: TrainResult & { best?: unknown }) => ({
+      best: result.best,
+      dev: result.dev,
+      test: result.test,
+    });
+    expect(pick(envelope<TrainResult>(resumed).result)).toEqual(
+      pick(envelope<TrainResult>(whole).result),
+    );
+  });
+});

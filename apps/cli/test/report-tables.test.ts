@@ -1,0 +1,142 @@
+import type { ProbeResult } from '@stem/analyzer-probe';
+import { describe, expect, it } from 'vitest';
+import type { GatesEntry, ProbeEntry, RunEntry } from '../src/report/study-files.js';
+import {
+  formatMeanStd,
+  keptHeadsTable,
+  probeTable,
+  scoreTable,
+} from '../src/report/study-tables.js';
+import { latexEscape, tableToLatex, tableToMarkdown } from '../src/report/table.js';
+
+/** A hand-made 2 x 2 POS probe result. */
+function probe(name: string, nn: number, dt: number): ProbeEntry {
+  const label = (label: string, count: number, accuracy: number, layer: number, head: number) => {
+    const grid = [
+      [0, 0],
+      [0, 0],
+    ];
+    grid[layer]![head] = accuracy;
+    return { label, count, accuracy: grid, best: { layer, head, accuracy } };
+  };
+  const result: ProbeResult = {
+    format: 'stem.probe-result.v1',
+    probe: 'centroid',
+    task: 'pos',
+    split: 'test',
+    fit: 'test',
+    layers: 2,
+    heads: 2,
+    sentences: 3,
+    skipped: {},
+    items: 10,
+    labels: [label('NN', 6, nn, 1, 0), label('DT', 4, dt, 0, 1)],
+    weightedAccuracy: [
+      [0, 0.4 * dt],
+      [0.6 * nn, 0],
+    ],
+    bestHead: { layer: 1, head: 0, accuracy: 0.6 * nn },
+    macroBestAccuracy: (nn + dt) / 2,
+  };
+  return { file: `${name}/probe-pos.json`, name, result };
+}
+
+function run(tasks: string[], seed: number, scores: Record<string, number>): RunEntry {
+  return {
+    directory: `runs/${tasks.join('-')}-s${seed}`,
+    name: tasks.join('-'),
+    seed,
+    tasks,
+    scores: Object.fromEntries(
+      Object.entries(scores).map(([task, value]) => [
+        task,
+        { metric: 'accuracy', value, split: 'test' as const },
+      ]),
+    ),
+  };
+}
+
+describe('report tables', () => {
+  it('mean ± sample std over seeds', () => {
+    // 0.90, 0.92, 0.94: mean 0.92, sample std 0.02.
+    expect(formatMeanStd([0.9, 0.92, 0.94], 100)).toBe('92.00 ± 2.00');
+    expect(formatMeanStd([0.5], 100)).toBe('50.00');
+  });
+
+  it('scores STL vs MTL per task, mean ± std over seeds', () => {
+    const table = scoreTable([
+      run(['pos'], 1, { pos: 0.9 }),
+      run(['pos'], 2, { pos: 0.94 }),
+      run(['dep', 'pos'], 1, { pos: 0.8, dep: 0.7 }),
+    ])!;
+    expect(tableToMarkdown(table)).toBe(
+      [
+        '### Task scores (%), mean ± std over seeds',
+        '',
+        '| task | metric | STL | MTL dep+pos |',
+        '|---|---:|---:|---:|',
+        '| dep | accuracy | - | 70.00 (n=1) |',
+        '| pos | accuracy | 92.00 ± 2.83 (n=2) | 80.00 (n=1) |',
+        '',
+        'Primary metric of each task on test (dev where a run has no test score); n = runs.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('counts kept heads (gate > 1e-3) per task set', () => {
+    const gates = (values: number[][], seed: number): GatesEntry => ({
+      file: `g${seed}`,
+      name: `g${seed}`,
+      tasks: ['pos'],
+      seed,
+      gates: values,
+      keptHeads: values.flat().filter((g) => g > 1e-3).length,
+    });
+    const table = keptHeadsTable([
+      gates(
+        [
+          [1, 0],
+          [0.5, 0.002],
+        ],
+        1,
+      ),
+      gates(
+        [
+          [1, 0],
+          [0, 0.0009],
+        ],
+        2,
+      ),
+    ])!;
+    // 3 and 1 kept of 4: mean 2, sample std sqrt(2) = 1.41; 50% ± 35.36%.
+    expect(table.rows).toEqual([['pos', '2', '2.0 ± 1.4', '4', '50.00 ± 35.36']]);
+  });
+
+  it('lists per-label best heads of one result, and deltas between results', () => {
+    const single = probeTable('pos', [probe('static', 0.5, 0.75)]);
+    expect(single.rows).toEqual([
+      ['NN', '6', 'L2H1', '50.00'],
+      ['DT', '4', 'L1H2', '75.00'],
+      ['macro (best per label)', '10', '', '62.50'],
+    ]);
+    const compared = probeTable('pos', [probe('static', 0.5, 0.75), probe('STL', 0.9, 0.7)]);
+    expect(compared.columns).toEqual(['label', 'count', 'static', 'STL', 'Δ STL']);
+    expect(compared.rows).toEqual([
+      ['NN', '6', '50.00 (L2H1)', '90.00 (L2H1)', '+40.00'],
+      ['DT', '4', '75.00 (L1H2)', '70.00 (L1H2)', '-5.00'],
+      ['macro (best per label)', '', '62.50', '80.00', '+17.50'],
+    ]);
+    expect(compared.note).toContain('STL is below on 1 of 2 labels');
+    const latex = tableToLatex(compared);
+    expect(latex).toContain('\\begin{tabular}{lrrrr}');
+    expect(latex).toContain('label & count & static & STL & $\\Delta$ STL \\\\');
+    expect(latex).toContain('NN & 6 & 50.00 (L2H1) & 90.00 (L2H1) & +40.00 \\\\');
+  });
+
+  it('escapes LaTeX specials in labels (PTB tags such as $ and PRP$)', () => {
+    expect(latexEscape('PRP$')).toBe('PRP\\$');
+    expect(latexEscape("''")).toBe('\\textquotesingle{}\\textquotesingle{}');
+    expect(latexEscape('ARGM_TMP & 5%')).toBe('ARGM\\_TMP \\& 5\\%');
+  });
+});

@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Sentence } from '@stem/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adjacentWordBaselines } from '../src/probes/adjacent-baseline.js';
+import { runAttentionProbe } from '../src/probes/attention-probe.js';
+import { attentionRelations, relationFound } from '../src/probes/probe-items.js';
+import type { ProbeResult } from '../src/probes/probe-result.js';
+import { ScriptedEncoder, type ScriptedSentence } from './support/scripted-encoder.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function dep(id: string, words: string[], heads: number[], relations: string[]): Sentence {
+  return { id, words, annotations: { dep: { heads, relations } } };
+}
+
+// "chase" and "small" and "rains" have five letters: two sub-words each.
+const S1 = dep(
+  's1',
+  ['Dogs', 'chase', 'small', 'cats'],
+  [2, 0, 4, 2],
+  ['nsubj', 'root', 'amod', 'obj'],
+);
+const S2 = dep('s2', ['It', 'rains'], [2, 0], ['expl', 'root']);
+const byText = new Map([S1, S2].map((s) => [s.words.join(' '), s]));
+
+/** Sub-word rows of a sentence where each query sub-word's attention is given by `row`. */
+function matrix(s: ScriptedSentence, row: (unit: number, piece: number) => number[]): number[][] {
+  const units: Array<readonly [number, number]> = [[0, 0], ...s.spans];
+  const rows: number[][] = Array.from({ length: s.length }, () => new Array(s.length).fill(0));
+  units.forEach(([first, last], u) => {
+    for (let q = first; q <= last; q++) rows[q] = row(u, q - first);
+  });
+  // [SEP] attends to itself.
+  rows[s.length - 1]![s.length - 1] = 1;
+  return rows;
+}
+
+function oneHot(length: number, at: number, value = 1): number[] {
+  const v = new Array(length).fill(0);
+  v[at] = value;
+  return v;
+}
+
+/**
+ * Layer 0: head 0 points every word to the first sub-word of its gold head (ROOT -> [CLS]);
+ * head 1 to the last sub-word of the previous unit. Layer 1 tests the pooling rules (S1) and
+ * the "pi(g) = d" half of the rule; rows that attend only to [SEP] pool to all zeros.
+ */
+function script(s: ScriptedSentence): number[][][][] {
+  const gold = byText.get(s.words.join(' '))!;
+  const heads = gold.annotations.dep!.heads;
+  const first = (unit: number) => (unit === 0 ? 0 : s.spans[unit - 1]![0]);
+  const last = (unit: number) => (unit === 0 ? 0 : s.spans[unit - 1]![1]);
+  const sep = s.length - 1;
+  const toGold = matrix(s, (u) => oneHot(s.length, u === 0 ? 0 : first(heads[u - 1]!)));
+  const toPrevious = matrix(s, (u) => oneHot(s.length, u === 0 ? 0 : last(u - 1)));
+  const isS1 = gold === S1;
+  // Layer 1 head 0 on S1: Dogs spreads 0.3 + 0.3 over chase's two pieces and 0.4 on cats
+  // (summing keys picks chase); small's pieces point to cats (1.0) and Dogs 0.6 / cats 0.4
+  // (averaging queries picks cats); everything else attends to [SEP].
+  const pooling = matrix(s, (u, piece) => {
+    if (!isS1) return oneHot(s.length, sep);
+    if (u === 1) {
+      const row = new Array(s.length).fill(0);
+      row[first(2)] = 0.3;
+      row[last(2)] = 0.3;
+      row[first(4)] = 0.4;
+      return row;
+    }
+    if (u === 3) {
+      const row = new Array(s.length).fill(0);
+      if (piece === 0) row[first(4)] = 1;
+      else [row[first(1)], row[first(4)]] = [0.6, 0.4];
+      return row;
+    }
+    return oneHot(s.length, sep);
+  });
+  // Layer 1 head 1 on S1: chase -> cats, cats -> small (heads pointing at dependents).
+  const reverse = matrix(s, (u) => {
+    if (isS1 && u === 2) return oneHot(s.length, first(4));
+    if (isS1 && u === 4) return oneHot(s.length, first(3));
+    return oneHot(s.length, sep);
+  });
+  return [
+    [toGold, toPrevious],
+    [pooling, reverse],
+  ];
+}
+
+function accuracyOf(result: ProbeResult, label: string): number[][] {
+  return result.labels.find((l) => l.label === label)!.accuracy;
+}
+
+describe('attention probe', () => {
+  it('applies "pi(d) = g or pi(g) = d" with ROOT = [CLS]', () => {
+    const arc = { label: 'x', from: [3], to: 1 };
+    expect(relationFound((u) => [0, 0, 0, 1][u]!, arc)).toBe(true); // pi(d) = g
+    expect(relationFound((u) => [0, 3, 0, 0][u]!, arc)).toBe(true); // pi(g) = d
+    expect(relationFound((u) => [0, 2, 0, 2][u]!, arc)).toBe(false);
+    const root = attentionRelations('dep', S2) as Array<{ from: number[]; to: number }>;
+    expect(root[1]).toEqual({ label: 'root', from: [2], to: 0 });
+    // SRL: argument [b, e] found when any of its words points to the predicate or back.
+    const argument = { label: 'ARG1', from: [2, 3, 4], to: 1 };
+    expect(relationFound((u) => [9, 9, 9, 1, 9][u]!, argument)).toBe(true);
+    expect(relationFound((u) => [9, 4, 9, 9, 9][u]!, argument)).toBe(true);
+    expect(relationFound((u) => [9, 0, 0, 0, 0][u]!, argument)).toBe(false);
+  });
+
+  it('scores hand-made heads on DEP exactly as computed by hand', async () => {
+    const encoder = new ScriptedEncoder(tf, {
+      layers: 2,
+      heads: 2,
+      headSize: 2,
+      attention: script,
+    });
+    const before = tf.memory().numTensors;
+    const result = await runAttentionProbe(tf, encoder, {
+      task: 'dep',
+      split: 'test',
+      sentences: [S1, S2],
+      limits: { maxSentences: 1, maxSubwords: 100 },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(result.items).toBe(6);
+    // Head (0, 0) points every dependent to its head: 100% on every relation.
+    expect(result.weightedAccuracy[0]![0]).toBe(1);
+    for (const label of result.labels) expect(label.accuracy[0]![0]).toBe(1);
+    // Layer 1 head 0: nsubj (summed keys), root (zero rows -> ROOT), amod (averaged queries).
+    expect(accuracyOf(result, 'nsubj')[1]![0]).toBe(1);
+    expect(accuracyOf(result, 'root')[1]![0]).toBe(1);
+    expect(accuracyOf(result, 'amod')[1]![0]).toBe(1);
+    expect(accuracyOf(result, 'obj')[1]![0]).toBe(0);
+    expect(accuracyOf(result, 'expl')[1]![0]).toBe(0);
+    expect(result.weightedAccuracy[1]![0]).toBeCloseTo(4 / 6, 10);
+    // Layer 1 head 1: obj and amod by pi(g) = d; root found only in S2 (its zero row).
+    expect(accuracyOf(result, 'obj')[1]![1]).toBe(1);
+    expect(accuracyOf(result, 'amod')[1]![1]).toBe(1);
+    expect(accuracyOf(result, 'nsubj')[1]![1]).toBe(0);
+    expect(accuracyOf(result, 'root')[1]![1]).toBe(0.5);
+    expect(result.weightedAccuracy[1]![1]).toBeCloseTo(3 / 6, 10);
+    // Labels most frequent first; the best head per label; the macro average of the best.
+    expect(result.labels[0]).toMatchObject({ label: 'root', count: 2 });
+    expect(result.labels.find((l) => l.label === 'obj')!.best).toEqual({
+      layer: 0,
+      head: 0,
+      accuracy: 1,
+    });
+    expect(result.bestHead).toEqual({ layer: 0, head: 0, accuracy: 1 });
+    expect(result.macroBestAccuracy).toBe(1);
+    // Head (0, 1) attends to the previous word, so it must equal the previous-word baseline.
+    const previous = result.baselines!.find((b) => b.name === 'previous word')!;
+    expect(previous.accuracy).toBeCloseTo(3 / 6, 10);
+    expect(previous.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
+    for (const label of result.labels)
+      expect(label.accuracy[0]![1]).toBeCloseTo(previous.labels[label.label]!, 10);
+  });
+
+  it('scores the adjacent-word baselines by hand', () => {
+    const relations = [S1, S2].map((s) => attentionRelations('dep', s) as never);
+    const [previous, next] = adjacentWordBaselines([4, 2], relations);
+    expect(previous!.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
+    // Next word: pi(1) = 2 finds Dogs -> chase and It -> rains; pi(3) = 4 finds small -> cats.
+    expect(next!.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
+    // A sentence whose first word hangs off ROOT: only "previous word" reaches [CLS].
+    const rooted = [[{ label: 'root', from: [1], to: 0 }]];
+    expect(adjacentWordBaselines([2], rooted).map((b) => b.accuracy)).toEqual([1, 0]);
+  });
+
+  it('counts sentences without the layer as skipped, not as misses', async () => {
+    const encoder = new ScriptedEncoder(tf, {
+      layers: 2,
+      heads: 2,
+      headSize: 2,
+      attention: script,
+    });
+    const bare: Sentence = { id: 'bare', words: ['No', 'tree'], annotations: {} };
+    const result = await runAttentionProbe(tf, encoder, {
+      task: 'dep',
+      split: 'test',
+      sentences: [S1, bare, S2],
+      limits: { maxSentences: 8, maxSubwords: 1000 },
+    });
+    expect(result.sentences).toBe(2);
+    expect(result.skipped).toEqual({ 'missing-layer': 1 });
+    expect(result.items).toBe(6);
+  });
+});
