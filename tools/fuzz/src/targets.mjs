@@ -36,7 +36,14 @@ import {
 } from '@stem/data';
 
 const require = createRequire(import.meta.url);
-const PLUGINS = ['@stem/data', '@stem/encoder-transformer', '@stem/task-ner', '@stem/task-pos'];
+const PLUGINS = [
+  '@stem/data',
+  '@stem/encoder-transformer',
+  '@stem/task-con',
+  '@stem/task-dep',
+  '@stem/task-ner',
+  '@stem/task-pos',
+];
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CONLL2012 = join(ROOT, 'packages/data/test/fixtures/conll2012');
@@ -177,9 +184,12 @@ export async function createTargets() {
         read: (bytes, file) => parsePlainText(decode(bytes), file),
       },
       config: {
-        seeds: ['pos-ewt-tiny.yaml', 'ner-gum-tiny.yaml', 'pos-ewt-hf.yaml'].map((name) =>
-          readFileSync(join(ROOT, 'examples', name)),
-        ),
+        seeds: [
+          'pos-ewt-tiny.yaml',
+          'ner-gum-tiny.yaml',
+          'dep-ewt-tiny.yaml',
+          'pos-ewt-hf.yaml',
+        ].map((name) => readFileSync(join(ROOT, 'examples', name))),
         read: (bytes, file) => parseExperimentConfig(decode(bytes), file, registry),
       },
       'run-directory': {
