@@ -135,6 +135,9 @@ export const ERROR_CODES = {
   RUN_INVALID: 'pass a run directory that `stem train` created; see its manifest.json',
   MODEL_INVALID: 'a model directory holds config.json, model.safetensors and tokenizer files',
   WRITE_FAILED: 'make the output folder writable or free some space; earlier files are unchanged',
+  NOT_A_MODEL: 'pass a run directory made by `stem train` or a Hugging Face model directory',
+  ANALYZER_FAILED: 'the model is saved; fix the analyzer settings and rerun the analysis',
+  NOTHING_TO_REPORT: 'pass run directories, probe results, gates.json or overlap.json',
   NAN_LOSS: 'lower the learning rates or check the data; resume from the last checkpoint',
   USAGE: 'see `stem <command> --help`',
   STEM_ERROR: 'see the message above; `stem <command> --help` lists the options',
@@ -148,22 +151,26 @@ const LEGACY_CODES: Record<string, ErrorCode> = {
   STEM_ENCODER_CHECKPOINT: 'MODEL_INVALID',
   CONFIG: 'CONFIG_INVALID',
   CORPUS_NOT_FOUND: 'DATA_NOT_FOUND',
+  BAD_INPUT: 'INPUT_INVALID',
   DataFormatError: 'DATA_FORMAT',
   CorpusNotFoundError: 'DATA_NOT_FOUND',
 };
 
-function codeOf(error: Error & { code?: unknown }): ErrorCode {
-  if (typeof error.code === 'string') {
-    if (error.code in ERROR_CODES) return error.code as ErrorCode;
-    if (error.code in LEGACY_CODES) return LEGACY_CODES[error.code]!;
-  }
+/**
+ * A plugin's own code (one this table does not know) passes through unchanged, so a
+ * plugin can be more specific than the table; it still gets a hint.
+ */
+function codeOf(error: Error & { code?: unknown }): string {
+  if (typeof error.code === 'string' && error.code !== '')
+    return LEGACY_CODES[error.code] ?? error.code;
   return LEGACY_CODES[error.name] ?? 'STEM_ERROR';
 }
 
-export function describeError(error: unknown): { code: ErrorCode; message: string; hint: string } {
+export function describeError(error: unknown): { code: string; message: string; hint: string } {
   if (isUserError(error)) {
     const code = codeOf(error);
-    return { code, message: error.message, hint: error.hint || ERROR_CODES[code] };
+    const fallback = ERROR_CODES[code as ErrorCode] ?? ERROR_CODES.STEM_ERROR;
+    return { code, message: error.message, hint: error.hint || fallback };
   }
   // oclif's own argument and flag errors carry an exit code of 2.
   if (error instanceof Error && (error as { oclif?: { exit?: number } }).oclif?.exit === 2)
