@@ -101,3 +101,5 @@ export {
   type TrainingRun,
   type TrainRunOptions,
 } from './run/run-lifecycle.js';
+export { readJsonFile, parseJsonText, JSON_INVALID } from './io/json-file.js';
+export { readTextInput, decodeTextInput, TEXT_INPUT_INVALID } from './io/text-input.js';

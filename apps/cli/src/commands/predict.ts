@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { StemError, predictRun, writeFileAtomic, type Sentence } from '@stem/core';
+import { predictRun, readTextInput, StemError, writeFileAtomic, type Sentence } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { deviceOfRun } from '../run/config-device.js';
 import { formatPredictions, formatTrees, readPredictionInput } from '../run/prediction-io.js';
@@ -42,8 +42,17 @@ export default class Predict extends StemCommand<typeof Predict> {
     predictions?: Sentence[];
   }> {
     const { args } = await this.parse(Predict);
+    // Binary, non-UTF-8 and empty inputs are refused before anything is loaded.
+    await readTextInput(this.flags.input, 'prediction input');
     const session = await this.session(await deviceOfRun(args.run));
     const input = await readPredictionInput(this.flags.input);
+    if (input.length === 0) {
+      throw new StemError(
+        `${this.flags.input}: prediction input holds no sentences`,
+        'pass a .conllu file or a text file with one tokenised sentence per line',
+        'INPUT_INVALID',
+      );
+    }
     this.progress(`predicting ${input.length} sentences`);
     const predicted = await predictRun(runEnvironment(this.config, session, {}), args.run, input);
     if (this.flags.format === 'props' && !predicted.some((s) => s.annotations.srl))

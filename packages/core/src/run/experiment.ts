@@ -55,7 +55,7 @@ export async function buildExperiment(
         throw new StemError(
           `tasks.${name}.dataset (${taskConfig.dataset.type}), ${split} split: ${(error as Error).message}`,
           typeof hint === 'string' ? hint : undefined,
-          'DATASET_UNREADABLE',
+          datasetErrorCode(error),
         );
       }
       const limit = taskConfig.limit?.[split];
@@ -112,4 +112,12 @@ export async function buildExperiment(
     components.push({ name, component });
   }
   return { encoder, tasks, components, labels, skipped };
+}
+
+/** The reader's own kind of failure survives the wrapping (a bad line vs a missing corpus). */
+function datasetErrorCode(error: unknown): string {
+  const name = (error as { name?: unknown }).name;
+  if (name === 'DataFormatError') return 'DATA_FORMAT';
+  if (name === 'CorpusNotFoundError') return 'DATA_NOT_FOUND';
+  return 'DATASET_UNREADABLE';
 }

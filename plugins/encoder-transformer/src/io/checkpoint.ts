@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RawTensor, SafetensorsCodec, SafetensorsFloat } from '@stem/core';
 import { EncoderError } from '../errors.js';
+import { readModelJson } from './json-file.js';
 import {
   type Architecture,
   architectureFromHf,
@@ -31,7 +32,7 @@ export async function readArchitecture(
       `${path} does not exist`,
       'a model directory holds config.json, model.safetensors and tokenizer files',
     );
-  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const config = await readModelJson<Record<string, unknown>>(path);
   try {
     return { architecture: architectureFromHf(config, path), config };
   } catch (error) {
