@@ -55,11 +55,7 @@ export class OneSignalHeadEncoder implements Encoder {
 
   async tokenize(sentences: readonly (readonly string[])[]): Promise<TokenizedBatch> {
     return {
-      subwordIds: sentences.map((words) => [
-        0,
-        ...words.map((w) => this.wordIds.get(w) ?? 0),
-        0,
-      ]),
+      subwordIds: sentences.map((words) => [0, ...words.map((w) => this.wordIds.get(w) ?? 0), 0]),
       wordSpans: sentences.map((words) => words.map((_, i) => [i + 1, i + 1] as [number, number])),
       wordCounts: sentences.map((words) => words.length),
     };
