@@ -5,3 +5,4 @@ export type * from './metric.js';
 export type * from './task-head.js';
 export type * from './dataset-reader.js';
 export type * from './analyzer.js';
+export * from './prediction-format.js';
