@@ -24,19 +24,19 @@ async function tinyTagger(train: Sentence[], sentences: Sentence[]): Promise<Sen
   const trainTokens = await encoder.tokenize(train.map((s) => s.words));
   const variables = [...encoder.trainableVariables(), ...head.trainableVariables()];
   for (let step = 0; step < 15; step++)
-    tf.dispose(
-      optimizer.minimize(
+    optimizer
+      .minimize(
         () => head.loss(encoder.encode(trainTokens, { training: false }), train),
         false,
         variables,
-      ),
-    );
+      )
+      ?.dispose();
   const annotated: Sentence[] = [];
   for (let start = 0; start < sentences.length; start += 128) {
     const batch = sentences.slice(start, start + 128);
     const tokens = await encoder.tokenize(batch.map((s) => s.words));
     const predictions = tf.tidy(() =>
-      head.decode(encoder.encode(tokens, { training: false }), batch, { purpose: 'predict' }),
+      head.decode(encoder.encode(tokens, { training: false }), batch),
     );
     batch.forEach((s, b) => annotated.push(head.annotate(s, predictions[b]!)));
   }
