@@ -20,7 +20,8 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
 
   static override baseFlags = {
     device: Flags.string({
-      description: 'Compute backend (default: config value or auto = gpu > cpu > wasm > js).',
+      description:
+        'Compute backend (default: config value or auto = gpu > cpu > wasm > js; wasm uses the OpenBLAS kernels of @stem/compute-native when built, wasm-plain never).',
       options: [...DEVICE_CHOICES],
       helpGroup: 'GLOBAL',
     }),

@@ -6,106 +6,55 @@
 //   pnpm --filter @stem/core --filter @stem/encoder-transformer build
 //   node tools/bench/encoder-step/bench-encoder-step.mjs --layers 4 --heads 8 --hidden 256 --ffn 1024 --batch 16 --seq 32
 //
+// --device wasm uses @stem/compute-native's OpenBLAS kernels where built (STEM_THREADS caps
+// their threads); --device wasm-plain never. compare.mjs runs everything side by side.
 // Imports the built packages by path: tools/bench is not a pnpm workspace member.
 import { parseArgs } from 'node:util';
-import { selectBackend, SeededRandom } from '../../../packages/core/dist/index.js';
-import {
-  architectureFor,
-  forwardTransformer,
-  ParameterStore,
-  parameterCount,
-} from '../../../plugins/encoder-transformer/dist/index.js';
+import { selectBackend } from '../../../packages/core/dist/index.js';
+import { makeStep, STEP_DEFAULTS } from './training-step.mjs';
 
-const defaults = {
-  vocab: 8000,
-  hidden: 128,
-  layers: 2,
-  heads: 4,
-  ffn: 512,
-  labels: 20,
-  batch: 16,
-  seq: 32,
-  steps: 20,
-  seed: 0,
-};
 const { values } = parseArgs({
   options: {
-    ...Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: 'string' }])),
+    ...Object.fromEntries(Object.keys(STEP_DEFAULTS).map((k) => [k, { type: 'string' }])),
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
     device: { type: 'string', default: 'auto' },
   },
 });
-const a = Object.fromEntries(
-  Object.entries(defaults).map(([k, v]) => [k, values[k] === undefined ? v : Number(values[k])]),
+const options = Object.fromEntries(
+  Object.keys(STEP_DEFAULTS)
+    .filter((k) => values[k] !== undefined)
+    .map((k) => [k, Number(values[k])]),
 );
+const a = { ...STEP_DEFAULTS, ...options };
 
 const { tf, info } = await selectBackend(values.device);
-const random = new SeededRandom(a.seed);
-const architecture = {
-  ...architectureFor(
-    {
-      arch: 'bert',
-      layers: a.layers,
-      heads: a.heads,
-      hidden: a.hidden,
-      intermediate: a.ffn,
-      maxPositions: Math.max(512, a.seq),
-    },
-    a.vocab,
-  ),
-  // The reference has no token-type table; ours is one [2, hidden] row add, kept.
-};
-const params = ParameterStore.random(tf, architecture, () => random.next());
-const classifierWeight = tf.variable(
-  tf.randomNormal([a.hidden, a.labels], 0, 0.02, 'float32', random.nextSeed()),
-);
-const classifierBias = tf.variable(tf.zeros([a.labels]));
-const ids = Array.from({ length: a.batch }, () =>
-  Array.from({ length: a.seq }, () => random.int(a.vocab)),
-);
-const mask = ids.map((row) => row.map(() => 1));
-const gold = tf.oneHot(
-  tf.tensor1d(
-    ids.flat().map(() => random.int(a.labels)),
-    'int32',
-  ),
-  a.labels,
-);
-const optimizer = tf.train.adam(1e-3);
-
+const step = makeStep(tf, options);
+const warmup = Number(values.warmup);
 const times = [];
 const losses = [];
-for (let step = 0; step < a.steps + 3; step++) {
+for (let i = 0; i < Number(values.steps) + warmup; i++) {
   const start = performance.now();
-  const loss = optimizer.minimize(() => {
-    const { hidden } = forwardTransformer(
-      tf,
-      architecture,
-      params,
-      { ids, mask },
-      { dropoutSeed: () => random.nextSeed() },
-    );
-    const logits = tf.add(
-      tf.matMul(tf.reshape(hidden, [-1, a.hidden]), classifierWeight),
-      classifierBias,
-    );
-    return tf.losses.softmaxCrossEntropy(gold, logits);
-  }, true);
-  const value = (await loss.data())[0];
-  loss.dispose();
+  const loss = await step();
   const elapsed = performance.now() - start;
-  if (step >= 3) times.push(elapsed);
-  losses.push(Math.round(value * 1e4) / 1e4);
+  if (i >= warmup) times.push(elapsed);
+  losses.push(Math.round(loss * 1e4) / 1e4);
 }
 times.sort((x, y) => x - y);
 const ms = times[Math.floor(times.length / 2)];
+const native = info.nativeKernels;
 console.log(
   JSON.stringify({
     impl: `stem-tfjs-${info.tfjsVersion}`,
     backend: `${info.device} (${info.backend})`,
+    native: native?.active
+      ? `on, ${native.threads} threads`
+      : `off${native ? ` (${native.reason})` : ''}`,
+    blas: native?.blas,
     cfg: `B${a.batch} T${a.seq} H${a.hidden} L${a.layers} heads${a.heads} F${a.ffn}`,
-    params: parameterCount(architecture) + a.hidden * a.labels + a.labels,
+    params: step.parameterCount,
     stepMs: Math.round(ms * 10) / 10,
-    tokensPerSec: Math.round((a.batch * a.seq) / (ms / 1000)),
+    tokensPerSec: Math.round(step.tokens / (ms / 1000)),
     loss: [losses[0], losses[losses.length - 1]],
     tensors: tf.memory().numTensors,
   }),

@@ -53,6 +53,13 @@ function formatInfo(info: InfoResult): string {
     `stem ${info.cli.version} (core ${info.core}, node ${info.node})`,
     `backend: ${info.backend.device} (${info.backend.package}, tfjs ${info.backend.tfjsVersion})`,
   ];
+  const native = info.backend.nativeKernels;
+  if (native)
+    lines.push(
+      native.active
+        ? `  native kernels: on (${native.kernels.join(', ')}; ${native.threads} threads; ${native.blas})`
+        : `  native kernels: off (${native.reason ?? 'unknown reason'})`,
+    );
   for (const skipped of info.backend.skipped)
     lines.push(`  skipped ${skipped.device}: ${skipped.reason}`);
   for (const [kind, entries] of Object.entries(info.components)) {

@@ -1,11 +1,15 @@
-export const DEVICE_CHOICES = ['auto', 'gpu', 'cpu', 'wasm', 'js'] as const;
-/** `gpu` = tfjs-node-gpu, `cpu` = tfjs-node (native), `wasm` = tfjs-backend-wasm, `js` = tfjs-backend-cpu. */
+export const DEVICE_CHOICES = ['auto', 'gpu', 'cpu', 'wasm', 'wasm-plain', 'js'] as const;
+/**
+ * `gpu` = tfjs-node-gpu, `cpu` = tfjs-node (native), `wasm` = tfjs-backend-wasm (with the
+ * OpenBLAS kernels of @stem/compute-native where they load), `wasm-plain` = the same backend
+ * without them, `js` = tfjs-backend-cpu.
+ */
 export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
 
 export interface BackendInfo {
   /** What was asked for. */
   requested: DeviceChoice;
-  /** The device that is used. */
+  /** The device that is used (`wasm-plain` is reported as `wasm` with `nativeKernels.active` false). */
   device: Exclude<DeviceChoice, 'auto'>;
   /** tfjs backend name (`tensorflow`, `wasm`, `cpu`). */
   backend: string;
@@ -14,4 +18,18 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** Why faster devices were passed over (missing package, no GPU, ...). */
   skipped: Array<{ device: string; reason: string }>;
+  /** wasm only: whether @stem/compute-native's OpenBLAS kernels serve the hot kernels. */
+  nativeKernels?: NativeKernelInfo;
+}
+
+export interface NativeKernelInfo {
+  active: boolean;
+  /** Kernels served natively (BatchMatMul, _FusedMatMul, ...). */
+  kernels: string[];
+  /** OpenBLAS threads (capped by STEM_THREADS). */
+  threads?: number;
+  /** OpenBLAS build string. */
+  blas?: string;
+  /** Why they are off (not installed, not built, --device wasm-plain, STEM_NATIVE=0). */
+  reason?: string;
 }

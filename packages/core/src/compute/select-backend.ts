@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TensorFlow } from '../contracts/tensorflow.js';
-import type { BackendInfo, DeviceChoice } from './backend-name.js';
+import type { BackendInfo, DeviceChoice, NativeKernelInfo } from './backend-name.js';
 import { StemError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
@@ -13,6 +13,7 @@ type ConcreteDevice = BackendInfo['device'];
 const AUTO_ORDER: ConcreteDevice[] = ['gpu', 'cpu', 'wasm', 'js'];
 
 let selected: { info: BackendInfo; tf: TensorFlow } | undefined;
+let wasmNativeKernels: NativeKernelInfo = { active: false, kernels: [] };
 
 /**
  * Picks the fastest backend that loads: tfjs-node-gpu with a visible GPU, tfjs-node, wasm,
@@ -24,7 +25,7 @@ export async function selectBackend(
   requested: DeviceChoice = 'auto',
 ): Promise<{ info: BackendInfo; tf: TensorFlow }> {
   if (selected) {
-    if (requested !== 'auto' && requested !== selected.info.device) {
+    if (requested !== 'auto' && requested !== deviceAsSelected(selected.info)) {
       throw new StemError(
         `backend already initialised as "${selected.info.device}", cannot switch to "${requested}" in the same process`,
         'pass the same --device everywhere in one process',
@@ -37,15 +38,17 @@ export async function selectBackend(
   for (const device of candidates) {
     const reason = await tryDevice(device);
     if (reason === undefined) {
+      const plainWasm = device === 'wasm-plain';
       selected = {
         tf,
         info: {
           requested,
-          device,
+          device: plainWasm ? 'wasm' : device,
           backend: tf.getBackend(),
           package: PACKAGE_OF[device],
           tfjsVersion: tf.version.tfjs,
           skipped,
+          ...(device === 'wasm' || plainWasm ? { nativeKernels: wasmNativeKernels } : {}),
         },
       };
       return selected;
@@ -59,10 +62,20 @@ export async function selectBackend(
   );
 }
 
+/** `--device wasm-plain` names the wasm device without native kernels. */
+function deviceAsSelected(info: BackendInfo): ConcreteDevice {
+  return info.device === 'wasm' &&
+    info.nativeKernels?.active === false &&
+    info.requested === 'wasm-plain'
+    ? 'wasm-plain'
+    : info.device;
+}
+
 const PACKAGE_OF: Record<ConcreteDevice, string> = {
   gpu: '@tensorflow/tfjs-node-gpu',
   cpu: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
+  'wasm-plain': '@tensorflow/tfjs-backend-wasm',
   js: '@tensorflow/tfjs-backend-cpu',
 };
 
@@ -86,11 +99,25 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
           ? undefined
           : 'tensorflow backend did not initialise';
       }
-      case 'wasm': {
+      case 'wasm':
+      case 'wasm-plain': {
         await import('@tensorflow/tfjs-backend-wasm');
-        const { registerWasmExtras } = await import('./wasm-extras.js');
-        registerWasmExtras();
-        return (await tf.setBackend('wasm')) ? undefined : 'wasm backend did not initialise';
+        const extras = await import('./wasm-extras.js');
+        const native = await import('./native-kernels.js');
+        // Extra kernels first: the native package then also takes over their UnsortedSegmentSum.
+        extras.registerWasmKernelExtras();
+        if (device === 'wasm-plain') {
+          wasmNativeKernels = { active: false, kernels: [], reason: '--device wasm-plain' };
+        } else if (native.nativeDisabledByEnvironment()) {
+          wasmNativeKernels = { active: false, kernels: [], reason: 'STEM_NATIVE=0' };
+        } else {
+          wasmNativeKernels = await native.enableNativeKernels();
+        }
+        extras.registerMatMulGradient(wasmNativeKernels.active ? 'flags' : 'transposing');
+        if (await tf.setBackend('wasm')) return undefined;
+        if (wasmNativeKernels.active)
+          wasmNativeKernels = await native.disableNativeKernels('wasm backend did not initialise');
+        return 'wasm backend did not initialise';
       }
       case 'js':
         return (await tf.setBackend('cpu')) ? undefined : 'cpu backend did not initialise';

@@ -13,13 +13,32 @@ import * as tf from '@tensorflow/tfjs';
  * Gradients are global to the tfjs engine, so this runs only when wasm is the backend
  * (one backend per process). Idempotent.
  */
-let registered = false;
+let kernelsRegistered = false;
+let gradientRegistered: 'transposing' | 'flags' | undefined;
 
 export function registerWasmExtras(): void {
-  if (registered) return;
-  registered = true;
+  registerWasmKernelExtras();
+  registerMatMulGradient('transposing');
+}
+
+/** The UnsortedSegmentSum kernel alone (before @stem/compute-native, which takes it over). */
+export function registerWasmKernelExtras(): void {
+  if (kernelsRegistered) return;
+  kernelsRegistered = true;
   registerUnsortedSegmentSum();
-  registerMatMulGradients();
+}
+
+/**
+ * `transposing`: for plain wasm (explicit transposes, flag-free products, see above).
+ * `flags`: for @stem/compute-native, whose products take transpose flags at full speed, so
+ * the explicit transposes would only copy; it still sums broadcast batch dims away, which
+ * tfjs's built-in gradient does not. The first registration wins (gradients are global).
+ */
+export function registerMatMulGradient(kind: 'transposing' | 'flags'): void {
+  if (gradientRegistered) return;
+  gradientRegistered = kind;
+  if (kind === 'transposing') registerMatMulGradients();
+  else registerFlagMatMulGradient();
 }
 
 interface WasmBackendLike {
@@ -141,6 +160,56 @@ function registerMatMulGradients(): void {
             transposeB ? swappedShape(b.shape) : b.shape,
           );
           return transposeB ? swapLast(dOpB) : dOpB;
+        },
+      };
+    },
+  });
+}
+
+/** Sums `x` down to `shape` (the broadcast batch dims of a product's operand). */
+function reduceTo(x: tf.Tensor, shape: number[]): tf.Tensor {
+  if (x.rank === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
+  let reduced = x;
+  const extra = x.rank - shape.length;
+  if (extra > 0) reduced = tf.sum(reduced, [...Array(extra).keys()]);
+  const axes: number[] = [];
+  for (let i = 0; i < shape.length - 2; i++)
+    if (shape[i] === 1 && reduced.shape[i] !== 1) axes.push(i);
+  if (axes.length > 0) reduced = tf.sum(reduced, axes, true);
+  return tf.reshape(reduced, shape);
+}
+
+/** Rows of all batches stacked: [..., r, c] -> [(...) * r, c]. */
+function foldRows(x: tf.Tensor): tf.Tensor2D {
+  return tf.reshape(x, [-1, x.shape[x.rank - 1] as number]) as tf.Tensor2D;
+}
+
+function registerFlagMatMulGradient(): void {
+  tf.registerGradient({
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved as [tf.Tensor, tf.Tensor];
+      const { transposeA: tA, transposeB: tB } = attrs as unknown as {
+        transposeA: boolean;
+        transposeB: boolean;
+      };
+      const g = dy as tf.Tensor;
+      return {
+        a: () => {
+          // C = op(A) op(B): dA = dC op(B)^T, or its transpose when A is stored transposed.
+          const dA = tA ? tf.matMul(b, g, tB, true) : tf.matMul(g, b, false, !tB);
+          return reduceTo(dA, a.shape);
+        },
+        b: () => {
+          if (b.rank === 2 && a.rank > 2 && !tA) {
+            // A shared weight: one product over all rows instead of a batch summed afterwards.
+            return tB
+              ? tf.matMul(foldRows(g), foldRows(a), true, false)
+              : tf.matMul(foldRows(a), foldRows(g), true, false);
+          }
+          const dB = tB ? tf.matMul(g, a, true, tA) : tf.matMul(a, g, !tA, false);
+          return reduceTo(dB, b.shape);
         },
       };
     },

@@ -1,0 +1,50 @@
+import type { NativeAddon } from '../load-addon.js';
+import type { KernelFunc } from '../tfjs-surface.js';
+import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
+
+/**
+ * `Sum` over a contiguous run of axes (bias gradients sum the leading axis, layer norm the
+ * last), without the transpose wasm's kernel makes first when the axes are not innermost.
+ * Other axis sets and non-float32 inputs go to the original kernel.
+ */
+export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = args.inputs.x;
+    const backend = args.backend;
+    const attrs = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
+    if (!x || x.dtype !== 'float32' || !isWasmBackend(backend)) return original(args);
+    const rank = x.shape.length;
+    const requested = attrs.axis ?? [...Array(rank).keys()];
+    const axes = [
+      ...new Set(
+        (Array.isArray(requested) ? requested : [requested]).map((a) => (a < 0 ? a + rank : a)),
+      ),
+    ].sort((p, q) => p - q);
+    if (
+      axes.length === 0 ||
+      axes.some((a, i) => a < 0 || a >= rank || (i > 0 && a !== (axes[i - 1] as number) + 1))
+    )
+      return original(args);
+    const first = axes[0] as number;
+    const last = axes[axes.length - 1] as number;
+    const product = (from: number, to: number) =>
+      x.shape.slice(from, to).reduce((p, d) => p * d, 1);
+    const outer = product(0, first);
+    const reduce = product(first, last + 1);
+    const inner = product(last + 1, rank);
+    const outShape = attrs.keepDims
+      ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
+      : x.shape.filter((_, i) => i < first || i > last);
+    const out = backend.makeOutput(outShape, 'float32');
+    if (outer * inner === 0) return out;
+    addon.sumMiddle(
+      heapView(backend),
+      elementOffset(backend, x),
+      elementOffset(backend, out),
+      outer,
+      reduce,
+      inner,
+    );
+    return out;
+  };
+}

@@ -1,0 +1,41 @@
+import { beforeAll, expect, it } from 'vitest';
+import { nativeBuilt, native, randomTensor, tf, wasmEngine } from './wasm-engine.js';
+
+beforeAll(async () => {
+  await wasmEngine();
+});
+
+it.skipIf(!nativeBuilt)(
+  '10k calls of every native kernel leave tensor count, wasm heap and RSS flat',
+  () => {
+    const status = native();
+    expect(status.active).toBe(true);
+    const a = randomTensor([4, 16, 24], 1);
+    const b = randomTensor([4, 24, 8], 2);
+    const bias = randomTensor([8], 3);
+    const table = randomTensor([30, 8], 4);
+    const ids = tf.tensor1d([1, 5, 29, 5], 'int32');
+    const round = () =>
+      tf.tidy(() => {
+        const product = tf.matMul(a, b, false, false);
+        const fused = tf.fused.matMul({ a, b, bias, activation: 'relu' });
+        const probabilities = tf.softmax(tf.add(product, fused));
+        const summed = tf.sum(tf.exp(tf.erf(probabilities)), 0);
+        const gathered = tf.gather(table, ids);
+        const scattered = tf.unsortedSegmentSum(tf.clone(gathered), ids, 30);
+        return tf.add(tf.sum(summed), tf.sum(scattered));
+      });
+    const wasmBackend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+    for (let i = 0; i < 200; i++) round().dispose();
+    const tensors = tf.memory().numTensors;
+    const heapBytes = wasmBackend.wasm.HEAPU8.buffer.byteLength;
+    const rss = process.memoryUsage().rss;
+    for (let i = 0; i < 10_000; i++) round().dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBackend.wasm.HEAPU8.buffer.byteLength).toBe(heapBytes);
+    // Generous bound: a leak of one output per call would be > 100 MB here.
+    expect(process.memoryUsage().rss - rss).toBeLessThan(40 * 1024 * 1024);
+    tf.dispose([a, b, bias, table, ids]);
+  },
+  120_000,
+);

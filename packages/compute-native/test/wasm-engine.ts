@@ -1,0 +1,128 @@
+// The one tfjs engine of a test file, on the wasm backend, with a switch between the plain
+// wasm kernels and the native ones (the same engine, so results compare tensor for tensor).
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  activateNativeKernels,
+  deactivateNativeKernels,
+  nativeAddonAvailable,
+  type NativeKernelStatus,
+} from '../src/index.js';
+
+export { tf };
+
+/**
+ * Whether the install built the addon. Without OpenBLAS the kernel tests are skipped (the
+ * fallback test still runs); CI sets STEM_REQUIRE_NATIVE=1 so a failed build fails instead.
+ */
+const availability = nativeAddonAvailable();
+export const nativeBuilt = availability.available;
+if (!nativeBuilt && process.env.STEM_REQUIRE_NATIVE === '1')
+  throw new Error(`STEM_REQUIRE_NATIVE=1 but the addon is unavailable: ${availability.reason}`);
+
+export async function wasmEngine(): Promise<typeof tf> {
+  // tfjs-backend-wasm has no UnsortedSegmentSum: stem's core adds a JS one; a copy of that
+  // here gives the plain reference (registered before activation, as core does).
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) registerPlainSegmentSum();
+  if (tf.getBackend() !== 'wasm') {
+    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialise');
+  }
+  return tf;
+}
+
+export function native(): NativeKernelStatus {
+  return activateNativeKernels(tf);
+}
+
+export function plain(): void {
+  deactivateNativeKernels(tf);
+}
+
+/** Runs `f` once on plain wasm and once on native kernels; returns both results as arrays. */
+export function bothWays(f: () => tf.Tensor): {
+  plain: Float32Array;
+  native: Float32Array;
+  shape: number[];
+} {
+  plain();
+  const p = tf.tidy(f);
+  const status = native();
+  if (!status.active) throw new Error(`native kernels unavailable: ${status.reason}`);
+  const n = tf.tidy(f);
+  const shapesMatch =
+    p.shape.length === n.shape.length && p.shape.every((d, i) => d === n.shape[i]);
+  if (!shapesMatch) throw new Error(`shape ${n.shape} differs from plain wasm's ${p.shape}`);
+  const result = {
+    plain: p.dataSync() as Float32Array,
+    native: n.dataSync() as Float32Array,
+    shape: n.shape,
+  };
+  p.dispose();
+  n.dispose();
+  return result;
+}
+
+/** max |a - b| relative to max |b| (1 when b is all zeros): the norm-wise error. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  if (Number.isNaN(diff)) return Infinity;
+  return diff / Math.max(scale, 1e-30);
+}
+
+/** Deterministic pseudo-random values in [-1, 1) (a small LCG: tests need no seeded stream). */
+export function values(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+export function randomTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    values(
+      shape.reduce((p, d) => p * d, 1),
+      seed,
+    ),
+    shape,
+  );
+}
+
+function registerPlainSegmentSum(): void {
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
+      const wasm = backend as unknown as {
+        readSync(id: object): ArrayLike<number>;
+        makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+        typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+      };
+      const values = wasm.readSync(x.dataId);
+      const ids = wasm.readSync(segmentIds.dataId);
+      const rowShape = x.shape.slice(segmentIds.shape.length);
+      const rowSize = rowShape.reduce((p, d) => p * d, 1);
+      const out = wasm.makeOutput([numSegments, ...rowShape], x.dtype);
+      const target = wasm.typedArrayFromHeap(out);
+      target.fill(0);
+      for (let i = 0; i < ids.length; i++) {
+        const s = ids[i] as number;
+        if (s < 0 || s >= numSegments) continue;
+        for (let j = 0; j < rowSize; j++)
+          target[s * rowSize + j] =
+            (target[s * rowSize + j] as number) + (values[i * rowSize + j] as number);
+      }
+      return out;
+    },
+  });
+}
