@@ -3,6 +3,7 @@
  * prediction input was CoNLL-U, the output is that document with only the predicting task's
  * columns changed (comments, multi-word token lines, empty nodes and every other column stay
  * byte for byte); otherwise a minimal document (words only, `_` elsewhere) is built.
+ * Byte-identical holds for LF files (as UD releases are); CRLF line ends come back as LF.
  */
 import type { Sentence } from '@stem/core';
 import { DataFormatError } from '../errors.js';
