@@ -95,7 +95,7 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled() && isUserError(error)) {
       // User errors: what went wrong and what to do, without a stack trace.
       const { message, hint } = describeError(error);
-      this.logToStderr(`error: ${message}${hint ? `\nhint: ${hint}` : ''}`);
+      this.logToStderr(`error: ${message}\nhint: ${hint}`);
       process.exitCode = 1;
       return;
     }
@@ -114,21 +114,68 @@ function isUserError(error: unknown): error is Error & { hint?: string; code?: s
   return (
     typeof (error as { hint?: unknown }).hint === 'string' ||
     error.name === 'StemError' ||
-    error.name === 'DataFormatError'
+    error.name === 'DataFormatError' ||
+    error.name === 'CorpusNotFoundError'
   );
 }
 
-export function describeError(error: unknown): { code: string; message: string; hint?: string } {
+/**
+ * The documented `--json` error codes (README, "--json and error codes"): every error class
+ * maps to exactly one code, and every code has a hint for errors raised without one.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'fix the fields above; `stem config schema` prints the JSON Schema',
+  DATA_FORMAT:
+    'fix the file at the line named, or check that it is in the format the dataset expects',
+  DATA_NOT_FOUND: 'fetch the corpus (`stem data list` says how) or point the dataset path at it',
+  DATASET_UNREADABLE: 'check the dataset settings of the task named and the files they point at',
+  UNKNOWN_DATASET: '`stem data list` lists the datasets installed',
+  INPUT_INVALID: 'pass a UTF-8 text file in the expected format',
+  JSON_INVALID: 'fix the JSON at that position, or restore the file from where it came from',
+  FILE_UNREADABLE: 'check the path and its permissions',
+  RUN_INVALID: 'pass a run directory that `stem train` created; see its manifest.json',
+  MODEL_INVALID: 'a model directory holds config.json, model.safetensors and tokenizer files',
+  WRITE_FAILED: 'make the output folder writable or free some space; earlier files are unchanged',
+  NOT_A_MODEL: 'pass a run directory made by `stem train` or a Hugging Face model directory',
+  ANALYZER_FAILED: 'the model is saved; fix the analyzer settings and rerun the analysis',
+  NOTHING_TO_REPORT: 'pass run directories, probe results, gates.json or overlap.json',
+  NAN_LOSS: 'lower the learning rates or check the data; resume from the last checkpoint',
+  USAGE: 'see `stem <command> --help`',
+  STEM_ERROR: 'see the message above; `stem <command> --help` lists the options',
+  INTERNAL_ERROR: 'this is a bug in stem: please report it with the command and its output',
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes older releases (and plugins built against them) raise, mapped to the documented ones. */
+const LEGACY_CODES: Record<string, ErrorCode> = {
+  STEM_ENCODER_ERROR: 'MODEL_INVALID',
+  STEM_ENCODER_CHECKPOINT: 'MODEL_INVALID',
+  CONFIG: 'CONFIG_INVALID',
+  CORPUS_NOT_FOUND: 'DATA_NOT_FOUND',
+  BAD_INPUT: 'INPUT_INVALID',
+  DataFormatError: 'DATA_FORMAT',
+  CorpusNotFoundError: 'DATA_NOT_FOUND',
+};
+
+/**
+ * A plugin's own code (one this table does not know) passes through unchanged, so a
+ * plugin can be more specific than the table; it still gets a hint.
+ */
+function codeOf(error: Error & { code?: unknown }): string {
+  if (typeof error.code === 'string' && error.code !== '')
+    return LEGACY_CODES[error.code] ?? error.code;
+  return LEGACY_CODES[error.name] ?? 'STEM_ERROR';
+}
+
+export function describeError(error: unknown): { code: string; message: string; hint: string } {
   if (isUserError(error)) {
-    const code =
-      typeof error.code === 'string'
-        ? error.code
-        : error.name === 'StemError'
-          ? 'STEM_ERROR'
-          : error.name;
-    return { code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+    const code = codeOf(error);
+    const fallback = ERROR_CODES[code as ErrorCode] ?? ERROR_CODES.STEM_ERROR;
+    return { code, message: error.message, hint: error.hint || fallback };
   }
-  if (error instanceof Error)
-    return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
-  return { code: 'ERROR', message: String(error) };
+  // oclif's own argument and flag errors carry an exit code of 2.
+  if (error instanceof Error && (error as { oclif?: { exit?: number } }).oclif?.exit === 2)
+    return { code: 'USAGE', message: error.message, hint: ERROR_CODES.USAGE };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL_ERROR', message, hint: ERROR_CODES.INTERNAL_ERROR };
 }

@@ -19,7 +19,7 @@ tasks:
       type: toy.dataset.files.v1
       path: \${paths.data}
 paths:
-  data: /data/toy
+  data: ${tmpdir()}
 `;
 
 describe('stem config', () => {
@@ -49,7 +49,7 @@ describe('stem config', () => {
       seed: 7,
       device: 'auto',
       encoder: { type: 'toy.encoder.random.v1', hidden: 16 },
-      tasks: { tagger: { size: 32, dropout: 0.1, dataset: { path: '/data/toy' } } },
+      tasks: { tagger: { size: 32, dropout: 0.1, dataset: { path: tmpdir() } } },
     });
   });
 

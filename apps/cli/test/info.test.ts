@@ -23,6 +23,7 @@ describe('stem info', () => {
       'analyzers',
       'datasets',
       'metrics',
+      'trainingComponents',
     ]);
     // Each task lists what `stem predict --format` accepts, as its plugin declares it.
     const formats = Object.fromEntries(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +133,28 @@ describe('stem train / evaluate / predict', () => {
     });
   });
 
+  it('restarts a run killed before its first checkpoint from step 0 and says so', async () => {
+    // What a kill during data loading leaves: the manifest, an empty checkpoints folder,
+    // no labels.json, no metrics.
+    const directory = join(work, 'early', 'pos-tiny-killed-s7');
+    await mkdir(join(directory, 'checkpoints'), { recursive: true });
+    await copyFile(
+      join(uninterrupted.runDirectory, 'manifest.json'),
+      join(directory, 'manifest.json'),
+    );
+    const restarted = await runStem(['train', '--resume', directory, '--json'], env);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stderr).toMatch(/has no checkpoint yet .*restarting it from step 0/);
+    const result = envelope<TrainResult>(restarted).result;
+    expect(result.runDirectory).toBe(directory);
+    expect({ best: result.best, dev: result.dev, test: result.test }).toEqual({
+      best: uninterrupted.best,
+      dev: uninterrupted.dev,
+      test: uninterrupted.test,
+    });
+    expect(existsSync(join(directory, 'labels.json'))).toBe(true);
+  });
+
   it('evaluates the best checkpoint on test with the score training reported', async () => {
     const run = await runStem(
       ['evaluate', uninterrupted.runDirectory, '--split', 'test', '--json'],
@@ -259,10 +281,19 @@ describe('stem train / evaluate / predict', () => {
   });
 
   it('validates the example configs users copy', async () => {
-    for (const example of ['examples/pos-ewt-tiny.yaml', 'examples/pos-ewt-hf.yaml']) {
-      const run = await runStem(['config', 'validate', example, '--json'], env);
-      expect(run.code, `${example}: ${run.stderr}`).toBe(0);
-    }
+    const tiny = await runStem(['config', 'validate', 'examples/pos-ewt-tiny.yaml', '--json'], env);
+    expect(tiny.code, tiny.stderr).toBe(0);
+    // The checkout has no models/tiny-bert (the example says how to make it): validation
+    // reaches the directory the config names and reports exactly that field and its line.
+    const hf = await runStem(['config', 'validate', 'examples/pos-ewt-hf.yaml', '--json'], env);
+    expect(hf.code).toBe(1);
+    const error = envelope(hf).error!;
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toMatch(
+      /examples\/pos-ewt-hf\.yaml:17: encoder\.path: model directory models\/tiny-bert does not exist/,
+    );
+    expect(error.message.trim().split('\n')).toHaveLength(2);
+    expect(error.hint).toMatch(/fetch the missing model/);
   });
 
   it('rejects invalid configs before training, naming the field', async () => {
@@ -274,7 +305,17 @@ describe('stem train / evaluate / predict', () => {
       ['trainer.epochs=many', /trainer\.epochs: .*expected (int|number)/],
       [
         'tasks.pos.dataset.path=/nonexistent/ud',
-        /tasks\.pos\.dataset \(stem\.dataset\.ud-ewt\.v1\), train split: .*\/nonexistent\/ud/,
+        /pos-tiny\.yaml:\d+: tasks\.pos\.dataset\.path: dataset path \/nonexistent\/ud does not exist/,
+      ],
+      [
+        'encoder.architecture.tokenizer=examples/tokenizers/absent',
+        /pos-tiny\.yaml:13: encoder\.architecture\.tokenizer: tokenizer directory examples\/tokenizers\/absent does not exist/,
+      ],
+      // The folder exists but holds no treebank: found only while building, which comes
+      // before the run directory is created.
+      [
+        `tasks.pos.dataset.path=${tmpdir()}`,
+        /tasks\.pos\.dataset \(stem\.dataset\.ud-ewt\.v1\), train split/,
       ],
     ];
     for (const [override, message] of cases) {
@@ -285,11 +326,9 @@ describe('stem train / evaluate / predict', () => {
       );
       expect(run.code, override).not.toBe(0);
       expect(run.stderr, override).toMatch(message);
+      // Nothing is created for a run that cannot start, not even an empty run directory.
       const runs = existsSync(output) ? await readdir(output) : [];
-      const trained =
-        runs.length > 0 &&
-        existsSync(join(output, runs[0] as string, 'checkpoints', 'last', 'state.json'));
-      expect(trained, override).toBe(false);
+      expect(runs, override).toEqual([]);
     }
   });
 });

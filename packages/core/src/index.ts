@@ -69,14 +69,28 @@ export { initialTrainingState, type TrainingState } from './training/training-st
 export {
   Trainer,
   evaluateTasks,
+  componentEvaluationOptions,
+  componentTensors,
+  loadComponentTensors,
+  tensorsOf,
+  type NamedTrainingComponent,
   type TrainerInput,
   type TrainingTask,
   type TrainingObserver,
   type TrainingProgress,
   type TrainingResult,
 } from './training/trainer.js';
+export {
+  prepareBatch,
+  evaluationRandom,
+  encodeOptionsFor,
+  EVALUATION_SEED,
+} from './training/batch-preparation.js';
+export { exportModelDirectory, type ModelDirectoryExport } from './run/export-model-directory.js';
 export { buildExperiment, type BuiltExperiment, type BuildOptions } from './run/experiment.js';
 export { readSafetensors, writeSafetensors } from './io/safetensors.js';
+export { safetensors, parseSafetensors, serializeSafetensors } from './io/safetensors-codec.js';
+export { floatToHalf, halfToFloat, floatToBfloat16, bfloat16ToFloat } from './io/float16.js';
 export {
   trainRun,
   loadRun,
@@ -85,4 +99,7 @@ export {
   disposeExperiment,
   type RunEnvironment,
   type TrainingRun,
+  type TrainRunOptions,
 } from './run/run-lifecycle.js';
+export { readJsonFile, parseJsonText, JSON_INVALID } from './io/json-file.js';
+export { readTextInput, decodeTextInput, TEXT_INPUT_INVALID } from './io/text-input.js';

@@ -134,4 +134,28 @@ describe('overrides and interpolation', () => {
       /m: \$\{missing\.field\} refers to a field that does not exist/,
     );
   });
+
+  // Found by tools/fuzz: YAML aliases fail only when converted, with a bare ReferenceError.
+  it('names the config file and line of an alias used before its anchor', () => {
+    const text = VALID.replace('type: toy.encoder.constant.v1', 'type: *constant');
+    expect(problemsOf(text)).toEqual([
+      {
+        path: '',
+        message: expect.stringMatching(/^YAML: Unresolved alias .*: constant$/),
+        line: 7,
+      },
+    ]);
+  });
+
+  // Found by tools/fuzz: a dangling reference in a config file named neither file nor line.
+  it('names the config file and line of a dangling reference', () => {
+    const text = VALID.replace('${paths.data}', '${paths.model}');
+    expect(problemsOf(text)).toEqual([
+      {
+        path: 'tasks.pos.dataset.path',
+        message: '${paths.model} refers to a field that does not exist',
+        line: 14,
+      },
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
 import type { BackendInfo } from '../src/compute/backend-name.js';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../src/run/atomic-write.js';
+import { StemError } from '../src/errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../src/run/atomic-write.js';
 import { RunDirectory } from '../src/run/run-directory.js';
 import { createManifest, gitRevision } from '../src/run/manifest.js';
 import { CORE_VERSION } from '../src/version.js';
@@ -81,4 +82,50 @@ describe('RunDirectory and manifest', () => {
     const git = gitRevision(process.cwd());
     if (git) expect(git.revision).toMatch(/^[0-9a-f]{40}$/);
   });
+});
+
+describe('writes that fail', () => {
+  it('names the file, gives a hint and leaves the earlier file and no temporary behind', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
+    const results = join(directory, 'results.json');
+    await writeJsonAtomic(results, { accuracy: 0.9 });
+    // Data the file system cannot take: the write fails after the temporary was opened.
+    const failed = await writeFileAtomic(results, 42 as unknown as string).catch((e) => e);
+    expect(failed).toBeInstanceOf(StemError);
+    expect(failed.code).toBe('WRITE_FAILED');
+    expect(failed.message).toContain(`cannot write ${results}`);
+    expect(failed.hint).toMatch(/unchanged/);
+    expect(JSON.parse(await readFile(results, 'utf8'))).toEqual({ accuracy: 0.9 });
+    expect(await readdir(directory)).toEqual(['results.json']);
+  });
+
+  it('refuses an output folder that cannot be created', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
+    await writeFile(join(directory, 'runs'), 'a file where a folder should be');
+    const run = new RunDirectory(join(directory, 'runs', 'r1'));
+    await expect(run.create()).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      message: expect.stringContaining(join(directory, 'runs', 'r1', 'checkpoints')),
+    });
+  });
+
+  // Root writes into read-only folders anyway, so this case runs for ordinary users only.
+  it.skipIf(process.getuid?.() === 0)(
+    'refuses a read-only folder, keeping the old file',
+    async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
+      const state = join(directory, 'state.json');
+      await writeJsonAtomic(state, { step: 3 });
+      await chmod(directory, 0o555);
+      try {
+        await expect(writeJsonAtomic(state, { step: 6 })).rejects.toMatchObject({
+          code: 'WRITE_FAILED',
+          message: expect.stringMatching(/not writable/),
+        });
+        expect(JSON.parse(await readFile(state, 'utf8'))).toEqual({ step: 3 });
+      } finally {
+        await chmod(directory, 0o755);
+      }
+    },
+  );
 });

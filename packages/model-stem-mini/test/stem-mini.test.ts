@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
-import { selectBackend, type TensorFlow } from '@stem/core';
+import { safetensors, selectBackend, type TensorFlow } from '@stem/core';
 import { conlluToSentence, parseConllu, udFile } from '@stem/data';
 import {
   describeModel,
@@ -79,6 +79,7 @@ describe('stem-mini', () => {
   it('loads like any Hugging Face directory and reproduces the PyTorch reference outputs', async () => {
     const encoder = await TransformerEncoder.load(backend, stemMiniDirectory, seededSource(0), {
       trainable: false,
+      safetensors,
     });
     try {
       for (const [k, expected] of reference.sentences.entries()) {
@@ -103,7 +104,9 @@ describe('stem-mini', () => {
   });
 
   it('shows word-level attention of every head (what `stem model attend` prints)', async () => {
-    const view = await wordAttentionView(backend, stemMiniDirectory, ['The', 'cat', 'sat', '.']);
+    const view = await wordAttentionView(backend, stemMiniDirectory, ['The', 'cat', 'sat', '.'], {
+      safetensors,
+    });
     expect(view.heads).toHaveLength(32);
     for (const head of view.heads) {
       for (const row of head.attention) {

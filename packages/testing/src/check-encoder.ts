@@ -9,6 +9,7 @@ import {
   type Sentence,
   type StemRegisterHook,
   type Tensor,
+  type Tensor2D,
   type TensorFlow,
 } from '@stem/core';
 import { ConformanceError } from './conformance-error.js';
@@ -38,7 +39,8 @@ export interface EncoderReport {
 /**
  * The conformance check every encoder plugin passes: built through its registration, its
  * tokenisation and outputs have the contract's shapes, evaluation keeps only its outputs
- * alive, attention rows are distributions, all-open head gates change nothing, a tagger on
+ * alive, attention rows are distributions, all-open head gates change nothing, closing one
+ * gate changes that head's contribution only (so pruning can work), a tagger on
  * top trains with a falling loss and a flat tensor count, and what `save` writes loads
  * (through the registration again) into an encoder giving the same word vectors.
  */
@@ -140,6 +142,7 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
     return open.wordVectors.sub(outputs.wordVectors).abs().max().dataSync()[0] as number;
   });
   if (gated > 1e-5) problems.push(`all-open head gates change the word vectors by ${gated}`);
+  problems.push(...closedGateProblems(tf, encoder, evaluate, outputs));
   tf.dispose(outputTensors);
 
   const head = new ToyTagger(tf, hiddenSize, ToyTagger.tagsOf(sentences), new SeededRandom(2));
@@ -199,6 +202,67 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
   encoder.dispose();
   if (problems.length > 0) throw new ConformanceError(input.encoderId, problems);
   return { initialLoss, finalLoss, reloadDifference };
+}
+
+/**
+ * Closing the gate of one head (the last head of the last layer, and the first head of the
+ * first layer) must change the word vectors, and must leave alone every head context that
+ * does not depend on that head: all heads of earlier layers and the other heads of its own
+ * layer (contexts are attention x V, computed before the gate acts). An encoder that ignores
+ * `headGates` fails the first part; one that gates the wrong layer the second. Gating another
+ * head of the same layer is not visible from outside (its contexts are taken before the gate),
+ * so that mistake is left to the encoder's own tests.
+ */
+function closedGateProblems(
+  tf: TensorFlow,
+  encoder: Encoder,
+  evaluate: (model: Encoder, options?: Parameters<Encoder['encode']>[1]) => EncoderOutput,
+  open: EncoderOutput,
+): string[] {
+  const { layers, heads } = encoder.shape;
+  const problems: string[] = [];
+  const targets = [[layers - 1, heads - 1]];
+  if (layers > 1 || heads > 1) targets.push([0, 0]);
+  for (const [layer, head] of targets as Array<[number, number]>) {
+    const where = `layer ${layer + 1}, head ${head + 1}`;
+    const differences = tf.tidy(() => {
+      const gates = tf.buffer([layers, heads], 'float32');
+      for (let l = 0; l < layers; l++) for (let h = 0; h < heads; h++) gates.set(1, l, h);
+      gates.set(0, layer, head);
+      const closed = evaluate(encoder, {
+        training: false,
+        headGates: gates.toTensor() as Tensor2D,
+        returnHeadContexts: true,
+      });
+      const maxDifference = (a: Tensor, b: Tensor) => a.sub(b).abs().max().dataSync()[0] as number;
+      const contexts: Array<{ layer: number; head: number; difference: number }> = [];
+      for (let l = 0; l <= layer; l++) {
+        const before = open.headContexts?.[l];
+        const after = closed.headContexts?.[l];
+        if (!before || !after) continue;
+        for (let h = 0; h < heads; h++) {
+          if (l === layer && h === head) continue;
+          const slice = (t: Tensor) => t.slice([0, h, 0, 0], [-1, 1, -1, -1]);
+          contexts.push({
+            layer: l,
+            head: h,
+            difference: maxDifference(slice(before), slice(after)),
+          });
+        }
+      }
+      return { words: maxDifference(closed.wordVectors, open.wordVectors), contexts };
+    });
+    if (!(differences.words > 1e-6))
+      problems.push(
+        `closing the gate of ${where} leaves the word vectors unchanged: the encoder ignores headGates (multiply each head's context by its gate before the output projection)`,
+      );
+    for (const context of differences.contexts)
+      if (context.difference > 1e-5)
+        problems.push(
+          `closing the gate of ${where} changes the context of layer ${context.layer + 1}, head ${context.head + 1} by ${context.difference}: a gate must act on its own head only`,
+        );
+  }
+  return problems;
 }
 
 function expectShape(

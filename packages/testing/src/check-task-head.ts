@@ -4,15 +4,22 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   SeededRandom,
+  encodeOptionsFor,
+  prepareBatch,
   readSafetensors,
   writeSafetensors,
   type FactoryContext,
   type LabelVocabularies,
+  type PreparedBatch,
   type Sentence,
   type StemRegisterHook,
   type TaskHead,
 } from '@stem/core';
 import { ConformanceError } from './conformance-error.js';
+
+function targetsOf(prepared: PreparedBatch): { targets?: unknown } {
+  return prepared.targets === undefined ? {} : { targets: prepared.targets };
+}
 import { openPluginUnderTest } from './plugin-under-test.js';
 import { ToyEncoder } from './toy-encoder.js';
 
@@ -65,6 +72,7 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
       {
         hiddenSize: encoder.shape.hiddenSize,
         trainingSentences: sentences,
+        encoder,
         ...(labels ? { labels } : {}),
       },
       context(seed),
@@ -79,8 +87,21 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   const optimizer = tf.train.adam(0.01);
   const variables = [...encoder.trainableVariables(), ...head.trainableVariables()];
   const random = new SeededRandom(3);
+  // Heads that transform their input (masked-LM) are scored on one fixed preparation.
+  const evaluation = prepareBatch(head, { tokens, sentences }, new SeededRandom(4), false);
+  const encodeOptions = (taskHead: TaskHead, training: boolean, stepRandom?: SeededRandom) =>
+    encodeOptionsFor(taskHead, { training, ...(stepRandom ? { random: stepRandom } : {}) });
   const lossAt = (): number => {
-    const value = tf.tidy(() => head.loss(encoder.encode(tokens, { training: false }), sentences));
+    const value = tf.tidy(() =>
+      head.loss(
+        encoder.encode(evaluation.tokens, encodeOptions(head, false)),
+        sentences,
+        // A context only when there are targets: with one, heads turn their dropout on.
+        evaluation.targets === undefined
+          ? undefined
+          : { random: new SeededRandom(5), targets: evaluation.targets },
+      ),
+    );
     const loss = value.dataSync()[0] as number;
     value.dispose();
     return loss;
@@ -91,11 +112,14 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   for (let step = 0; step < steps; step++) {
     if (step === Math.floor(steps / 2)) tensorsMidway = tf.memory().numTensors;
     const stepRandom = random.fork(`step/${step}`);
+    const prepared = prepareBatch(head, { tokens, sentences }, stepRandom.fork('batch'), true);
     const cost = optimizer.minimize(
       () =>
-        head.loss(encoder.encode(tokens, { training: true, random: stepRandom }), sentences, {
-          random: stepRandom.fork('head'),
-        }),
+        head.loss(
+          encoder.encode(prepared.tokens, encodeOptions(head, true, stepRandom)),
+          sentences,
+          { random: stepRandom.fork('head'), ...targetsOf(prepared) },
+        ),
       true,
       variables,
     );
@@ -112,9 +136,9 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
     problems.push(`loss did not fall in ${steps} steps (${initialLoss} -> ${finalLoss})`);
 
   const predict = (taskHead: TaskHead): unknown[] => {
-    const encoded = encoder.encode(tokens, { training: false });
+    const encoded = encoder.encode(evaluation.tokens, encodeOptions(taskHead, false));
     try {
-      return taskHead.decode(encoded, sentences);
+      return taskHead.decode(encoded, sentences, targetsOf(evaluation));
     } finally {
       tf.dispose(Object.values(encoded).flat() as tf.Tensor[]);
     }

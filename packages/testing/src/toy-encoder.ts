@@ -3,6 +3,7 @@ import type {
   Encoder,
   EncoderOutput,
   EncoderShape,
+  EncoderVocabulary,
   NamedTensorMap,
   SeededRandom,
   Tensor2D,
@@ -116,8 +117,19 @@ export class ToyEncoder implements Encoder {
           tf.tensor1d(eosIndex, 'int32'),
         ) as Tensor2D,
     );
-    states.dispose();
-    return { wordVectors, wordMask, rootVector, eosVector };
+    const output: EncoderOutput = { wordVectors, wordMask, rootVector, eosVector };
+    if (options.returnSubwordStates) output.subwordStates = states;
+    else states.dispose();
+    return output;
+  }
+
+  /** [CLS], [SEP] (also the padding) and [MASK], then one hash bucket per word. */
+  vocabulary(): EncoderVocabulary {
+    return { size: this.vocabularySize, specials: { cls: CLS, sep: SEP, pad: SEP, mask: MASK } };
+  }
+
+  inputEmbeddings(): Variable {
+    return this.embeddings;
   }
 
   trainableVariables(): Variable[] {

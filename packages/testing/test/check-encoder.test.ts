@@ -27,6 +27,10 @@ describe('checkEncoder', () => {
     expect(problems).toMatch(/returnAttention gave 0 layers, expected 1/);
     expect(problems).toMatch(/returnHeadContexts gave 0 layers, expected 1/);
     expect(problems).toMatch(/save \/ reload failed: the toy encoder is for tests/);
+    // It has no attention heads to gate: closing its one gate changes nothing.
+    expect(problems).toMatch(
+      /closing the gate of layer 1, head 1 leaves the word vectors unchanged: the encoder ignores headGates/,
+    );
     // What the toy encoder does implement passes: shapes, masks, training.
     expect(problems).not.toMatch(/wordVectors has shape|wordMask|did not learn|tensor count grew/);
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { Sentence } from '@stem/core';
+import { safetensors, type Sentence } from '@stem/core';
 import { conlluToSentence, parseConllu, udFile } from '@stem/data';
 import { TransformerEncoder, poolAttentionToWords, seededSource } from '@stem/encoder-transformer';
 import { checkRegistration } from '@stem/testing';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   encoder = await TransformerEncoder.load(tf as never, tinyBert, seededSource(0), {
     trainable: false,
+    safetensors,
   });
   const file = udFile('en_ewt', 'dev');
   ewtDev = parseConllu(await readFile(file, 'utf8'), file).sentences.map((s) =>

@@ -1,4 +1,4 @@
-import type { TensorFlow } from '@stem/core';
+import type { SafetensorsCodec, TensorFlow } from '@stem/core';
 import type { EncoderConfig } from './encoder-config.js';
 import { type Architecture, architectureFromHf } from './model/architecture.js';
 import type { RandomSource } from './random.js';
@@ -10,8 +10,10 @@ export async function createEncoder(
   config: EncoderConfig,
   tf: TensorFlow,
   random: RandomSource,
+  safetensors: SafetensorsCodec,
 ): Promise<TransformerEncoder> {
   const options = {
+    safetensors,
     pooling: config.pooling,
     wordDropout: config.wordDropout,
     trainable: config.trainable,

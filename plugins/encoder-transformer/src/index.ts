@@ -28,14 +28,8 @@ export {
   writeCheckpoint,
   CONFIG_FILE,
   WEIGHTS_FILE,
+  type FloatTensor,
 } from './io/checkpoint.js';
-export {
-  readSafetensors,
-  writeSafetensors,
-  parseSafetensors,
-  serializeSafetensors,
-  type RawTensor,
-} from './io/safetensors.js';
 export {
   SubwordTokenizer,
   type SpecialIds,

@@ -2,6 +2,10 @@ import type {
   EncodeOptions,
   Encoder,
   EncoderOutput,
+  EncoderSaveOptions,
+  EncoderVocabulary,
+  RawTensor,
+  SafetensorsCodec,
   EncoderShape,
   NamedTensorMap,
   SubwordPooling,
@@ -25,6 +29,8 @@ import type { RandomSource } from './random.js';
 import { SubwordTokenizer } from './tokenization/subword-tokenizer.js';
 
 export interface TransformerEncoderOptions {
+  /** Core's safetensors codec (the registration facade's `safetensors`): reads and writes model.safetensors. */
+  safetensors: SafetensorsCodec;
   pooling?: SubwordPooling;
   /** Probability of replacing a sub-word by [MASK] in training. */
   wordDropout?: number;
@@ -39,6 +45,7 @@ export class TransformerEncoder implements Encoder {
   private readonly pooling: SubwordPooling;
   private readonly wordDropout: number;
   private readonly specialIds: ReadonlySet<number>;
+  private readonly safetensors: SafetensorsCodec;
 
   constructor(
     private readonly tf: TensorFlow,
@@ -48,8 +55,9 @@ export class TransformerEncoder implements Encoder {
     /** Where the tokenizer files come from (copied on save). */
     private readonly tokenizerDirectory: string,
     private readonly random: RandomSource,
-    options: TransformerEncoderOptions = {},
+    options: TransformerEncoderOptions,
   ) {
+    this.safetensors = options.safetensors;
     this.shape = {
       layers: architecture.layers,
       heads: architecture.heads,
@@ -72,7 +80,7 @@ export class TransformerEncoder implements Encoder {
     tf: TensorFlow,
     directory: string,
     random: RandomSource,
-    options: TransformerEncoderOptions & { randomWeights?: boolean } = {},
+    options: TransformerEncoderOptions & { randomWeights?: boolean },
   ): Promise<TransformerEncoder> {
     const { architecture, config } = await readArchitecture(directory);
     const tokenizer = await SubwordTokenizer.fromDirectory(directory);
@@ -86,7 +94,7 @@ export class TransformerEncoder implements Encoder {
         )
       : ParameterStore.fromHf(
           tf,
-          await readWeights(directory, architecture),
+          await readWeights(directory, architecture, options.safetensors),
           options.trainable ?? true,
         );
     const encoder = new TransformerEncoder(
@@ -108,7 +116,7 @@ export class TransformerEncoder implements Encoder {
     architecture: Architecture,
     tokenizerDirectory: string,
     random: RandomSource,
-    options: TransformerEncoderOptions = {},
+    options: TransformerEncoderOptions,
   ): Promise<TransformerEncoder> {
     const tokenizer = await SubwordTokenizer.fromDirectory(tokenizerDirectory);
     const params = ParameterStore.random(
@@ -165,6 +173,7 @@ export class TransformerEncoder implements Encoder {
         )
       : batch.subwordIds;
     const plan = planWindows(ids, maxSequenceLength(this.architecture), s.pad);
+    let subwordStates: Tensor3D | undefined;
     const forward = this.encodeSubwords(plan.input, options);
     const hidden = this.architecture.hiddenSize;
     const length = plan.length;
@@ -181,6 +190,8 @@ export class TransformerEncoder implements Encoder {
       [batch.wordCounts.length, words],
       'float32',
     );
+    if (options.returnSubwordStates)
+      subwordStates = tf.reshape(flat, [batch.subwordIds.length, length, hidden]) as Tensor3D;
     const rootIndex = batch.subwordIds.map((_, b) => b * length);
     const eosIndex = batch.subwordIds.map((row, b) => b * length + row.length - 1);
     const out: EncoderOutput = {
@@ -189,6 +200,7 @@ export class TransformerEncoder implements Encoder {
       rootVector: tf.gather(flat, tf.tensor1d(rootIndex, 'int32')) as Tensor2D,
       eosVector: tf.gather(flat, tf.tensor1d(eosIndex, 'int32')) as Tensor2D,
     };
+    if (subwordStates) out.subwordStates = subwordStates;
     const sentences = batch.subwordIds.length;
     if (forward.attention)
       out.attention = forward.attention.map((layer) => stitchAttention(tf, layer, plan, sentences));
@@ -197,6 +209,14 @@ export class TransformerEncoder implements Encoder {
         stitchHeadContexts(tf, layer, plan, sentences),
       );
     return out;
+  }
+
+  vocabulary(): EncoderVocabulary {
+    return { size: this.tokenizer.vocabSize, specials: { ...this.tokenizer.specials } };
+  }
+
+  inputEmbeddings(): Variable {
+    return this.params.get('embeddings.word_embeddings.weight');
   }
 
   trainableVariables(): Variable[] {
@@ -234,13 +254,17 @@ export class TransformerEncoder implements Encoder {
     return parameterCount(this.architecture);
   }
 
-  async save(directory: string): Promise<void> {
-    await writeCheckpoint(
-      directory,
-      this.architecture,
-      await this.params.toHf(),
-      this.sourceConfig,
-    );
+  async save(directory: string, options: EncoderSaveOptions = {}): Promise<void> {
+    const tensors: Map<string, RawTensor> = await this.params.toHf();
+    for (const [name, tensor] of Object.entries(options.extraTensors ?? {})) {
+      if (tensors.has(name))
+        throw new EncoderError(`extra tensor "${name}" would overwrite the encoder's own`);
+      tensors.set(name, { shape: [...tensor.shape], data: (await tensor.data()) as Float32Array });
+    }
+    await writeCheckpoint(directory, this.architecture, tensors, this.safetensors, {
+      extraConfig: this.sourceConfig,
+      float: options.dtype === 'float16' ? 'F16' : 'F32',
+    });
     await this.tokenizer.save(directory, this.tokenizerDirectory);
   }
 

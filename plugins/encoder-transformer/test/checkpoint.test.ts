@@ -2,13 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TensorFlow } from '@stem/core';
-import {
-  parseSafetensors,
-  seededSource,
-  serializeSafetensors,
-  TransformerEncoder,
-} from '../src/index.js';
+import { type TensorFlow, parseSafetensors, safetensors, serializeSafetensors } from '@stem/core';
+import { seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff, reference } from './support/fixtures.js';
 
@@ -22,11 +17,11 @@ describe('Hugging Face checkpoints', () => {
 
   function copyWithTensors(
     name: string,
-    edit: (tensors: ReturnType<typeof parseSafetensors>) => void,
+    edit: (tensors: ReturnType<typeof parseSafetensors>['tensors']) => void,
   ): string {
     const directory = join(scratch, `${name}-${Math.random().toString(36).slice(2)}`);
     cpSync(fixtureDir(name), directory, { recursive: true });
-    const tensors = parseSafetensors(readFileSync(join(directory, 'model.safetensors')));
+    const { tensors } = parseSafetensors(readFileSync(join(directory, 'model.safetensors')));
     edit(tensors);
     writeFileSync(join(directory, 'model.safetensors'), serializeSafetensors(tensors));
     return directory;
@@ -37,7 +32,9 @@ describe('Hugging Face checkpoints', () => {
       const name = 'bert.encoder.layer.1.attention.self.key.weight';
       tensors.set(name, { shape: [32, 16], data: new Float32Array(32 * 16) });
     });
-    await expect(TransformerEncoder.load(tf, directory, seededSource(1))).rejects.toThrow(
+    await expect(
+      TransformerEncoder.load(tf, directory, seededSource(1), { safetensors }),
+    ).rejects.toThrow(
       'tensor "bert.encoder.layer.1.attention.self.key.weight" has shape [32,16], expected [32,32]',
     );
   });
@@ -47,9 +44,9 @@ describe('Hugging Face checkpoints', () => {
       tensors.delete('bert.encoder.layer.0.output.dense.bias');
       tensors.set('bert.encoder.layer.0.extra.weight', { shape: [2], data: new Float32Array(2) });
     });
-    const error = await TransformerEncoder.load(tf, directory, seededSource(1)).catch(
-      (e: unknown) => e as Error,
-    );
+    const error = await TransformerEncoder.load(tf, directory, seededSource(1), {
+      safetensors,
+    }).catch((e: unknown) => e as Error);
     expect(String(error)).toContain(
       'missing tensor "bert.encoder.layer.0.output.dense.bias" (expected shape [32])',
     );
@@ -59,10 +56,14 @@ describe('Hugging Face checkpoints', () => {
   it.each(['tiny-bert', 'tiny-roberta'])(
     'saves %s to the same layout and reloads it unchanged',
     async (name) => {
-      const encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1));
+      const encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1), {
+        safetensors,
+      });
       const directory = join(scratch, `saved-${name}`);
       await encoder.save(directory);
-      const reloaded = await TransformerEncoder.load(tf, directory, seededSource(1));
+      const reloaded = await TransformerEncoder.load(tf, directory, seededSource(1), {
+        safetensors,
+      });
       const ref = reference(name);
       const input = { ids: ref.inputIds, mask: ref.attentionMask };
       const a = tf.tidy(() => encoder.encodeSubwords(input).hidden.arraySync());
@@ -78,8 +79,11 @@ describe('Hugging Face checkpoints', () => {
   );
 
   it('restores weights() through loadWeights and names a mismatch', async () => {
-    const source = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1));
+    const source = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1), {
+      safetensors,
+    });
     const target = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1), {
+      safetensors,
       randomWeights: true,
     });
     const ref = reference('tiny-bert');
@@ -111,7 +115,7 @@ describe('Hugging Face checkpoints', () => {
         }
       }
     });
-    const encoder = await TransformerEncoder.load(tf, directory, seededSource(1));
+    const encoder = await TransformerEncoder.load(tf, directory, seededSource(1), { safetensors });
     const ref = reference('tiny-bert');
     const hidden = tf.tidy(() =>
       encoder.encodeSubwords({ ids: ref.inputIds, mask: ref.attentionMask }).hidden.arraySync(),

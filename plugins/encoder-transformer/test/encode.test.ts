@@ -1,5 +1,5 @@
+import { safetensors, SeededRandom, type TensorFlow } from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom, type TensorFlow } from '@stem/core';
 import { applyWordDropout, planWindows, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff } from './support/fixtures.js';
@@ -9,7 +9,9 @@ describe('encode: tokens to word vectors', () => {
   let bert: TransformerEncoder;
   beforeAll(async () => {
     tf = await testTf();
-    bert = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1));
+    bert = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1), {
+      safetensors,
+    });
   });
   afterAll(() => bert.dispose());
 
@@ -27,7 +29,9 @@ describe('encode: tokens to word vectors', () => {
   });
 
   it('tokenises byte-level BPE words with a leading space, as HF does for split words', async () => {
-    const roberta = await TransformerEncoder.load(tf, fixtureDir('tiny-roberta'), seededSource(1));
+    const roberta = await TransformerEncoder.load(tf, fixtureDir('tiny-roberta'), seededSource(1), {
+      safetensors,
+    });
     const batch = await roberta.tokenize([['The', 'cat', 'sat']]);
     const tokens = batch.subwordIds[0]?.map((id) => roberta.tokenizer.idToToken(id));
     expect(tokens).toEqual(['<s>', 'Ġ', 'The', 'Ġcat', 'Ġsat', '</s>']);
@@ -90,7 +94,7 @@ describe('encode: tokens to word vectors', () => {
         bert.tokenizer,
         fixtureDir('tiny-bert'),
         seededSource(1),
-        { pooling },
+        { pooling, safetensors },
       );
       tf.tidy(() => {
         const states = bert

@@ -1,5 +1,5 @@
+import { safetensors, type Tensor, type Tensor2D, type TensorFlow } from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tensor, Tensor2D, TensorFlow } from '@stem/core';
 import { headSize, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff, reference } from './support/fixtures.js';
@@ -12,7 +12,9 @@ describe('head gates', () => {
 
   beforeAll(async () => {
     tf = await testTf();
-    encoder = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1));
+    encoder = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(1), {
+      safetensors,
+    });
   });
   afterAll(() => encoder.dispose());
 

@@ -1,8 +1,8 @@
+import { safetensors, type TensorFlow } from '@stem/core';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TensorFlow } from '@stem/core';
 import {
   describeModel,
   initModel,
@@ -48,6 +48,7 @@ describe('model directories', () => {
         vocabSize: 1000,
         out,
         seed: 1,
+        safetensors,
       });
       const description = await describeModel(out);
       expect(description).toMatchObject({
@@ -60,7 +61,7 @@ describe('model directories', () => {
         parameters: made.parameters,
       });
       expect(description.tokenizer.kind).toBe(arch === 'roberta' ? 'bpe' : 'wordpiece');
-      const encoder = await TransformerEncoder.load(tf, out, seededSource(1));
+      const encoder = await TransformerEncoder.load(tf, out, seededSource(1), { safetensors });
       const batch = await encoder.tokenize([['The', 'Dogs', 'jumped']]);
       const tokens = batch.subwordIds[0]?.map((id) => encoder.tokenizer.idToToken(id));
       if (arch === 'roberta') expect(tokens).toEqual(['<s>', 'ĠThe', 'ĠDogs', 'Ġjumped', '</s>']);
@@ -84,6 +85,7 @@ describe('model directories', () => {
       vocabSize: 40,
       out,
       seed: 1,
+      safetensors,
     });
     const vocab = readFileSync(join(out, 'vocab.txt'), 'utf8').trim().split('\n');
     expect(vocab.length).toBe(40);
@@ -93,7 +95,9 @@ describe('model directories', () => {
   it('word attention view matches the PyTorch reference', async () => {
     const sentence = reference('tiny-bert').sentence;
     if (!sentence) throw new Error('regenerate the fixtures');
-    const view = await wordAttentionView(tf, fixtureDir('tiny-bert'), sentence.words);
+    const view = await wordAttentionView(tf, fixtureDir('tiny-bert'), sentence.words, {
+      safetensors,
+    });
     expect(view.units).toEqual(['<root>', ...sentence.words]);
     const matrices = [0, 1].map((l) =>
       view.heads.filter((h) => h.layer === l).map((h) => h.attention),
@@ -102,10 +106,11 @@ describe('model directories', () => {
     const one = await wordAttentionView(tf, fixtureDir('tiny-bert'), sentence.words, {
       layer: 1,
       head: 2,
+      safetensors,
     });
     expect(one.heads.map((h) => [h.layer, h.head])).toEqual([[1, 2]]);
     await expect(
-      wordAttentionView(tf, fixtureDir('tiny-bert'), sentence.words, { layer: 5 }),
+      wordAttentionView(tf, fixtureDir('tiny-bert'), sentence.words, { layer: 5, safetensors }),
     ).rejects.toThrow('layers 0..1');
   });
 });
@@ -117,7 +122,11 @@ describe('word attention of a sentence longer than the position table', () => {
       { length: 40 },
       (_, i) => ['The', 'cat', 'sat', 'on', 'mat'][i % 5] as string,
     );
-    const view = await wordAttentionView(tf, fixtureDir('tiny-bert'), words, { layer: 0, head: 0 });
+    const view = await wordAttentionView(tf, fixtureDir('tiny-bert'), words, {
+      layer: 0,
+      head: 0,
+      safetensors,
+    });
     const matrix = view.heads[0]?.attention ?? [];
     expect(matrix).toHaveLength(41);
     expect(matrix[20]?.every((value) => value >= 0 && value <= 1)).toBe(true);

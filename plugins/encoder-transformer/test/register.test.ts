@@ -6,6 +6,8 @@ import {
   CORE_VERSION,
   SeededRandom,
   type Encoder,
+  type StemRegisterHook,
+  type Tensor2D,
 } from '@stem/core';
 import hook from '../src/hooks/register.js';
 import { ENCODER_ID } from '../src/index.js';
@@ -73,5 +75,58 @@ describe('encoder conformance (@stem/testing)', () => {
       });
       expect(report.reloadDifference).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('encoder conformance: head gates', () => {
+  /** The real encoder, with its `headGates` dropped or moved to another layer. */
+  const tamperedHook =
+    (tamper: 'ignore' | 'shift'): StemRegisterHook =>
+    async (options) => ({
+      async register(stem) {
+        const plugin = await hook(options);
+        await plugin.register({
+          ...stem,
+          registerEncoder: (registration) =>
+            stem.registerEncoder({
+              ...registration,
+              create: async (config, context) => {
+                const encoder = await registration.create(config, context);
+                const encode = encoder.encode.bind(encoder);
+                encoder.encode = (batch, encodeOptions) => {
+                  const { headGates, ...rest } = encodeOptions;
+                  if (!headGates || tamper === 'ignore') return encode(batch, rest);
+                  // Rolls the gates by one layer: the gates of layer l act on layer l + 1.
+                  const shifted = context.tf.concat(
+                    [headGates.slice([1, 0], [-1, -1]), headGates.slice([0, 0], [1, -1])],
+                    0,
+                  ) as Tensor2D;
+                  return encode(batch, { ...rest, headGates: shifted });
+                };
+                return encoder;
+              },
+            }),
+        });
+      },
+    });
+
+  it('fails the kit when the encoder ignores headGates or gates the wrong layer', async () => {
+    const { checkEncoder } = await import('@stem/testing');
+    const tf = await testTf();
+    const run = (tamper: 'ignore' | 'shift') =>
+      checkEncoder({
+        hook: tamperedHook(tamper),
+        encoderId: ENCODER_ID,
+        tf,
+        config: { path: fixtureDir('tiny-bert') },
+        reloadConfig: (path) => ({ path }),
+        steps: 2,
+      }).catch((error: unknown) => (error as { problems: string[] }).problems.join('\n'));
+    expect(await run('ignore')).toMatch(
+      /leaves the word vectors unchanged: the encoder ignores headGates/,
+    );
+    expect(await run('shift')).toMatch(
+      /changes the context of layer \d+, head \d+ .*own head only/,
+    );
   });
 });

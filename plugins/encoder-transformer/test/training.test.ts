@@ -1,5 +1,5 @@
+import { safetensors, type Scalar, type Tensor2D } from '@stem/core';
 import { describe, expect, it } from 'vitest';
-import type { Scalar, Tensor2D } from '@stem/core';
 import { architectureFor, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir } from './support/fixtures.js';
@@ -16,7 +16,7 @@ describe('training a tiny encoder', () => {
       architecture,
       fixtureDir('tiny-bert'),
       seededSource(3),
-      { wordDropout: 0.2 },
+      { wordDropout: 0.2, safetensors },
     );
     const batch = await encoder.tokenize([
       ['The', 'cat', 'sat', 'on', 'the', 'mat', '.'],

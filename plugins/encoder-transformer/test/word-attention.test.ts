@@ -1,5 +1,5 @@
+import { safetensors, type TensorFlow } from '@stem/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TensorFlow } from '@stem/core';
 import { poolAttentionToWords, seededSource, TransformerEncoder } from '../src/index.js';
 import { testTf } from './support/backend.js';
 import { fixtureDir, maxAbsDiff, reference } from './support/fixtures.js';
@@ -14,7 +14,9 @@ describe.each(['tiny-bert', 'tiny-roberta', 'tiny-electra'])('word-level attenti
     const sentence = reference(name).sentence;
     if (!sentence)
       throw new Error(`${name}.reference.json has no sentence: regenerate the fixtures`);
-    const encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1));
+    const encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1), {
+      safetensors,
+    });
     const batch = await encoder.tokenize([sentence.words]);
     expect(batch.subwordIds[0]).toEqual(sentence.inputIds);
     const length = sentence.inputIds.length;

@@ -33,7 +33,7 @@ export default class Info extends StemCommand<typeof Info> {
     const session = await this.session();
     const components = Object.fromEntries(
       COMPONENT_KINDS.map((kind) => [
-        `${kind}s`,
+        kind === 'training' ? 'trainingComponents' : `${kind}s`,
         session.registry.list(kind).map((c) => ({
           id: c.registration.id,
           description: c.registration.description,

@@ -1,5 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { RunDirectory, StemError, predictRun, writeFileAtomic, type Sentence } from '@stem/core';
+import {
+  RunDirectory,
+  StemError,
+  predictRun,
+  readTextInput,
+  writeFileAtomic,
+  type Sentence,
+} from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { deviceOfRun } from '../run/config-device.js';
 import { readPredictionInput } from '../run/prediction-io.js';
@@ -52,6 +59,8 @@ export default class Predict extends StemCommand<typeof Predict> {
     predictions?: Sentence[];
   }> {
     const { args } = await this.parse(Predict);
+    // Binary, non-UTF-8 and empty inputs are refused before anything is loaded.
+    await readTextInput(this.flags.input, 'prediction input');
     const session = await this.session(await deviceOfRun(args.run));
     const manifest = await new RunDirectory(args.run).readManifest();
     const tasks = predictingTasks(
@@ -64,8 +73,16 @@ export default class Predict extends StemCommand<typeof Predict> {
       throw new StemError(
         `run ${args.run} writes ${groups.length} files (${groups.map((g) => g.tasks.map((t) => t.task.name).join('+') + ': ' + g.format.name).join('; ')})`,
         'pass --output <prefix>: each goes to <prefix>.<task>.<extension>',
+        'USAGE',
       );
     const { sentences, input } = await readPredictionInput(this.flags.input);
+    if (sentences.length === 0) {
+      throw new StemError(
+        `${this.flags.input}: prediction input holds no sentences`,
+        'pass a .conllu file or a text file with one tokenised sentence per line',
+        'INPUT_INVALID',
+      );
+    }
     this.progress(`predicting ${sentences.length} sentences`);
     const predicted = await predictRun(
       runEnvironment(this.config, session, {}),

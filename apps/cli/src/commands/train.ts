@@ -48,7 +48,12 @@ export default class Train extends StemCommand<typeof Train> {
       log: (line) => this.progress(line),
     });
     const source = file
-      ? { config: await loadExperimentConfig(file, session.registry, { overrides: set }) }
+      ? {
+          config: await loadExperimentConfig(file, session.registry, {
+            overrides: set,
+            checkPaths: true,
+          }),
+        }
       : { resumeFrom: resume as string };
     const { directory, result } = await trainRun(environment, source);
     if (!this.jsonEnabled()) {

@@ -56,12 +56,14 @@ export function chooseFormats(
       throw new StemError(
         `--format ${value}: the run has no task "${name}"`,
         `its tasks are ${tasks.map((t) => t.name).join(', ')}`,
+        'USAGE',
       );
     const format = task.formats.find((f) => f.name === formatName);
     if (!format)
       throw new StemError(
         `--format ${value}: task "${name}" (${task.id}) has no prediction format "${formatName}"`,
         `${listing(task)}; pick one of those`,
+        'USAGE',
       );
     chosen.set(task, format);
     explicit.add(task);
@@ -74,6 +76,7 @@ export function chooseFormats(
           ? `--format ${formatName}: task "${tasks[0]!.name}" (${tasks[0]!.id}) has no prediction format "${formatName}"`
           : `--format ${formatName}: no task of the run has a prediction format "${formatName}"`,
         `${tasks.map(listing).join('; ')}; pick one of those (task=format for one task)`,
+        'USAGE',
       );
     for (const task of takers)
       if (!explicit.has(task))

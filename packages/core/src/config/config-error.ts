@@ -13,13 +13,14 @@ export class ConfigError extends StemError {
   constructor(
     readonly file: string,
     readonly problems: ConfigProblem[],
+    hint = 'fix the fields above; `stem config schema` prints the JSON Schema for editor completion',
   ) {
     super(
       `invalid config ${file}:\n` +
         problems
           .map((p) => `  ${p.line ? `${file}:${p.line}: ` : ''}${p.path || '(root)'}: ${p.message}`)
           .join('\n'),
-      'fix the fields above; `stem config schema` prints the JSON Schema for editor completion',
+      hint,
       'CONFIG_INVALID',
     );
     this.name = 'ConfigError';

@@ -64,6 +64,12 @@ export function buildExperimentSchema(
         .record(z.string().regex(TASK_NAME, 'task names are lower-case identifiers'), task)
         .refine((tasks) => Object.keys(tasks).length > 0, 'at least one task is required'),
       analyzers: z.record(z.string().regex(TASK_NAME), componentUnion('analyzer')).default({}),
+      trainingComponents: z
+        .record(z.string().regex(TASK_NAME), componentUnion('training'))
+        .default({})
+        .describe(
+          'Components trained beside encoder and heads (e.g. pruning head gates), by name.',
+        ),
       trainer: trainerSettingsSchema
         .prefault({})
         .describe('Trainer settings (defaults follow the paper).'),

@@ -1,5 +1,16 @@
 import { StemError } from '../errors.js';
 
+/** A reference that cannot be resolved; `field` is the dotted path of the field holding it. */
+export class InterpolationError extends StemError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field || '(root)'}: ${problem}`, 'fix the ${...} reference', 'CONFIG_INVALID');
+    this.name = 'StemError';
+  }
+}
+
 const REFERENCE = /\$\{([A-Za-z0-9_.-]+)\}/g;
 
 /**
@@ -10,7 +21,7 @@ const REFERENCE = /\$\{([A-Za-z0-9_.-]+)\}/g;
 export function interpolate(config: Record<string, unknown>): Record<string, unknown> {
   const resolve = (value: unknown, where: string, depth: number): unknown => {
     if (depth > 20)
-      throw new StemError(`${where}: interpolation nests too deeply (a reference cycle?)`);
+      throw new InterpolationError(where, 'interpolation nests too deeply (a reference cycle?)');
     if (typeof value === 'string') {
       const whole = /^\$\{([A-Za-z0-9_.-]+)\}$/.exec(value);
       if (whole) return resolve(lookup(config, whole[1] as string, where), where, depth + 1);
@@ -36,9 +47,7 @@ function lookup(config: Record<string, unknown>, path: string, where: string): u
   let node: unknown = config;
   for (const key of path.split('.')) {
     if (!node || typeof node !== 'object' || !(key in node)) {
-      throw new StemError(
-        `${where || '(root)'}: \${${path}} refers to a field that does not exist`,
-      );
+      throw new InterpolationError(where, `\${${path}} refers to a field that does not exist`);
     }
     node = (node as Record<string, unknown>)[key];
   }

@@ -5,12 +5,15 @@ import type { ComponentRegistry } from '../registry/component-registry.js';
 import { StemError } from '../errors.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { buildExperimentSchema, type ExperimentConfig } from './experiment-schema.js';
+import { missingPaths } from './check-paths.js';
 import { applyOverrides } from './overrides.js';
-import { interpolate } from './interpolate.js';
+import { InterpolationError, interpolate } from './interpolate.js';
 
 export interface LoadConfigOptions {
   /** `a.b=c` overrides applied after reading, before validation. */
   overrides?: readonly string[];
+  /** Also check that the model, tokenizer and dataset paths the config names exist. */
+  checkPaths?: boolean;
 }
 
 /** Reads a YAML or JSON experiment config (JSON is YAML), applies overrides, validates. */
@@ -49,25 +52,54 @@ export function parseExperimentConfig(
       })),
     );
   }
-  const raw: unknown = document.toJS();
+  let raw: unknown;
+  try {
+    raw = document.toJS();
+  } catch (error) {
+    // Alias problems (an alias before its anchor, alias bombs) surface only here.
+    const message = (error as Error).message;
+    const alias = /: (\S+)$/.exec(message)?.[1];
+    const index = alias ? text.split('\n').findIndex((l) => l.includes(`*${alias}`)) : -1;
+    throw new ConfigError(file, [
+      { path: '', message: `YAML: ${message}`, ...(index >= 0 ? { line: index + 1 } : {}) },
+    ]);
+  }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [
       { path: '', message: 'expected a mapping (object) at the top level' },
     ]);
   }
   const withOverrides = applyOverrides(raw as Record<string, unknown>, options.overrides ?? []);
-  const resolved = interpolate(withOverrides);
+  const lineOf = (path: PropertyKey[]): number | undefined => {
+    // Walk up until a node exists in the file (an absent field points at its parent).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = document.getIn(path.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = interpolate(withOverrides);
+  } catch (error) {
+    if (!(error instanceof InterpolationError)) throw error;
+    const path = error.field ? error.field.split('.') : [];
+    throw new ConfigError(file, [
+      { path: error.field, message: error.problem, line: lineOf(path) },
+    ]);
+  }
   const result = buildExperimentSchema(registry).safeParse(resolved);
   if (!result.success) {
-    const lineOf = (path: PropertyKey[]): number | undefined => {
-      // Walk up until a node exists in the file (an absent field points at its parent).
-      for (let depth = path.length; depth >= 0; depth--) {
-        const node = document.getIn(path.slice(0, depth) as unknown[], true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    };
     throw new ConfigError(file, describeIssues(result.error.issues, lineOf));
+  }
+  if (options.checkPaths) {
+    const problems = missingPaths(result.data as Record<string, unknown>, lineOf);
+    if (problems.length > 0)
+      throw new ConfigError(
+        file,
+        problems,
+        'fix the paths above (relative paths start at the directory stem runs in), or fetch the missing model, tokenizer or data',
+      );
   }
   return result.data;
 }

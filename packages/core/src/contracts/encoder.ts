@@ -21,6 +21,8 @@ export interface EncodeOptions {
   returnAttention?: boolean;
   /** Return per-layer, per-head context vectors (attention x V, before W_O). */
   returnHeadContexts?: boolean;
+  /** Return the last layer's sub-word states before pooling (masked-LM heads). */
+  returnSubwordStates?: boolean;
   /**
    * Randomness of this call (word dropout, dropout masks). The trainer passes a stream
    * derived from (seed, step), so a resumed run draws exactly what the original would have.
@@ -42,6 +44,38 @@ export interface EncoderOutput {
   attention?: Tensor4D[];
   /** Per layer [batch, heads, subwords, headSize], when asked for. */
   headContexts?: Tensor4D[];
+  /**
+   * [batch, subwords, hidden]: last-layer sub-word states before pooling, when asked for.
+   * Row b's first `subwordIds[b].length` positions are its tokens ([CLS] ... [SEP]); the
+   * rest is padding with unspecified values.
+   */
+  subwordStates?: Tensor3D;
+}
+
+/** Ids of the special tokens an encoder inserts or substitutes. */
+export interface SpecialTokenIds {
+  cls: number;
+  sep: number;
+  pad: number;
+  mask: number;
+  unk?: number;
+}
+
+/** The sub-word vocabulary of an encoder, for heads that predict or replace sub-words. */
+export interface EncoderVocabulary {
+  /** Number of tokens the tokenizer can produce (ids 0 .. size - 1). */
+  size: number;
+  specials: SpecialTokenIds;
+}
+
+export interface EncoderSaveOptions {
+  /** Floating-point type of the stored weights: float32 (default) or float16 (half the size). */
+  dtype?: 'float32' | 'float16';
+  /**
+   * Tensors stored beside the encoder's own in the weights file, already in their Hugging
+   * Face names and layout (e.g. a masked-LM head's `cls.predictions.*`).
+   */
+  extraTensors?: NamedTensorMap;
 }
 
 export interface EncoderShape {
@@ -59,10 +93,17 @@ export interface Encoder {
   encode(batch: TokenizedBatch, options: EncodeOptions): EncoderOutput;
   trainableVariables(): Variable[];
   /** Save in the Hugging Face layout (config.json, model.safetensors, tokenizer files). */
-  save(directory: string): Promise<void>;
+  save(directory: string, options?: EncoderSaveOptions): Promise<void>;
   /** Weights by stable names (the Hugging Face names for transformer encoders). */
   weights(): NamedTensorMap;
   /** Restores weights saved from `weights()` (checkpoints); names the tensor on a mismatch. */
   loadWeights(weights: NamedTensorMap): void;
+  /** The sub-word vocabulary (size, special ids); optional for encoders without one. */
+  vocabulary?(): EncoderVocabulary;
+  /**
+   * The word-embedding matrix [vocabulary rows, embedding size]: the trained variable itself
+   * (not a copy), so a head can tie its output projection to it and its gradient reaches it.
+   */
+  inputEmbeddings?(): Variable;
   dispose(): void;
 }

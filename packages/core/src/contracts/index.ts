@@ -6,3 +6,5 @@ export type * from './task-head.js';
 export type * from './dataset-reader.js';
 export type * from './analyzer.js';
 export * from './prediction-format.js';
+export type * from './safetensors.js';
+export type * from './training-component.js';

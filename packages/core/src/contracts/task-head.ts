@@ -1,5 +1,5 @@
 import type { Sentence, AnnotationLayer } from './annotations.js';
-import type { EncoderOutput } from './encoder.js';
+import type { EncodeOptions, Encoder, EncoderOutput, TokenizedBatch } from './encoder.js';
 import type { Metric } from './metric.js';
 import type { Scalar, Variable, NamedTensorMap } from './tensorflow.js';
 import type { SeededRandom } from '../random/seeded-random.js';
@@ -11,10 +11,27 @@ export type LabelVocabularies = Record<string, string[]>;
 export interface TaskHead<TPrediction = unknown> {
   /** Annotation layers this head trains on; sentences lacking them are skipped. */
   readonly requires: readonly AnnotationLayer[];
+  /** Extra encoder outputs the head reads; merged into every `encode` call made for it. */
+  readonly encodeOptions?: HeadEncodeOptions;
   trainableVariables(): Variable[];
+  /**
+   * Transforms the tokenised batch before it is encoded (masked-LM masks its input here).
+   * Its `targets` reach `loss` (`TrainingContext.targets`) and `decode`
+   * (`DecodeOptions.targets`). Training passes the step's seeded stream (resume stays
+   * exact); evaluation passes a stream fixed per split, independent of the run seed, so dev
+   * scores of different runs are comparable.
+   */
+  prepareBatch?(
+    tokens: TokenizedBatch,
+    sentences: readonly Sentence[],
+    context: BatchPreparationContext,
+  ): PreparedBatch;
   /** Mean loss of the batch; `context.random` seeds dropout so resumed runs repeat it. */
   loss(encoded: EncoderOutput, sentences: readonly Sentence[], context?: TrainingContext): Scalar;
-  /** `options.purpose` says why the batch is decoded; a head may decode differently at test time. */
+  /**
+   * `options.purpose` says why the batch is decoded (a head may decode differently at test
+   * time); `options.targets` carries `prepareBatch`'s targets.
+   */
   decode(
     encoded: EncoderOutput,
     sentences: readonly Sentence[],
@@ -30,7 +47,32 @@ export interface TaskHead<TPrediction = unknown> {
   labels(): LabelVocabularies;
   weights(): NamedTensorMap;
   loadWeights(weights: NamedTensorMap): void;
+  /**
+   * The head's weights in Hugging Face names and PyTorch layout (e.g. `cls.predictions.*`),
+   * saved beside the encoder in a model directory; new tensors the caller disposes.
+   */
+  exportWeights?(): NamedTensorMap;
   dispose(): void;
+}
+
+/** The encoder outputs a head may ask for besides the word vectors. */
+export type HeadEncodeOptions = Pick<
+  EncodeOptions,
+  'returnSubwordStates' | 'returnAttention' | 'returnHeadContexts'
+>;
+
+/** What `prepareBatch` receives besides the batch. */
+export interface BatchPreparationContext {
+  /** Training: the step's stream. Evaluation: a fixed stream of the split (fork it per sentence). */
+  random: SeededRandom;
+  training: boolean;
+}
+
+/** The batch to encode and what the head must predict for it. */
+export interface PreparedBatch {
+  tokens: TokenizedBatch;
+  /** Head-specific targets (e.g. masked positions and their original ids). */
+  targets?: unknown;
 }
 
 /**
@@ -40,11 +82,15 @@ export interface TaskHead<TPrediction = unknown> {
  */
 export interface DecodeOptions {
   purpose?: 'dev' | 'test' | 'predict';
+  /** `PreparedBatch.targets` of the head's `prepareBatch`, when it has one. */
+  targets?: unknown;
 }
 
 /** Per-step training inputs beyond the batch itself. */
 export interface TrainingContext {
   random: SeededRandom;
+  /** `PreparedBatch.targets` of the head's `prepareBatch`, when it has one. */
+  targets?: unknown;
 }
 
 /** What a task head factory receives besides its own config. */
@@ -53,4 +99,6 @@ export interface TaskHeadBuildInput {
   /** Vocabularies from a saved head, or undefined to collect them from `trainingSentences`. */
   labels?: LabelVocabularies;
   trainingSentences: readonly Sentence[];
+  /** The run's encoder, for heads that tie weights to it or need its vocabulary. */
+  encoder?: Encoder;
 }

@@ -4,6 +4,10 @@ import type { DatasetReader } from '../contracts/dataset-reader.js';
 import type { Encoder } from '../contracts/encoder.js';
 import type { TaskHead, TaskHeadBuildInput } from '../contracts/task-head.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
+import type {
+  TrainingComponent,
+  TrainingComponentBuildInput,
+} from '../contracts/training-component.js';
 import { type SeededRandom } from '../random/seeded-random.js';
 import { type ComponentRegistry } from '../registry/component-registry.js';
 import type { FactoryContext } from '../registry/registration.js';
@@ -43,6 +47,17 @@ export class ComponentFactory {
   async dataset(config: ComponentConfig, path: string): Promise<DatasetReader> {
     const { type, ...fields } = config;
     return this.registry.require('dataset', type).registration.create(fields, this.context(path));
+  }
+
+  async trainingComponent(
+    config: ComponentConfig,
+    input: TrainingComponentBuildInput,
+    path: string,
+  ): Promise<TrainingComponent> {
+    const { type, ...fields } = config;
+    return this.registry
+      .require('training', type)
+      .registration.create(fields, input, this.context(path));
   }
 
   async analyzer(config: ComponentConfig, path: string): Promise<Analyzer> {

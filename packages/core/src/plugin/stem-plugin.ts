@@ -1,3 +1,4 @@
+import type { SafetensorsCodec } from '../contracts/safetensors.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import type {
   AnalyzerRegistration,
@@ -5,6 +6,7 @@ import type {
   EncoderRegistration,
   MetricRegistration,
   TaskRegistration,
+  TrainingComponentRegistration,
   Zod,
 } from '../registry/registration.js';
 
@@ -20,11 +22,15 @@ export interface RegistrationFacade {
   readonly coreVersion: string;
   readonly z: Zod;
   readonly tf: TensorFlow;
+  /** Core's safetensors codec (F32/F16/BF16), for plugins that read or write model files. */
+  readonly safetensors: SafetensorsCodec;
   registerEncoder<C>(registration: EncoderRegistration<C>): void;
   registerTask<C>(registration: TaskRegistration<C>): void;
   registerAnalyzer<C>(registration: AnalyzerRegistration<C>): void;
   registerDataset<C>(registration: DatasetRegistration<C>): void;
   registerMetric<C>(registration: MetricRegistration<C>): void;
+  /** A training component (`trainingComponents.<name>` in the experiment config). */
+  registerTrainingComponent<C>(registration: TrainingComponentRegistration<C>): void;
 }
 
 /** What a plugin's `stem:register` hook returns. */

@@ -1,2 +1,9 @@
-export const COMPONENT_KINDS = ['encoder', 'task', 'analyzer', 'dataset', 'metric'] as const;
+export const COMPONENT_KINDS = [
+  'encoder',
+  'task',
+  'analyzer',
+  'dataset',
+  'metric',
+  'training',
+] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TensorFlow } from '../contracts/tensorflow.js';
+import { safetensors } from '../io/safetensors-codec.js';
 import type { RegistrationFacade } from '../plugin/stem-plugin.js';
 import type { ComponentRegistry } from './component-registry.js';
 import type { ProviderInfo } from './registration.js';
@@ -15,10 +16,13 @@ export function createRegistrationFacade(
     coreVersion,
     z,
     tf,
+    safetensors,
     registerEncoder: (registration) => registry.register('encoder', registration, provider),
     registerTask: (registration) => registry.register('task', registration, provider),
     registerAnalyzer: (registration) => registry.register('analyzer', registration, provider),
     registerDataset: (registration) => registry.register('dataset', registration, provider),
     registerMetric: (registration) => registry.register('metric', registration, provider),
+    registerTrainingComponent: (registration) =>
+      registry.register('training', registration, provider),
   };
 }

@@ -7,6 +7,10 @@ import type { Metric } from '../contracts/metric.js';
 import type { PredictionFormat } from '../contracts/prediction-format.js';
 import type { TaskHead, TaskHeadBuildInput } from '../contracts/task-head.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
+import type {
+  TrainingComponent,
+  TrainingComponentBuildInput,
+} from '../contracts/training-component.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import type { ComponentKind } from './component-kind.js';
 
@@ -59,12 +63,24 @@ export interface MetricRegistration<TConfig = unknown> extends RegistrationBase<
   create(config: TConfig, context: FactoryContext): Metric<unknown, unknown>;
 }
 
+/** A component trained beside encoder and heads (see `TrainingComponent`), e.g. head gates. */
+export interface TrainingComponentRegistration<
+  TConfig = unknown,
+> extends RegistrationBase<TConfig> {
+  create(
+    config: TConfig,
+    input: TrainingComponentBuildInput,
+    context: FactoryContext,
+  ): TrainingComponent | Promise<TrainingComponent>;
+}
+
 export interface RegistrationByKind {
   encoder: EncoderRegistration;
   task: TaskRegistration;
   analyzer: AnalyzerRegistration;
   dataset: DatasetRegistration;
   metric: MetricRegistration;
+  training: TrainingComponentRegistration;
 }
 
 export type AnyRegistration = RegistrationByKind[ComponentKind];

@@ -1,6 +1,7 @@
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { StemError } from '../errors.js';
 
 /**
  * Writes a file so that readers see either the old or the new content, never a torn
@@ -8,6 +9,30 @@ import { randomBytes } from 'node:crypto';
  * An interrupted run therefore never loses a checkpoint or result it had written.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeThroughTemporary(file, data);
+  } catch (error) {
+    throw writeFailed(file, error);
+  }
+}
+
+/** A failed write (read-only folder, full disk) as a user error; the old file is untouched. */
+export function writeFailed(file: string, error: unknown): StemError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? 'the folder is not writable'
+      : code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'the disk is full'
+        : (error as Error).message;
+  return new StemError(
+    `cannot write ${file}: ${reason} (${code ?? 'error'})`,
+    'make the output folder writable or free some space, then resume the run; files written before (checkpoints, results) are unchanged',
+    'WRITE_FAILED',
+  );
+}
+
+async function writeThroughTemporary(file: string, data: string | Uint8Array): Promise<void> {
   const directory = dirname(file);
   await mkdir(directory, { recursive: true });
   const temporary = join(

@@ -5,12 +5,14 @@ import type { LabelVocabularies, TaskHead } from '../contracts/task-head.js';
 import type { ExperimentConfig, TaskConfig } from '../config/experiment-schema.js';
 import { ComponentFactory } from '../di/component-factory.js';
 import { StemError } from '../errors.js';
-import type { TrainingTask } from '../training/trainer.js';
+import type { NamedTrainingComponent, TrainingTask } from '../training/trainer.js';
 
 /** An experiment's components, built from its config through the registry. */
 export interface BuiltExperiment {
   encoder: Encoder;
   tasks: TrainingTask[];
+  /** Components of `trainingComponents`, in config order (empty when there are none). */
+  components: NamedTrainingComponent[];
   /** Each head's label vocabularies, saved with the run so it can be rebuilt. */
   labels: Record<string, LabelVocabularies>;
   /** Sentences each task dropped per split because they lack the layers its head requires. */
@@ -53,7 +55,7 @@ export async function buildExperiment(
         throw new StemError(
           `tasks.${name}.dataset (${taskConfig.dataset.type}), ${split} split: ${(error as Error).message}`,
           typeof hint === 'string' ? hint : undefined,
-          'DATASET_UNREADABLE',
+          datasetErrorCode(error),
         );
       }
       const limit = taskConfig.limit?.[split];
@@ -65,6 +67,7 @@ export async function buildExperiment(
       {
         hiddenSize: encoder.shape.hiddenSize,
         trainingSentences: train,
+        encoder,
         ...(options.labels?.[name] ? { labels: options.labels[name] } : {}),
       },
       `tasks.${name}`,
@@ -92,5 +95,29 @@ export async function buildExperiment(
     tasks.push(task);
     labels[name] = head.labels();
   }
-  return { encoder, tasks, labels, skipped };
+  const components: NamedTrainingComponent[] = [];
+  for (const [name, componentConfig] of Object.entries(config.trainingComponents ?? {})) {
+    const component = await factory.trainingComponent(
+      componentConfig,
+      {
+        name,
+        encoderShape: encoder.shape,
+        tasks: Object.entries(config.tasks).map(([taskName, t]) => ({
+          name: taskName,
+          type: t.type,
+        })),
+      },
+      `trainingComponents.${name}`,
+    );
+    components.push({ name, component });
+  }
+  return { encoder, tasks, components, labels, skipped };
+}
+
+/** The reader's own kind of failure survives the wrapping (a bad line vs a missing corpus). */
+function datasetErrorCode(error: unknown): string {
+  const name = (error as { name?: unknown }).name;
+  if (name === 'DataFormatError') return 'DATA_FORMAT';
+  if (name === 'CorpusNotFoundError') return 'DATA_NOT_FOUND';
+  return 'DATASET_UNREADABLE';
 }

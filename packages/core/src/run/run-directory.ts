@@ -1,8 +1,9 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StemError } from '../errors.js';
+import { parseJsonText } from '../io/json-file.js';
 import type { RunManifest } from './manifest.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeFailed, writeJsonAtomic } from './atomic-write.js';
 
 /**
  * The files of one run. Everything a run produces lives under one directory so a run
@@ -52,7 +53,11 @@ export class RunDirectory {
   }
 
   async create(): Promise<void> {
-    await mkdir(this.checkpointsDirectory, { recursive: true });
+    try {
+      await mkdir(this.checkpointsDirectory, { recursive: true });
+    } catch (error) {
+      throw writeFailed(this.checkpointsDirectory, error);
+    }
   }
 
   async writeManifest(manifest: RunManifest): Promise<void> {
@@ -66,6 +71,7 @@ export class RunDirectory {
       throw new StemError(
         `run directory ${this.root} does not exist`,
         'pass the directory a `stem train` run created',
+        'RUN_INVALID',
       );
     }
     let text: string;
@@ -75,12 +81,13 @@ export class RunDirectory {
       throw new StemError(
         `${this.manifestFile} is missing: ${this.root} is not a stem run directory`,
         'pass the directory a `stem train` run created',
+        'RUN_INVALID',
       );
     }
-    try {
-      return JSON.parse(text) as RunManifest;
-    } catch (error) {
-      throw new StemError(`${this.manifestFile}: not valid JSON (${(error as Error).message})`);
-    }
+    return parseJsonText<RunManifest>(
+      text,
+      this.manifestFile,
+      'the manifest is written by `stem train`; restore it from a copy of the run',
+    );
   }
 }

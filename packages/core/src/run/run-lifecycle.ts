@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
@@ -9,6 +9,7 @@ import type { Tensor, TensorFlow } from '../contracts/tensorflow.js';
 import type { Sentence } from '../contracts/annotations.js';
 import { createRunContainer } from '../di/run-container.js';
 import { StemError } from '../errors.js';
+import { readJsonFile } from '../io/json-file.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 import { TOKENS } from '../tokens.js';
@@ -16,7 +17,10 @@ import { CheckpointStore, underPrefix } from '../training/checkpoint-store.js';
 import { TokenizedCorpus } from '../training/tokenized-corpus.js';
 import {
   Trainer,
+  componentEvaluationOptions,
   evaluateTasks,
+  loadComponentTensors,
+  tensorsOf,
   type TrainingProgress,
   type TrainingResult,
 } from '../training/trainer.js';
@@ -37,6 +41,11 @@ export interface RunEnvironment {
   log?: (message: string) => void;
 }
 
+export interface TrainRunOptions {
+  /** Runs on the trained model (best dev weights) before it is released, e.g. to export it. */
+  afterTraining?: (built: BuiltExperiment, run: RunDirectory) => Promise<void>;
+}
+
 export interface TrainingRun {
   directory: string;
   result: TrainingResult;
@@ -46,51 +55,69 @@ export interface TrainingRun {
  * A whole training run: run directory and manifest, components from the config, label
  * vocabularies saved beside them, the trainer with checkpoints in the run directory,
  * NDJSON metrics, and results.json at the end. `resumeFrom` continues an interrupted run
- * from its manifest and last checkpoint.
+ * from its manifest and last checkpoint; a run killed before its first checkpoint restarts
+ * from step 0 with its recorded config.
  */
 export async function trainRun(
   environment: RunEnvironment,
   source: { config: ExperimentConfig } | { resumeFrom: string },
+  options: TrainRunOptions = {},
 ): Promise<TrainingRun> {
-  const resume = 'resumeFrom' in source;
-  const directory = resume ? new RunDirectory(source.resumeFrom) : undefined;
-  const config = resume ? await configOfRun(directory as RunDirectory, environment) : source.config;
+  const resumeRequested = 'resumeFrom' in source;
+  const directory = resumeRequested ? new RunDirectory(source.resumeFrom) : undefined;
+  const config = resumeRequested
+    ? await configOfRun(directory as RunDirectory, environment)
+    : source.config;
   const run =
     directory ?? RunDirectory.forNewRun(config.output.directory, config.name, config.seed);
   const log = environment.log ?? (() => {});
-  if (!resume) {
-    await run.create();
-    await run.writeManifest(
-      createManifest({
-        name: config.name,
-        seed: config.seed,
-        config,
-        command: environment.command,
-        packages: environment.packages,
-        plugins: environment.plugins,
-        backend: environment.backend,
-      }),
-    );
-    log(`run directory: ${run.root}`);
-  } else {
-    if (!(await new CheckpointStore(run.checkpoint('last')).exists())) {
-      throw new StemError(
-        `${run.root} has no checkpoint to resume from (checkpoints/last/state.json is missing)`,
-        'start the run again with stem train -c <config>',
+  let resume = resumeRequested;
+  if (resumeRequested) {
+    if (await new CheckpointStore(run.checkpoint('last')).exists()) {
+      log(`resuming ${run.root}`);
+    } else {
+      // Killed before its first checkpoint: the recorded config is all a fresh start needs.
+      log(
+        `${run.root} has no checkpoint yet (checkpoints/last/state.json is missing): restarting it from step 0 with its recorded config`,
       );
+      resume = false;
+      await rm(run.checkpointsDirectory, { recursive: true, force: true });
+      await rm(run.metricsFile, { force: true });
     }
-    log(`resuming ${run.root}`);
   }
   const container = createRunContainer(environment.container, { config, directory: run });
   const labels = resume ? await readLabels(run) : undefined;
   log('reading data and building the model');
   const built = await buildExperiment(container, config, labels ? { labels } : {});
-  if (!resume) await writeJsonAtomic(labelsFile(run), built.labels);
+  try {
+    // The run directory is created only once the components are built, so a config whose
+    // data or model cannot be loaded leaves nothing behind.
+    await run.create();
+    if (!resumeRequested) {
+      await run.writeManifest(
+        createManifest({
+          name: config.name,
+          seed: config.seed,
+          config,
+          command: environment.command,
+          packages: environment.packages,
+          plugins: environment.plugins,
+          backend: environment.backend,
+        }),
+      );
+      log(`run directory: ${run.root}`);
+    }
+    if (!resume) await writeJsonAtomic(labelsFile(run), built.labels);
+  } catch (error) {
+    disposeExperiment(built);
+    throw error;
+  }
   const tf = container.resolve<TensorFlow>(TOKENS.tf);
   const trainer = new Trainer({
     tf,
     encoder: built.encoder,
     tasks: built.tasks,
+    components: built.components,
     settings: config.trainer,
     random: container.resolve<SeededRandom>(TOKENS.random).fork('trainer'),
     checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
@@ -108,6 +135,7 @@ export async function trainRun(
     await writeJsonAtomic(join(run.root, 'results.json'), result);
     // The trainer leaves the best checkpoint loaded: the config's analyzers look at that model.
     await runAnalyzers(container, config, built, run, log);
+    await options.afterTraining?.(built, run);
     return { directory: run.root, result };
   } finally {
     trainer.dispose();
@@ -133,6 +161,7 @@ export async function loadRun(
     throw new StemError(
       `${run.root} has no ${options.checkpoint ?? 'best'} checkpoint yet`,
       'train the run for at least one epoch (or resume it)',
+      'RUN_INVALID',
     );
   }
   const { tensors } = await store.load(tf);
@@ -140,6 +169,7 @@ export async function loadRun(
     built.encoder.loadWeights(underPrefix(tensors, 'encoder'));
     for (const task of built.tasks)
       task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+    loadComponentTensors(built.components, tensors);
   } finally {
     tf.dispose(Object.values(tensors));
   }
@@ -155,10 +185,18 @@ export async function evaluateRun(
   const { config, built, run } = await loadRun(environment, runDirectory, { splits: [split] });
   try {
     const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
-    const scores = await evaluateTasks(tf, built.encoder, built.tasks, split, {
-      maxSentences: config.trainer.maxSentencesPerBatch,
-      maxSubwords: config.trainer.maxSubwordsPerBatch,
-    });
+    const scores = await evaluateTasks(
+      tf,
+      built.encoder,
+      built.tasks,
+      split,
+      {
+        maxSentences: config.trainer.maxSentencesPerBatch,
+        maxSubwords: config.trainer.maxSubwordsPerBatch,
+      },
+      undefined,
+      built.components,
+    );
     await writeJsonAtomic(join(run.root, `evaluation-${split}.json`), scores);
     return scores;
   } finally {
@@ -169,6 +207,7 @@ export async function evaluateRun(
 export function disposeExperiment(built: BuiltExperiment): void {
   built.encoder.dispose();
   for (const task of built.tasks) task.head.dispose();
+  for (const { component } of built.components ?? []) component.dispose();
 }
 
 function labelsFile(run: RunDirectory): string {
@@ -176,14 +215,10 @@ function labelsFile(run: RunDirectory): string {
 }
 
 async function readLabels(run: RunDirectory): Promise<Record<string, LabelVocabularies>> {
-  try {
-    return JSON.parse(await readFile(labelsFile(run), 'utf8')) as Record<string, LabelVocabularies>;
-  } catch (error) {
-    throw new StemError(
-      `${labelsFile(run)}: cannot read the run's label vocabularies (${(error as Error).message})`,
-      'the run was interrupted before its model was built; start it again',
-    );
-  }
+  return readJsonFile<Record<string, LabelVocabularies>>(
+    labelsFile(run),
+    'the run was interrupted before its model was built; start it again',
+  );
 }
 
 /** The run's resolved config, validated again against what is installed now. */
@@ -199,6 +234,7 @@ async function configOfRun(
     throw new StemError(
       `${run.manifestFile}: the run's config no longer validates (${first?.path.join('.')}: ${first?.message})`,
       'install the plugins (and versions) the run was made with; the manifest lists them',
+      'RUN_INVALID',
     );
   }
   return parsed.data;
@@ -223,9 +259,15 @@ export async function predictRun(
       maxSentences: config.trainer.maxSentencesPerBatch,
       maxSubwords: config.trainer.maxSubwordsPerBatch,
     };
+    const extra = componentEvaluationOptions(built.components);
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
-      const encoded = built.encoder.encode(batch.tokens, { training: false });
+      // One encode serves every head: it carries every output any head asks for.
+      const encoded = built.encoder.encode(batch.tokens, {
+        ...Object.assign({}, ...built.tasks.map((task) => task.head.encodeOptions ?? {})),
+        ...extra,
+        training: false,
+      });
       try {
         for (const task of built.tasks) {
           const predictions = task.head.decode(encoded, batch.sentences, { purpose: 'predict' });
@@ -240,6 +282,7 @@ export async function predictRun(
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
       }
     }
+    tf.dispose(tensorsOf(extra));
     return annotated;
   } finally {
     disposeExperiment(built);

@@ -5,6 +5,10 @@ export interface ParameterGroup {
   name: string;
   variables: readonly Variable[];
   learningRate: number;
+  /** Overrides the optimiser's weight decay for this group. */
+  weightDecay?: number;
+  /** Ignore the per-update rate multiplier (a group with its own constant rate). */
+  constantRate?: boolean;
 }
 
 export interface AdamWOptions {
@@ -54,12 +58,13 @@ export class AdamW {
    */
   apply(gradients: ReadonlyMap<string, Tensor>, rateMultiplier: number): void {
     const tf = this.tf;
-    const { beta1, beta2, epsilon, weightDecay } = this.options;
+    const { beta1, beta2, epsilon } = this.options;
     this.updates += 1;
     const correction1 = 1 - beta1 ** this.updates;
     const correction2 = 1 - beta2 ** this.updates;
     this.groups.forEach((group, g) => {
-      const rate = group.learningRate * rateMultiplier;
+      const rate = group.learningRate * (group.constantRate ? 1 : rateMultiplier);
+      const weightDecay = group.weightDecay ?? this.options.weightDecay;
       group.variables.forEach((variable, i) => {
         const gradient = gradients.get(variable.name);
         if (!gradient) return;

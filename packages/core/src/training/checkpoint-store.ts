@@ -2,6 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NamedTensorMap, TensorFlow } from '../contracts/tensorflow.js';
 import { StemError } from '../errors.js';
+import { parseJsonText } from '../io/json-file.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import { writeJsonAtomic } from '../run/atomic-write.js';
 
@@ -45,13 +46,20 @@ export class CheckpointStore {
       throw new StemError(
         `no checkpoint in ${this.directory} (state.json is missing)`,
         'the run never reached its first checkpoint; start it again',
+        'RUN_INVALID',
       );
     }
-    let state: S & { weightsFile: string };
-    try {
-      state = JSON.parse(text);
-    } catch (error) {
-      throw new StemError(`${this.stateFile}: not valid JSON (${(error as Error).message})`);
+    const state = parseJsonText<S & { weightsFile: string }>(
+      text,
+      this.stateFile,
+      'the checkpoint is damaged; resume from another copy of the run or start it again',
+    );
+    if (typeof state?.weightsFile !== 'string') {
+      throw new StemError(
+        `${this.stateFile}: field weightsFile is missing (expected the name of the weights file)`,
+        'the checkpoint is damaged; resume from another copy of the run or start it again',
+        'RUN_INVALID',
+      );
     }
     const { tensors } = await readSafetensors(tf, join(this.directory, state.weightsFile));
     return { state, tensors };

@@ -1,11 +1,18 @@
 import type { Sentence } from '../contracts/annotations.js';
-import type { Encoder } from '../contracts/encoder.js';
+import type { EncodeOptions, Encoder } from '../contracts/encoder.js';
 import type { MetricResult } from '../contracts/metric.js';
 import type { TaskHead } from '../contracts/task-head.js';
+import type { TrainingComponent } from '../contracts/training-component.js';
 import type { NamedTensorMap, Scalar, Tensor, TensorFlow } from '../contracts/tensorflow.js';
 import { StemError } from '../errors.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import { AdamW } from './adamw.js';
+import {
+  encodeOptionsFor,
+  evaluationRandom,
+  prepareBatch,
+  targetsOf,
+} from './batch-preparation.js';
 import { CheckpointStore, underPrefix, withPrefix } from './checkpoint-store.js';
 import { clipByGlobalNorm } from './gradient-clipping.js';
 import { linearWarmupDecay } from './learning-rate-schedule.js';
@@ -21,6 +28,12 @@ export interface TrainingTask {
   train: readonly Sentence[];
   dev: readonly Sentence[];
   test?: readonly Sentence[];
+}
+
+/** A training component of the run with its config section name (`trainingComponents.<name>`). */
+export interface NamedTrainingComponent {
+  name: string;
+  component: TrainingComponent;
 }
 
 /** Where the trainer reports: NDJSON events for the run directory, progress for stderr. */
@@ -45,6 +58,8 @@ export interface TrainingResult {
   stoppedEarly: boolean;
   dev: Record<string, MetricResult>;
   test?: Record<string, MetricResult>;
+  /** Each training component's final report (after the best checkpoint is reloaded). */
+  components?: Record<string, Record<string, unknown>>;
 }
 
 export interface TrainerInput {
@@ -56,6 +71,8 @@ export interface TrainerInput {
   random: SeededRandom;
   checkpoints: { last: string; best: string };
   observer: TrainingObserver;
+  /** Components trained beside encoder and heads (see `TrainingComponent`). */
+  components?: readonly NamedTrainingComponent[];
 }
 
 /**
@@ -76,10 +93,12 @@ export class Trainer {
   private epochClock = { started: Date.now(), words: 0, subwords: 0 };
   /** Dev (and test) sentences are scored every epoch: tokenise them once. */
   private readonly evaluationCorpora = new Map<string, TokenizedCorpus>();
+  private readonly components: readonly NamedTrainingComponent[];
 
   constructor(private readonly input: TrainerInput) {
     this.tf = input.tf;
     this.settings = input.settings;
+    this.components = input.components ?? [];
     if (input.tasks.length === 0) throw new StemError('nothing to train: the config has no task');
     for (const task of input.tasks) {
       if (task.train.length === 0)
@@ -100,6 +119,13 @@ export class Trainer {
           name: `task/${task.name}`,
           variables: task.head.trainableVariables(),
           learningRate: this.settings.headLearningRate,
+        })),
+        ...this.components.map(({ name, component }) => ({
+          name: `component/${name}`,
+          variables: component.trainableVariables(),
+          learningRate: component.optimizer.learningRate,
+          weightDecay: component.optimizer.weightDecay ?? 0,
+          constantRate: (component.optimizer.schedule ?? 'constant') === 'constant',
         })),
       ],
       { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: this.settings.weightDecay },
@@ -167,21 +193,40 @@ export class Trainer {
           (batches[taskIndex] as number[][])[batchIndex] as number[],
         );
         const stepRandom = this.input.random.fork(`step/${this.state.globalStep}`);
-        const variables = [...encoder.trainableVariables(), ...task.head.trainableVariables()];
+        const prepared = prepareBatch(task.head, batch, stepRandom.fork('batch'), true);
+        const variables = [
+          ...encoder.trainableVariables(),
+          ...task.head.trainableVariables(),
+          ...this.components.flatMap(({ component }) =>
+            component.trainingEncodeOptions ? component.trainableVariables() : [],
+          ),
+        ];
         const { value, grads } = this.tf.variableGrads(
           () =>
             task.head.loss(
-              encoder.encode(batch.tokens, { training: true, random: stepRandom }),
+              encoder.encode(
+                prepared.tokens,
+                encodeOptionsFor(task.head, {
+                  ...this.componentTrainingOptions(task.name, stepRandom),
+                  training: true,
+                  random: stepRandom,
+                }),
+              ),
               batch.sentences,
               {
                 random: stepRandom.fork('head'),
+                ...targetsOf(prepared),
               },
             ) as Scalar,
           variables,
         );
         const loss = (await value.data())[0] as number;
         value.dispose();
-        if (!Number.isFinite(loss)) {
+        // Component loss terms: their own tape, weight 1 (the MTL balancer scales task losses only).
+        const componentLosses = await this.componentLossTerms(task.name, stepRandom);
+        const componentLoss = Object.values(componentLosses.values).reduce((a, b) => a + b, 0);
+        accumulated = accumulate(this.tf, accumulated, componentLosses.grads, 1);
+        if (!Number.isFinite(loss) || !Number.isFinite(componentLoss)) {
           disposeAll(grads);
           disposeAll(Object.fromEntries(accumulated));
           throw new StemError(
@@ -221,6 +266,7 @@ export class Trainer {
             update: this.optimizer.updateCount,
             task: task.name,
             loss,
+            ...(this.components.length > 0 ? { componentLosses: componentLosses.values } : {}),
             weight,
             gradientNorm: norm,
             rateMultiplier: rate,
@@ -283,6 +329,7 @@ export class Trainer {
       ...throughput,
       tensors: memory.numTensors,
       tensorBytes: memory.numBytes,
+      ...(this.components.length > 0 ? { components: this.componentReports() } : {}),
     });
     if (finishedEpoch) {
       this.state.epoch += 1;
@@ -318,6 +365,7 @@ export class Trainer {
       stoppedEarly: this.state.stopped,
       dev,
       ...(test ? { test } : {}),
+      ...(this.components.length > 0 ? { components: this.componentReports() } : {}),
     };
     await this.input.observer.event({
       event: 'end',
@@ -340,6 +388,66 @@ export class Trainer {
         maxSubwords: this.settings.maxSubwordsPerBatch,
       },
       this.evaluationCorpora,
+      this.components,
+    );
+  }
+
+  /** Every component's per-step encoder options (called inside the gradient tape). */
+  private componentTrainingOptions(task: string, stepRandom: SeededRandom): Partial<EncodeOptions> {
+    const options: Partial<EncodeOptions> = {};
+    for (const { name, component } of this.components) {
+      if (!component.trainingEncodeOptions) continue;
+      Object.assign(
+        options,
+        component.trainingEncodeOptions(this.stepContext(name, task, stepRandom)),
+      );
+    }
+    return options;
+  }
+
+  /** Values and gradients of the components' loss terms of this step. */
+  private async componentLossTerms(
+    task: string,
+    stepRandom: SeededRandom,
+  ): Promise<{ values: Record<string, number>; grads: NamedTensorMap }> {
+    const values: Record<string, number> = {};
+    const grads: NamedTensorMap = {};
+    for (const { name, component } of this.components) {
+      if (!component.lossTerm) continue;
+      const term = this.tf.variableGrads(
+        () =>
+          (component.lossTerm as NonNullable<TrainingComponent['lossTerm']>)(
+            this.stepContext(name, task, stepRandom),
+          ),
+        component.trainableVariables(),
+      );
+      values[name] = (await term.value.data())[0] as number;
+      term.value.dispose();
+      for (const [variable, gradient] of Object.entries(term.grads)) {
+        const previous = grads[variable];
+        if (previous) {
+          grads[variable] = this.tf.tidy(() => previous.add(gradient));
+          previous.dispose();
+          gradient.dispose();
+        } else {
+          grads[variable] = gradient;
+        }
+      }
+    }
+    return { values, grads };
+  }
+
+  private stepContext(name: string, task: string, stepRandom: SeededRandom) {
+    return {
+      random: stepRandom.fork(`component/${name}`),
+      task,
+      step: this.state.globalStep,
+    };
+  }
+
+  private componentReports(): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(
+      this.components.map(({ name, component }) => [name, component.report?.() ?? {}]),
     );
   }
 
@@ -350,6 +458,7 @@ export class Trainer {
         {},
         ...this.input.tasks.map((task) => withPrefix(task.head.weights(), `task/${task.name}`)),
       ),
+      ...componentTensors(this.components),
     };
   }
 
@@ -357,6 +466,7 @@ export class Trainer {
     this.input.encoder.loadWeights(underPrefix(tensors, 'encoder'));
     for (const task of this.input.tasks)
       task.head.loadWeights(underPrefix(tensors, `task/${task.name}`));
+    loadComponentTensors(this.components, tensors);
   }
 
   private async saveLast(): Promise<void> {
@@ -403,6 +513,25 @@ export async function evaluateTasks(
   limits: { maxSentences: number; maxSubwords: number },
   /** Tokenised splits by `<task>/<split>`, reused across calls when given. */
   cache?: Map<string, TokenizedCorpus>,
+  /** Training components whose evaluation options (e.g. head gates) apply. */
+  components: readonly NamedTrainingComponent[] = [],
+): Promise<Record<string, MetricResult>> {
+  const extra = componentEvaluationOptions(components);
+  try {
+    return await evaluateWith(tf, encoder, tasks, split, limits, cache, extra);
+  } finally {
+    tf.dispose(tensorsOf(extra));
+  }
+}
+
+async function evaluateWith(
+  tf: TensorFlow,
+  encoder: Encoder,
+  tasks: readonly TrainingTask[],
+  split: 'dev' | 'test',
+  limits: { maxSentences: number; maxSubwords: number },
+  cache: Map<string, TokenizedCorpus> | undefined,
+  extra: Partial<EncodeOptions>,
 ): Promise<Record<string, MetricResult>> {
   const results: Record<string, MetricResult> = {};
   for (const task of tasks) {
@@ -411,13 +540,18 @@ export async function evaluateTasks(
     const key = `${task.name}/${split}`;
     const corpus = cache?.get(key) ?? (await TokenizedCorpus.create(encoder, sentences));
     cache?.set(key, corpus);
+    const random = evaluationRandom(split);
     for (const indices of corpus.batches(limits)) {
       const batch = corpus.batch(indices);
-      const encoded = encoder.encode(batch.tokens, { training: false });
+      const prepared = prepareBatch(task.head, batch, random, false);
+      const encoded = encoder.encode(
+        prepared.tokens,
+        encodeOptionsFor(task.head, { ...extra, training: false }),
+      );
       try {
         metric.update(
           batch.sentences,
-          task.head.decode(encoded, batch.sentences, { purpose: split }),
+          task.head.decode(encoded, batch.sentences, { purpose: split, ...targetsOf(prepared) }),
         );
       } finally {
         tf.dispose(Object.values(encoded).flat() as Tensor[]);
@@ -426,6 +560,45 @@ export async function evaluateTasks(
     results[task.name] = metric.result();
   }
   return results;
+}
+
+/**
+ * The merged evaluation options of `components` (e.g. their head gates). The caller
+ * disposes the tensors in it (`tensorsOf`) when done.
+ */
+export function componentEvaluationOptions(
+  components: readonly NamedTrainingComponent[],
+): Partial<EncodeOptions> {
+  const options: Partial<EncodeOptions> = {};
+  for (const { component } of components)
+    Object.assign(options, component.evaluationEncodeOptions?.() ?? {});
+  return options;
+}
+
+/** The tensors among encode options (to dispose them). */
+export function tensorsOf(options: Partial<EncodeOptions>): Tensor[] {
+  return (Object.values(options) as unknown[]).filter(
+    (value): value is Tensor =>
+      typeof value === 'object' && value !== null && 'dataId' in value && 'dispose' in value,
+  );
+}
+
+/** Component weights keyed `component/<name>/<weight>` for checkpoints. */
+export function componentTensors(components: readonly NamedTrainingComponent[]): NamedTensorMap {
+  return Object.assign(
+    {},
+    ...components.map(({ name, component }) =>
+      withPrefix(component.weights(), `component/${name}`),
+    ),
+  );
+}
+
+export function loadComponentTensors(
+  components: readonly NamedTrainingComponent[],
+  tensors: NamedTensorMap,
+): void {
+  for (const { name, component } of components)
+    component.loadWeights(underPrefix(tensors, `component/${name}`));
 }
 
 function meanPrimary(results: Record<string, MetricResult>): number {

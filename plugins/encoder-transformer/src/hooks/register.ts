@@ -10,7 +10,8 @@ const hook: StemRegisterHook = async () => ({
       description:
         'BERT, RoBERTa and ELECTRA encoders (Hugging Face checkpoints or random init) with head gates and attention capture.',
       configSchema: encoderConfigSchema,
-      create: (config, context) => createEncoder(config, context.tf, context.random),
+      create: (config, context) =>
+        createEncoder(config, context.tf, context.random, stem.safetensors),
     });
   },
 });

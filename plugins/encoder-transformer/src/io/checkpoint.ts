@@ -1,17 +1,24 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RawTensor, SafetensorsCodec, SafetensorsFloat } from '@stem/core';
 import { EncoderError } from '../errors.js';
+import { readModelJson } from './json-file.js';
 import {
   type Architecture,
   architectureFromHf,
   architectureToHf,
   expectedTensors,
 } from '../model/architecture.js';
-import { type RawTensor, readSafetensors, writeSafetensors } from './safetensors.js';
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
+
+/** A float tensor in PyTorch layout, as read from or written to model.safetensors. */
+export interface FloatTensor {
+  shape: number[];
+  data: Float32Array;
+}
 
 /** Prefixes Hugging Face uses for the base model inside task models (BertForX keeps `bert.`). */
 const MODEL_PREFIXES = ['', 'bert.', 'roberta.', 'electra.'];
@@ -25,7 +32,7 @@ export async function readArchitecture(
       `${path} does not exist`,
       'a model directory holds config.json, model.safetensors and tokenizer files',
     );
-  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const config = await readModelJson<Record<string, unknown>>(path);
   try {
     return { architecture: architectureFromHf(config, path), config };
   } catch (error) {
@@ -41,28 +48,29 @@ export async function readArchitecture(
 export async function readWeights(
   directory: string,
   architecture: Architecture,
-): Promise<Map<string, RawTensor>> {
+  safetensors: SafetensorsCodec,
+): Promise<Map<string, FloatTensor>> {
   const path = join(directory, WEIGHTS_FILE);
   if (!existsSync(path))
     throw new EncoderError(
       `${path} does not exist`,
       'only safetensors checkpoints are read; convert pytorch_model.bin with safetensors.torch.save_file',
     );
-  return checkTensors(await readSafetensors(path), architecture, path);
+  return checkTensors((await safetensors.read(path)).tensors, architecture, path);
 }
 
 export function checkTensors(
-  original: Map<string, RawTensor>,
+  original: ReadonlyMap<string, RawTensor>,
   architecture: Architecture,
   path = WEIGHTS_FILE,
-): Map<string, RawTensor> {
+): Map<string, FloatTensor> {
   const stored = withModernNames(original);
   const expected = expectedTensors(architecture);
   const prefix =
     MODEL_PREFIXES.find((candidate) =>
       stored.has(`${candidate}embeddings.word_embeddings.weight`),
     ) ?? '';
-  const out = new Map<string, RawTensor>();
+  const out = new Map<string, FloatTensor>();
   const problems: string[] = [];
   for (const [name, shape] of expected) {
     const tensor = stored.get(prefix + name);
@@ -72,7 +80,9 @@ export function checkTensors(
       tensor.shape.some((dim, i) => dim !== shape[i])
     ) {
       problems.push(`tensor "${prefix}${name}" has shape [${tensor.shape}], expected [${shape}]`);
-    } else out.set(name, tensor);
+    } else if (tensor.data instanceof Int32Array)
+      problems.push(`tensor "${prefix}${name}" is stored as integers, expected floats`);
+    else out.set(name, { shape: tensor.shape, data: tensor.data });
   }
   for (const name of stored.keys()) {
     if (!name.startsWith(prefix)) continue;
@@ -91,7 +101,7 @@ export function checkTensors(
 }
 
 /** Checkpoints converted from the original TF releases (bert-base-cased) still call LayerNorm's parameters gamma/beta. */
-function withModernNames(stored: Map<string, RawTensor>): Map<string, RawTensor> {
+function withModernNames(stored: ReadonlyMap<string, RawTensor>): ReadonlyMap<string, RawTensor> {
   if (![...stored.keys()].some((name) => /LayerNorm\.(gamma|beta)$/.test(name))) return stored;
   return new Map(
     [...stored].map(([name, tensor]) => [
@@ -106,20 +116,29 @@ function withModernNames(stored: Map<string, RawTensor>): Map<string, RawTensor>
 /** Tensors of heads on top of the encoder, or buffers, that the encoder does not use. */
 function isIgnorable(name: string): boolean {
   return (
-    name.startsWith('pooler.') || name.endsWith('position_ids') || name.endsWith('token_type_ids')
+    name.startsWith('pooler.') ||
+    // Masked-LM heads saved beside the encoder (stem pretrain, BertForMaskedLM).
+    name.startsWith('cls.') ||
+    name.endsWith('position_ids') ||
+    name.endsWith('token_type_ids')
   );
 }
 
 export async function writeCheckpoint(
   directory: string,
   architecture: Architecture,
-  tensors: Map<string, RawTensor>,
-  extraConfig: Record<string, unknown> = {},
+  tensors: ReadonlyMap<string, RawTensor>,
+  safetensors: SafetensorsCodec,
+  options: { extraConfig?: Record<string, unknown>; float?: SafetensorsFloat } = {},
 ): Promise<void> {
+  const extraConfig = options.extraConfig ?? {};
   await mkdir(directory, { recursive: true });
   await writeFile(
     join(directory, CONFIG_FILE),
     `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`,
   );
-  await writeSafetensors(join(directory, WEIGHTS_FILE), tensors);
+  await safetensors.write(join(directory, WEIGHTS_FILE), tensors, {
+    float: options.float ?? 'F32',
+    metadata: { format: 'pt' },
+  });
 }

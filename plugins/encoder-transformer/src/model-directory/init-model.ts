@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { TensorFlow } from '@stem/core';
+import type { SafetensorsCodec, TensorFlow } from '@stem/core';
 import { architectureFor, type ArchitectureSpec } from '../create-encoder.js';
 import { seededSource } from '../random.js';
 import { trainVocabulary, type VocabularyKind } from '../tokenization/train-vocabulary.js';
@@ -13,6 +13,8 @@ export interface InitModelOptions extends ArchitectureSpec {
   vocabKind?: VocabularyKind;
   out: string;
   seed: number;
+  /** Core's safetensors codec. */
+  safetensors: SafetensorsCodec;
 }
 
 /** A new model directory: a trained cased vocabulary plus random weights, in the Hugging Face layout. */
@@ -34,6 +36,7 @@ export async function initModel(
     architecture,
     options.out,
     seededSource(options.seed),
+    { safetensors: options.safetensors },
   );
   try {
     await encoder.save(options.out);

@@ -1,4 +1,4 @@
-import type { TensorFlow } from '@stem/core';
+import type { SafetensorsCodec, TensorFlow } from '@stem/core';
 import { poolAttentionToWords } from '../attention/word-attention.js';
 import { EncoderError } from '../errors.js';
 import { seededSource } from '../random.js';
@@ -27,10 +27,11 @@ export async function wordAttentionView(
   tf: TensorFlow,
   directory: string,
   words: string[],
-  select: { layer?: number; head?: number } = {},
+  select: { layer?: number; head?: number; safetensors: SafetensorsCodec },
 ): Promise<WordAttentionView> {
   const encoder = await TransformerEncoder.load(tf, directory, seededSource(0), {
     trainable: false,
+    safetensors: select.safetensors,
   });
   try {
     const { layers, heads } = encoder.shape;

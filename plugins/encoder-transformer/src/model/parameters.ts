@@ -1,6 +1,6 @@
 import type { TensorFlow, Variable } from '@stem/core';
 import { type Architecture, expectedTensors, isLinearWeight } from './architecture.js';
-import type { RawTensor } from '../io/safetensors.js';
+import type { FloatTensor } from '../io/checkpoint.js';
 
 /** Draws N(0, std) numbers from a uniform source (Box-Muller). */
 export function normalArray(count: number, std: number, uniform: () => number): Float32Array {
@@ -35,7 +35,11 @@ export class ParameterStore {
   ) {}
 
   /** From tensors in PyTorch layout (as stored in model.safetensors), already validated. */
-  static fromHf(tf: TensorFlow, tensors: Map<string, RawTensor>, trainable = true): ParameterStore {
+  static fromHf(
+    tf: TensorFlow,
+    tensors: Map<string, FloatTensor>,
+    trainable = true,
+  ): ParameterStore {
     const variables = new Map<string, Variable>();
     const prefix = uniquePrefix();
     for (const [name, raw] of tensors) {
@@ -60,7 +64,7 @@ export class ParameterStore {
     std = 0.02,
     trainable = true,
   ): ParameterStore {
-    const tensors = new Map<string, RawTensor>();
+    const tensors = new Map<string, FloatTensor>();
     for (const [name, shape] of expectedTensors(a)) {
       const count = shape.reduce((x, y) => x * y, 1);
       let data: Float32Array;
@@ -83,8 +87,8 @@ export class ParameterStore {
   }
 
   /** PyTorch-layout copies for saving. */
-  async toHf(): Promise<Map<string, RawTensor>> {
-    const out = new Map<string, RawTensor>();
+  async toHf(): Promise<Map<string, FloatTensor>> {
+    const out = new Map<string, FloatTensor>();
     for (const [name, variable] of this.variables) {
       let data = (await variable.data()) as Float32Array;
       let shape = [...variable.shape];

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { TokenizedBatch } from '@stem/core';
 import type * as Tokenizers from 'tokenizers';
 import { EncoderError } from '../errors.js';
+import { readModelJson } from '../io/json-file.js';
 
 // tokenizers is a CommonJS native addon.
 const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof Tokenizers;
@@ -50,11 +51,11 @@ export class SubwordTokenizer {
     const at = (name: string): string => join(directory, name);
     const lowercase = await readLowercase(directory);
     if (existsSync(at('tokenizer.json'))) {
+      // Parsed here first so a broken file is named with its line and column.
+      const json = await readModelJson<{ model?: { type?: string }; pre_tokenizer?: unknown }>(
+        at('tokenizer.json'),
+      );
       const tokenizer = tokenizers.Tokenizer.fromFile(at('tokenizer.json'));
-      const json = JSON.parse(await readFile(at('tokenizer.json'), 'utf8')) as {
-        model?: { type?: string };
-        pre_tokenizer?: unknown;
-      };
       const byteLevel = JSON.stringify(json.pre_tokenizer ?? null).includes('"ByteLevel"');
       return new SubwordTokenizer(
         tokenizer,
@@ -165,7 +166,7 @@ function withConfig(directory: string, files: string[]): string[] {
 async function readLowercase(directory: string): Promise<boolean> {
   const path = join(directory, 'tokenizer_config.json');
   if (!existsSync(path)) return false;
-  const config = JSON.parse(await readFile(path, 'utf8')) as { do_lower_case?: boolean };
+  const config = await readModelJson<{ do_lower_case?: boolean }>(path);
   return config.do_lower_case === true;
 }
 

@@ -1,5 +1,11 @@
+import {
+  safetensors,
+  selectBackend,
+  type DeviceChoice,
+  type Tensor2D,
+  type TensorFlow,
+} from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type DeviceChoice, type Tensor2D, type TensorFlow } from '@stem/core';
 import { seededSource, TransformerEncoder } from '../../src/index.js';
 import { fixtureDir, maxAbsDiff, type Nested, reference } from './fixtures.js';
 
@@ -20,7 +26,9 @@ export function parityWithPyTorch(device: DeviceChoice): void {
 
       beforeAll(async () => {
         tf = (await selectBackend(device)).tf;
-        encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1));
+        encoder = await TransformerEncoder.load(tf, fixtureDir(name), seededSource(1), {
+          safetensors,
+        });
       });
       afterAll(() => encoder.dispose());
 

@@ -30,6 +30,7 @@ export default class ConfigValidate extends StemCommand<typeof ConfigValidate> {
     const session = await this.session();
     const config = await loadExperimentConfig(args.file, session.registry, {
       overrides: this.flags.set,
+      checkPaths: true,
     });
     if (!this.jsonEnabled()) this.log(`${args.file}: valid`);
     return { file: args.file, valid: true, config };

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { safetensors } from '@stem/core';
 import { wordAttentionView, type WordAttentionView } from '@stem/encoder-transformer';
 import { StemCommand } from '../../base-command.js';
 
@@ -29,6 +30,7 @@ export default class ModelAttend extends StemCommand<typeof ModelAttend> {
     const view = await wordAttentionView(session.tf, args.directory, words, {
       ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
       ...(flags.head !== undefined ? { head: flags.head } : {}),
+      safetensors,
     });
     if (!this.jsonEnabled()) this.log(formatView(view));
     return view;

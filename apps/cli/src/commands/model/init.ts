@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { safetensors } from '@stem/core';
 import { ARCHES, initModel, type Arch } from '@stem/encoder-transformer';
 import { StemCommand } from '../../base-command.js';
 
@@ -74,6 +75,7 @@ export default class ModelInit extends StemCommand<typeof ModelInit> {
       ...(flags['vocab-kind'] ? { vocabKind: flags['vocab-kind'] as 'wordpiece' | 'bpe' } : {}),
       out: flags.out,
       seed: flags.seed,
+      safetensors,
     });
     const result: ModelInitResult = {
       directory: made.directory,

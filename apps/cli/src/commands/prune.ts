@@ -1,0 +1,199 @@
+import { Flags } from '@oclif/core';
+import {
+  HEAD_GATES_ID,
+  evaluationsOf,
+  writePruningSummary,
+  type HeadGatesReport,
+  type PruningSummary,
+  type TaskScores,
+} from '@stem/analyzer-pruning';
+import {
+  StemError,
+  disposeExperiment,
+  evaluateTasks,
+  loadExperimentConfig,
+  loadRun,
+  trainRun,
+  type MetricResult,
+  type RunEnvironment,
+  type TensorFlow,
+  type TrainingResult,
+  TOKENS,
+} from '@stem/core';
+import { StemCommand } from '../base-command.js';
+import { deviceOfConfig, deviceOfRun } from '../run/config-device.js';
+import { progressLine } from '../run/progress-line.js';
+import { pruningOverrides } from '../run/pruning-defaults.js';
+import { runEnvironment } from '../run/run-environment.js';
+
+export default class Prune extends StemCommand<typeof Prune> {
+  static override summary =
+    'Prune attention heads: train with one hard-concrete gate per head (STL-DP with one task, MTL-DP with several, sharing one gate set).';
+  static override description =
+    "A normal training run (run directory, manifest, metrics.ndjson with the gates of every dev evaluation, resume) with the head gates of @stem/analyzer-pruning as a training component: the config's trainingComponents section holding them, or `pruning` with the paper's defaults when it has none (lambda per task; encoder learning rate 1e-5 unless the config sets one). At the end it writes <run>/pruning/gates.json: the best checkpoint's gates [layers x heads], the kept mask (gate > 1e-3), the fraction kept, and the task scores with the gates applied and with all heads open.";
+  static override examples = [
+    '<%= config.bin %> prune -c examples/prune-pos-tiny.yaml',
+    '<%= config.bin %> prune -c examples/prune-pos-tiny.yaml --set seed=2 --set trainingComponents.pruning.lambda=0.02',
+    '<%= config.bin %> prune --resume runs/prune-pos-tiny-20261127-101500-s42',
+  ];
+  static override flags = {
+    config: Flags.string({
+      char: 'c',
+      description: 'Experiment config (YAML or JSON).',
+      exactlyOne: ['config', 'resume'],
+    }),
+    set: Flags.string({
+      description: 'Override a config field: path.to.field=value. Repeatable.',
+      multiple: true,
+      default: [],
+    }),
+    resume: Flags.string({
+      description: 'Continue the interrupted pruning run in this run directory.',
+      exactlyOne: ['config', 'resume'],
+    }),
+  };
+
+  async run(): Promise<
+    { runDirectory: string; pruning: PruningSummary; summaryFile: string } & TrainingResult
+  > {
+    const { config: file, resume, set } = this.flags;
+    if (resume && set.length > 0)
+      throw new StemError(
+        '--set cannot change a run being resumed',
+        'resume with the recorded config, or start a new run with -c',
+      );
+    const device = file ? await deviceOfConfig(file, set) : await deviceOfRun(resume as string);
+    const session = await this.session(device);
+    if (!session.registry.get('training', HEAD_GATES_ID))
+      throw new StemError(
+        `the head gates (${HEAD_GATES_ID}) are not registered`,
+        'install @stem/analyzer-pruning (stem plugins:add @stem/analyzer-pruning)',
+      );
+    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
+    const environment = runEnvironment(this.config, session, {
+      progress: progressLine(!this.jsonEnabled()),
+      log: (line) => this.progress(line),
+    });
+    const source = file
+      ? {
+          config: await loadExperimentConfig(file, session.registry, {
+            overrides: [...(await pruningOverrides(file, set)), ...set],
+          }),
+        }
+      : { resumeFrom: resume as string };
+    if ('config' in source && source.config && !gatesSectionOf(source.config.trainingComponents))
+      throw new StemError('the config has no head gates section', 'add trainingComponents.pruning');
+    const { directory, result } = await trainRun(environment, source);
+    this.progress('scoring the best checkpoint with the gates applied and with every head open');
+    const pruning = await summarise(environment, directory);
+    const summaryFile = await writePruningSummary(directory, pruning);
+    if (!this.jsonEnabled()) {
+      this.log(`run: ${directory}`);
+      this.log(
+        `kept ${pruning.final.keptHeads} of ${pruning.final.totalHeads} heads (${(100 * pruning.final.keptFraction).toFixed(1)}%), lambda ${pruning.final.lambda} (${pruning.final.lambdaSource})`,
+      );
+      this.log(gateMap(pruning.final));
+      this.log(formatTaskScores('gated dev', pruning.scores.gated.dev, pruning.primary));
+      this.log(formatTaskScores('open dev', pruning.scores.open.dev, pruning.primary));
+      if (pruning.scores.gated.test)
+        this.log(formatTaskScores('gated test', pruning.scores.gated.test, pruning.primary));
+      if (pruning.scores.open.test)
+        this.log(formatTaskScores('open test', pruning.scores.open.test, pruning.primary));
+      this.log(`gates: ${summaryFile}`);
+    }
+    return { runDirectory: directory, ...result, pruning, summaryFile };
+  }
+}
+
+function gatesSectionOf(
+  components: Record<string, { type: string }> | undefined,
+): string | undefined {
+  return Object.entries(components ?? {}).find(([, c]) => c.type === HEAD_GATES_ID)?.[0];
+}
+
+/** Gates of the best checkpoint, scored with them applied and with all heads open. */
+async function summarise(environment: RunEnvironment, directory: string): Promise<PruningSummary> {
+  const { config, built } = await loadRun(environment, directory, { splits: ['dev', 'test'] });
+  try {
+    const name = gatesSectionOf(config.trainingComponents);
+    const entry = built.components.find((c) => c.name === name);
+    if (!name || !entry) throw new StemError(`${directory}: the run has no head gates section`);
+    const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
+    const limits = {
+      maxSentences: config.trainer.maxSentencesPerBatch,
+      maxSubwords: config.trainer.maxSubwordsPerBatch,
+    };
+    const primary: Record<string, string> = {};
+    const withTest =
+      config.trainer.evaluateTest && built.tasks.every((t) => t.test && t.test.length > 0);
+    const score = async (gated: boolean) => {
+      const components = gated ? built.components : [];
+      const devResults = await evaluateTasks(
+        tf,
+        built.encoder,
+        built.tasks,
+        'dev',
+        limits,
+        undefined,
+        components,
+      );
+      for (const [task, result] of Object.entries(devResults)) primary[task] = result.primary;
+      const dev = scoresOf(devResults);
+      const test = withTest
+        ? scoresOf(
+            await evaluateTasks(
+              tf,
+              built.encoder,
+              built.tasks,
+              'test',
+              limits,
+              undefined,
+              components,
+            ),
+          )
+        : undefined;
+      return test ? { dev, test } : { dev };
+    };
+    return {
+      format: 1,
+      component: name,
+      tasks: built.tasks.map((t) => t.name),
+      seed: config.seed,
+      final: entry.component.report?.() as HeadGatesReport,
+      evaluations: await evaluationsOf(directory, name),
+      primary,
+      scores: { gated: await score(true), open: await score(false) },
+    };
+  } finally {
+    disposeExperiment(built);
+  }
+}
+
+function scoresOf(results: Record<string, MetricResult>): TaskScores {
+  return Object.fromEntries(Object.entries(results).map(([task, r]) => [task, r.scores]));
+}
+
+/** `gated dev  pos accuracy 0.9412`: the primary score of each task. */
+function formatTaskScores(
+  label: string,
+  scores: TaskScores,
+  primary: Record<string, string>,
+): string {
+  return Object.entries(scores)
+    .map(([task, s]) => {
+      const key = primary[task] ?? Object.keys(s)[0] ?? '';
+      const value = s[key];
+      return `${label.padEnd(10)} ${task} ${key} ${value === undefined ? '-' : value.toFixed(4)}`;
+    })
+    .join('\n');
+}
+
+/** One line per layer: `#` a kept head, `.` a pruned one, with the layer's kept count. */
+function gateMap(report: HeadGatesReport): string {
+  return report.kept
+    .map(
+      (row, l) =>
+        `layer ${String(l + 1).padStart(2)} ${row.map((k) => (k ? '#' : '.')).join('')} ${row.reduce((n, k) => n + k, 0)}/${row.length}`,
+    )
+    .join('\n');
+}

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { HEAD_GATES_ID } from '@stem/analyzer-pruning';
+import { parse } from 'yaml';
+
+/** PAPER.md: the encoder is fine-tuned at 1e-5 while heads are pruned (5e-5 in plain runs). */
+export const PRUNING_ENCODER_LEARNING_RATE = 1e-5;
+
+/**
+ * `--set` overrides that make a config a pruning run, placed before the user's own: a
+ * `trainingComponents.pruning` section with the head gates when the config has none, and
+ * the pruning encoder learning rate when neither the file nor `--set` gives one.
+ */
+export async function pruningOverrides(
+  file: string,
+  userOverrides: readonly string[],
+): Promise<string[]> {
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = (parse(await readFile(file, 'utf8')) as Record<string, unknown>) ?? {};
+  } catch {
+    return []; // loading the config reports the problem with its line
+  }
+  const components = (raw.trainingComponents ?? {}) as Record<string, { type?: unknown }>;
+  const hasGates = Object.values(components).some((c) => c?.type === HEAD_GATES_ID);
+  const userSets = (path: string) => userOverrides.some((o) => o.startsWith(`${path}=`));
+  const trainer = (raw.trainer ?? {}) as Record<string, unknown>;
+  const overrides: string[] = [];
+  if (!hasGates && !userSets('trainingComponents.pruning.type'))
+    overrides.push(`trainingComponents.pruning.type=${HEAD_GATES_ID}`);
+  if (trainer.encoderLearningRate === undefined && !userSets('trainer.encoderLearningRate'))
+    overrides.push(`trainer.encoderLearningRate=${PRUNING_ENCODER_LEARNING_RATE}`);
+  return overrides;
+}

@@ -1,0 +1,63 @@
+import type { EncodeOptions, EncoderShape } from './encoder.js';
+import type { NamedTensorMap, Scalar, Variable } from './tensorflow.js';
+import type { SeededRandom } from '../random/seeded-random.js';
+
+/** The optimiser group of a component's variables (its own Adam, beside encoder and heads). */
+export interface TrainingComponentOptimizer {
+  learningRate: number;
+  /** Decoupled weight decay of this group only (default 0). */
+  weightDecay?: number;
+  /**
+   * `constant`: the rate stays `learningRate` for the whole run; `trainer`: it follows the
+   * trainer's warm-up and decay like encoder and heads. Default `constant`.
+   */
+  schedule?: 'constant' | 'trainer';
+}
+
+/** What the trainer hands a component at each training step. */
+export interface TrainingStepContext {
+  /** The step's own stream, `fork("step/<n>").fork("component/<name>")`: resume repeats it. */
+  random: SeededRandom;
+  /** Name of the task of this mini-batch. */
+  task: string;
+  /** Global step index (0-based). */
+  step: number;
+}
+
+/**
+ * Something trained alongside encoder and heads that is neither (head gates for pruning,
+ * a regulariser). The trainer builds one per `trainingComponents.<name>` config section
+ * and, per mini-batch:
+ *   1. merges `trainingEncodeOptions(step)` into the encoder call (inside the gradient tape,
+ *      so tensors it returns are differentiable with respect to `trainableVariables()`);
+ *   2. adds `lossTerm()` once per mini-batch (its gradient taken over the component's own
+ *      variables, not scaled by the MTL loss balancer);
+ *   3. updates `trainableVariables()` with its own optimiser group (`optimizer`).
+ * Evaluation (dev, test, `stem evaluate`, `stem predict`) merges `evaluationEncodeOptions()`.
+ * `weights()` go into every checkpoint under `component/<name>/` (moments under
+ * `optimizer/component/<name>/`), so resume and best-checkpoint reload include them.
+ */
+export interface TrainingComponent {
+  readonly optimizer: TrainingComponentOptimizer;
+  trainableVariables(): Variable[];
+  /** Per-step additions to the encoder's options; tensors are disposed by the trainer's tape. */
+  trainingEncodeOptions?(step: TrainingStepContext): Partial<EncodeOptions>;
+  /** Additions at evaluation; the caller disposes returned tensors after the call. */
+  evaluationEncodeOptions?(): Partial<EncodeOptions>;
+  /** Extra loss of this step, a function of the component's own variables. */
+  lossTerm?(step: TrainingStepContext): Scalar;
+  /** Plain JSON written with every dev evaluation and at the end (NDJSON `components`). */
+  report?(): Record<string, unknown>;
+  weights(): NamedTensorMap;
+  loadWeights(weights: NamedTensorMap): void;
+  dispose(): void;
+}
+
+/** What a training component factory receives besides its own config. */
+export interface TrainingComponentBuildInput {
+  /** Its config section name (`trainingComponents.<name>`). */
+  name: string;
+  encoderShape: EncoderShape;
+  /** The run's tasks in config order, with their registered `type` ids. */
+  tasks: ReadonlyArray<{ name: string; type: string }>;
+}

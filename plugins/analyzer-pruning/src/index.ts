@@ -1,0 +1,44 @@
+export {
+  HARD_CONCRETE,
+  PENALTY_SHIFT,
+  drawGateNoise,
+  trainingGates,
+  evaluationGates,
+  expectedOpenHeadsPerLayer,
+  evaluationGateOf,
+  isKept,
+} from './hard-concrete.js';
+export { HardConcreteHeadGates, type HeadGatesReport } from './head-gates.js';
+export { HEAD_GATES_ID, headGatesConfigSchema, type HeadGatesConfig } from './pruning-config.js';
+export {
+  PAPER_LAMBDA,
+  SHARED_GATES_LAMBDA,
+  FALLBACK_LAMBDA,
+  penaltyWeight,
+  type PenaltyWeight,
+} from './penalty-weight.js';
+export {
+  PRUNING_SUMMARY_FILE,
+  evaluationsOf,
+  readPruningSummary,
+  writePruningSummary,
+  type PruningSummary,
+  type TaskScores,
+} from './pruning-summary.js';
+export {
+  pearson,
+  linearFit,
+  adjustedRSquared,
+  mean,
+  type LinearFit,
+} from './overlap/statistics.js';
+export {
+  analyzeOverlap,
+  type OverlapResult,
+  type PruningRunGates,
+  type TaskOverlap,
+  type DiagonalEntry,
+} from './overlap/overlap-analysis.js';
+export { headGridSvg, rgbMapSvg, meanGateSvg, correlationSvg } from './overlap/svg-maps.js';
+export { overlapOfRuns } from './overlap/write-overlap.js';
+export { default as registerHook } from './hooks/register.js';

@@ -1,0 +1,35 @@
+/**
+ * Lambda of the L0 penalty per task family (PAPER.md, "Pruning"), keyed by the first name
+ * segment of the task's registered id (`stem.task.pos.softmax.v1` -> `pos`). The paper's
+ * encoder-specific values (DEP with DeBERTa 0.02, SRL with BERT 0.001) need `lambda` set.
+ */
+export const PAPER_LAMBDA: Readonly<Record<string, number>> = {
+  pos: 0.01,
+  ner: 0.0002,
+  dep: 0.01,
+  con: 0.01,
+  srl: 0.002,
+};
+/** MTL: one gate set shared by every task. */
+export const SHARED_GATES_LAMBDA = 0.001;
+/** A task the paper did not prune (e.g. a third-party task). */
+export const FALLBACK_LAMBDA = 0.01;
+
+export interface PenaltyWeight {
+  lambda: number;
+  source: 'config' | 'paper' | 'paper-mtl' | 'fallback';
+}
+
+export function penaltyWeight(
+  configured: number | undefined,
+  tasks: ReadonlyArray<{ type: string }>,
+): PenaltyWeight {
+  if (configured !== undefined) return { lambda: configured, source: 'config' };
+  if (tasks.length > 1) return { lambda: SHARED_GATES_LAMBDA, source: 'paper-mtl' };
+  // Ids are <namespace>.task.<name>...v<N>; core is not imported at run time (plugin rule).
+  const family = (tasks[0]?.type ?? '').split('.')[2] ?? '';
+  const lambda = PAPER_LAMBDA[family];
+  return lambda === undefined
+    ? { lambda: FALLBACK_LAMBDA, source: 'fallback' }
+    : { lambda, source: 'paper' };
+}
