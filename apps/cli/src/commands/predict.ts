@@ -61,6 +61,14 @@ export default class Predict extends StemCommand<typeof Predict> {
     const { args } = await this.parse(Predict);
     // Binary, non-UTF-8 and empty inputs are refused before anything is loaded.
     await readTextInput(this.flags.input, 'prediction input');
+    const { sentences, input } = await readPredictionInput(this.flags.input);
+    if (sentences.length === 0) {
+      throw new StemError(
+        `${this.flags.input}: prediction input holds no sentences`,
+        'pass a .conllu file or a text file with one tokenised sentence per line',
+        'INPUT_INVALID',
+      );
+    }
     const session = await this.session(await deviceOfRun(args.run));
     const manifest = await new RunDirectory(args.run).readManifest();
     const tasks = predictingTasks(
@@ -75,14 +83,6 @@ export default class Predict extends StemCommand<typeof Predict> {
         'pass --output <prefix>: each goes to <prefix>.<task>.<extension>',
         'USAGE',
       );
-    const { sentences, input } = await readPredictionInput(this.flags.input);
-    if (sentences.length === 0) {
-      throw new StemError(
-        `${this.flags.input}: prediction input holds no sentences`,
-        'pass a .conllu file or a text file with one tokenised sentence per line',
-        'INPUT_INVALID',
-      );
-    }
     this.progress(`predicting ${sentences.length} sentences`);
     const predicted = await predictRun(
       runEnvironment(this.config, session, {}),
