@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conlluToSentence, parseConllu, treeProblems } from '@stem/data';
+import { conlluToSentence, parseConllu, treeProblems, udFile } from '@stem/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
@@ -140,6 +140,32 @@ describe('stem train / evaluate / predict with the DEP task (examples/dep-ewt-ti
       expect(treeProblems(tree.heads)).toEqual([]);
       for (const relation of tree.relations) expect(relations).toContain(relation);
     }
+  });
+
+  it('keeps a CoNLL-U input byte for byte except HEAD and DEPREL (EWT test, multi-word tokens)', async () => {
+    // The first 200 sentences of the EWT test file verbatim (the POS plugin's test runs the whole file).
+    const ewt = await readFile(udFile('en_ewt', 'test'), 'utf8');
+    const text = ewt.split('\n\n').slice(0, 200).join('\n\n') + '\n\n';
+    expect(text).toMatch(/^\d+-\d+\t/m);
+    expect(text).toMatch(/SpaceAfter=No/);
+    const input = join(work, 'ewt-test-200.conllu');
+    await writeFile(input, text);
+    const output = join(work, 'ewt-test-200.predicted.conllu');
+    const run = await runStem(
+      ['predict', trained.runDirectory, '--input', input, '--output', output],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const written = await readFile(output, 'utf8');
+    const keep = (line: string) =>
+      /^\d+\t/.test(line)
+        ? line
+            .split('\t')
+            .filter((_, c) => c !== 6 && c !== 7)
+            .join('\t')
+        : line;
+    expect(written.split('\n').map(keep)).toEqual(text.split('\n').map(keep));
+    expect(written).not.toBe(text);
   });
 
   it('resumes a DEP run killed with SIGKILL mid-epoch and ends with the same metrics (head dropout replayed)', async () => {

@@ -25,6 +25,16 @@ describe('stem info', () => {
       'metrics',
       'trainingComponents',
     ]);
+    // Each task lists what `stem predict --format` accepts, as its plugin declares it.
+    const formats = Object.fromEntries(
+      (info.result.components.tasks as Array<{ id: string; predictionFormats: string[] }>).map(
+        (t) => [t.id, t.predictionFormats],
+      ),
+    );
+    expect(formats).toMatchObject({
+      'stem.task.pos.softmax.v1': ['conllu'],
+      'stem.task.ner.biaffine.v1': ['bio', 'conllu'],
+    });
   });
 
   it('keeps stdout to the envelope alone under --json (logs go to stderr)', async () => {

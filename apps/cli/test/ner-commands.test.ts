@@ -2,9 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabeledSpan, Sentence } from '@stem/core';
-import { bioToSpans, parseConllu } from '@stem/data';
+import { bioToSpans, parseBio, parseConllu } from '@stem/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatPredictions } from '../src/run/prediction-io.js';
 import { envelope, isolatedHome, runStem } from './run-stem.js';
 
 interface Scores {
@@ -79,64 +78,61 @@ describe('NER through the CLI (examples/ner-gum-tiny.yaml, a few steps)', () => 
     expect(envelope<{ scores: TrainResult['test'] }>(run).result.scores).toEqual(trained.test);
   });
 
-  it('predicts entities into the MISC column (NER=<IOB2 tag>) and as JSON, the same ones', async () => {
+  it('predicts two-column BIO by default, the same entities as JSON; --format conllu puts them in MISC', async () => {
     const input = join(work, 'sentences.txt');
     await writeFile(input, 'Ada Lovelace visited London in 1842 .\n\nShe met Charles Babbage .\n');
-    const output = join(work, 'predicted.conllu');
-    const written = await runStem(
-      ['predict', trained.runDirectory, '--input', input, '--output', output],
-      env,
-    );
-    expect(written.code, written.stderr).toBe(0);
     const json = await runStem(['predict', trained.runDirectory, '--input', input, '--json'], env);
     expect(json.code, json.stderr).toBe(0);
     const predicted = envelope<{ predictions: Sentence[] }>(json).result.predictions;
     expect(predicted.map((s) => s.words.length)).toEqual([7, 5]);
-    expect(entitiesOf(await readFile(output, 'utf8'))).toEqual(
+
+    const bio = join(work, 'predicted.bio');
+    const written = await runStem(
+      ['predict', trained.runDirectory, '--input', input, '--output', bio],
+      env,
+    );
+    expect(written.code, written.stderr).toBe(0);
+    const back = parseBio(await readFile(bio, 'utf8'), bio);
+    expect(back.map((s) => s.tokens.map((t) => t.word))).toEqual(predicted.map((s) => s.words));
+    expect(back.map((s) => bioToSpans(s.tokens.map((t) => t.tag)))).toEqual(
+      predicted.map((s) => s.annotations.ner),
+    );
+
+    const conllu = join(work, 'predicted.conllu');
+    const misc = await runStem(
+      ['predict', trained.runDirectory, '--input', input, '--format', 'conllu', '--output', conllu],
+      env,
+    );
+    expect(misc.code, misc.stderr).toBe(0);
+    expect(entitiesOf(await readFile(conllu, 'utf8'))).toEqual(
       predicted.map((s) => s.annotations.ner),
     );
   });
-});
 
-describe('formatPredictions', () => {
-  it('writes entities as IOB2 tags in MISC that read back as the same spans', () => {
-    const sentences: Sentence[] = [
-      {
-        id: 'a',
-        words: ['Ada', 'Lovelace', 'met', 'Charles', 'Babbage', 'in', 'London'],
-        annotations: {
-          pos: ['NNP', 'NNP', 'VBD', 'NNP', 'NNP', 'IN', 'NNP'],
-          ner: [
-            { start: 0, end: 2, label: 'person' },
-            { start: 3, end: 5, label: 'person' },
-            { start: 6, end: 7, label: 'place' },
-          ],
-        },
-      },
-      { id: 'b', words: ['Hello'], annotations: { ner: [] } },
-      { id: 'c', words: ['No', 'NER'], annotations: {} },
+  it('refuses a --format the task does not declare, naming the task and its formats', async () => {
+    const input = join(work, 'one.txt');
+    await writeFile(input, 'Hello there\n');
+    const cases: Array<[string, RegExp[]]> = [
+      [
+        'ptb',
+        [
+          /task "ner" \(stem\.task\.ner[^)]*\) has no prediction format "ptb"/,
+          /writes bio, conllu/,
+        ],
+      ],
+      ['pos=conllu', [/the run has no task "pos"/, /its tasks are ner/]],
+      [
+        'ner=props',
+        [/task "ner" \([^)]*\) has no prediction format "props"/, /writes bio, conllu/],
+      ],
     ];
-    const text = formatPredictions(sentences);
-    const rows = text.split('\n').filter((line) => /^\d+\t/.test(line));
-    expect(rows[0]!.split('\t')).toEqual([
-      '1',
-      'Ada',
-      '_',
-      '_',
-      'NNP',
-      '_',
-      '_',
-      '_',
-      '_',
-      'NER=B-person',
-    ]);
-    expect(rows[1]!.split('\t')[9]).toBe('NER=I-person');
-    expect(rows[7]!.split('\t')[9]).toBe('NER=O');
-    // A sentence no NER head touched keeps an empty MISC.
-    expect(rows[8]!.split('\t')[9]).toBe('_');
-    const back = parseConllu(text, 'p.conllu').sentences.slice(0, 2);
-    expect(back.map((s) => bioToSpans(s.words.map((w) => w.misc.slice('NER='.length))))).toEqual(
-      sentences.slice(0, 2).map((s) => s.annotations.ner),
-    );
+    for (const [format, messages] of cases) {
+      const run = await runStem(
+        ['predict', trained.runDirectory, '--input', input, '--format', format],
+        env,
+      );
+      expect(run.code).not.toBe(0);
+      for (const message of messages) expect(run.stderr).toMatch(message);
+    }
   });
 });

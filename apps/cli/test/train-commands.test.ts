@@ -240,6 +240,44 @@ describe('stem train / evaluate / predict', () => {
       expect(updates.filter((e) => e.task === task).length).toBeGreaterThan(batches);
     }
     expect(updates.some((e) => e.weight !== 1)).toBe(true);
+
+    // Both tasks write CoNLL-U, so predictions go into one file: XPOS from one head, UPOS from
+    // the other, every other column of the input kept.
+    const input = join(work, 'mtl-input.conllu');
+    const text =
+      "# sent_id = m1\n# text = Don't go\n1-2\tDon't\t_\t_\t_\t_\t_\t_\t_\t_\n" +
+      "1\tDo\tdo\t_\t_\tMood=Imp\t3\taux\t_\t_\n2\tn't\tnot\t_\t_\t_\t3\tadvmod\t_\t_\n" +
+      '3\tgo\tgo\t_\t_\t_\t0\troot\t_\tSpaceAfter=No\n\n';
+    await writeFile(input, text);
+    const predicted = join(work, 'mtl-predicted.conllu');
+    const predict = await runStem(
+      ['predict', result.runDirectory, '--input', input, '--output', predicted, '--json'],
+      env,
+    );
+    expect(predict.code, predict.stderr).toBe(0);
+    expect(envelope<{ outputs: unknown[] }>(predict).result.outputs).toEqual([
+      { tasks: ['xpos', 'upos'], format: 'conllu', file: predicted },
+    ]);
+    const labels = JSON.parse(await readFile(join(result.runDirectory, 'labels.json'), 'utf8'));
+    const rows = (await readFile(predicted, 'utf8')).split('\n');
+    const before = text.split('\n');
+    expect(rows).toHaveLength(before.length);
+    rows.forEach((row, i) => {
+      const [got, had] = [row.split('\t'), before[i]!.split('\t')];
+      if (!/^\d+\t/.test(before[i]!)) return expect(row).toBe(before[i]);
+      expect(labels.upos.tags).toContain(got[3]);
+      expect(labels.xpos.tags).toContain(got[4]);
+      expect([...got.slice(0, 3), ...got.slice(5)]).toEqual([...had.slice(0, 3), ...had.slice(5)]);
+    });
+    const wrong = await runStem(
+      ['predict', result.runDirectory, '--input', input, '--format', 'upos=bio'],
+      env,
+    );
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(
+      /task "upos" \(stem\.task\.pos\.softmax\.v1\) has no prediction format "bio"/,
+    );
+    expect(wrong.stderr).toMatch(/writes conllu/);
   });
 
   it('validates the example configs users copy', async () => {

@@ -21,6 +21,9 @@ export interface CapitalisationTaggerConfig {
 /** The two labels; derived from the words themselves, so any corpus can train it. */
 export const CAPITALISATION_LABELS = ['lower', 'capitalised'] as const;
 
+/** Where `annotate` puts the predicted labels: a key of the plugin's own beside core's layers. */
+export const CAPITALISATION_LAYER = 'capitalisation';
+
 export function capitalisationOf(word: string): number {
   const first = word.charAt(0);
   return first !== first.toLowerCase() ? 1 : 0;
@@ -88,9 +91,15 @@ export class CapitalisationTagger implements TaskHead<number[]> {
     return new CapitalisationAccuracy();
   }
 
-  /** Capitalisation has no annotation layer of its own, so predictions leave the sentence as it is. */
-  annotate(sentence: Sentence): Sentence {
-    return sentence;
+  /**
+   * Capitalisation is none of core's five layers, so the labels go under the plugin's own key
+   * (`capitalisation`), where its prediction format (`prediction-format.ts`) reads them.
+   */
+  annotate(sentence: Sentence, prediction: number[]): Sentence {
+    const labels = prediction.map((label) => CAPITALISATION_LABELS[label] as string);
+    const annotations: Record<string, unknown> = { ...sentence.annotations };
+    annotations[CAPITALISATION_LAYER] = labels;
+    return { ...sentence, annotations: annotations as Sentence['annotations'] };
   }
 
   labels(): LabelVocabularies {

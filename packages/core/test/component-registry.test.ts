@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
 import { ComponentRegistry } from '../src/registry/component-registry.js';
+import {
+  JSON_LINES_PREDICTION_FORMAT,
+  predictionFormatsOf,
+} from '../src/contracts/prediction-format.js';
 import { createRegistrationFacade } from '../src/registry/registration-facade.js';
 import { checkComponentId, parseComponentId } from '../src/registry/component-id.js';
 
@@ -102,5 +106,47 @@ describe('ComponentRegistry', () => {
     const schema = registry.require('task', 'stem.task.pos.v1').schema;
     expect(schema.safeParse({ type: 'stem.task.pos.v1', size: 3 }).success).toBe(true);
     expect(schema.safeParse({ type: 'stem.task.ner.v1', size: 3 }).success).toBe(false);
+  });
+});
+
+describe('task prediction formats', () => {
+  const format = (name: string) => ({
+    name,
+    extension: name,
+    description: 'x',
+    write: () => '',
+  });
+
+  it('keeps the declared formats (default first) and falls back to JSON lines', () => {
+    const registry = new ComponentRegistry();
+    facade(registry).registerTask({
+      ...task('acme.task.a.v1'),
+      predictionFormats: [format('conllu'), format('bio')],
+    });
+    facade(registry).registerTask(task('acme.task.b.v1'));
+    const formatsOf = (id: string) =>
+      predictionFormatsOf(registry.require('task', id).registration).map((f) => f.name);
+    expect(formatsOf('acme.task.a.v1')).toEqual(['conllu', 'bio']);
+    expect(formatsOf('acme.task.b.v1')).toEqual(['jsonl']);
+    const sentence = { id: 's', words: ['a'], annotations: { pos: ['X'] } };
+    expect(
+      JSON.parse(JSON_LINES_PREDICTION_FORMAT.write([sentence], { task: 't', config: {} })),
+    ).toEqual(sentence);
+  });
+
+  it('rejects duplicate or malformed formats, naming the plugin and task', () => {
+    const registry = new ComponentRegistry();
+    expect(() =>
+      facade(registry).registerTask({
+        ...task('acme.task.c.v1'),
+        predictionFormats: [format('bio'), format('bio')],
+      }),
+    ).toThrow(/plugin-a@1\.2\.3: task "acme\.task\.c\.v1" declares prediction format "bio" twice/);
+    expect(() =>
+      facade(registry).registerTask({
+        ...task('acme.task.d.v1'),
+        predictionFormats: [format('Bad Name')],
+      }),
+    ).toThrow(/task "acme\.task\.d\.v1" declares a malformed prediction format "Bad Name"/);
   });
 });

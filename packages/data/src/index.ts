@@ -1,6 +1,7 @@
 // Readers and writers
 export { DataFormatError, CorpusNotFoundError, splitLines } from './errors.js';
 export * from './readers/conllu.js';
+export * from './readers/conllu-fill.js';
 export * from './readers/conll2012.js';
 export * from './readers/ptb.js';
 export * from './readers/bio.js';

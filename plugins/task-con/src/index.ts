@@ -14,3 +14,4 @@ export { SpanLabels } from './span-labels.js';
 export { LabelledBracketF1 } from './labelled-bracket-f1.js';
 export { CON_TASK_ID, conConfigSchema, type ConConfig } from './con-config.js';
 export { default as registerHook } from './hooks/register.js';
+export { conPredictionFormats } from './prediction-formats.js';

@@ -20,3 +20,4 @@ export {
   type TreeFallback,
 } from './decoding/decode-tree.js';
 export { default as registerHook } from './hooks/register.js';
+export { depPredictionFormats } from './prediction-formats.js';

@@ -4,3 +4,4 @@ export { SpanF1 } from './span-f1.js';
 export { spanTargets, type SpanTargets } from './span-targets.js';
 export { NER_TASK_ID, nerConfigSchema, type NerConfig } from './ner-config.js';
 export { default as registerHook } from './hooks/register.js';
+export { nerPredictionFormats } from './prediction-formats.js';

@@ -10,3 +10,4 @@ export { candidateSpans, keptCount, topIndices, type CandidateSpan } from './spa
 export { FeedForward, type HiddenDropout } from './feed-forward.js';
 export { SRL_TASK_ID, srlConfigSchema, type SrlConfig } from './srl-config.js';
 export { default as registerHook } from './hooks/register.js';
+export { srlPredictionFormats } from './prediction-formats.js';

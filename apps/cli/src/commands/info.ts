@@ -1,4 +1,4 @@
-import { COMPONENT_KINDS, CORE_VERSION } from '@stem/core';
+import { COMPONENT_KINDS, CORE_VERSION, predictionFormatsOf } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 
 export interface InfoResult {
@@ -9,7 +9,14 @@ export interface InfoResult {
   plugins: Array<{ name: string; version: string; coreRange?: string; components: string[] }>;
   components: Record<
     string,
-    Array<{ id: string; description: string; plugin: string; pluginVersion: string }>
+    Array<{
+      id: string;
+      description: string;
+      plugin: string;
+      pluginVersion: string;
+      /** Tasks only: what `stem predict --format` accepts, the default first. */
+      predictionFormats?: string[];
+    }>
   >;
 }
 
@@ -32,6 +39,13 @@ export default class Info extends StemCommand<typeof Info> {
           description: c.registration.description,
           plugin: c.provider.name,
           pluginVersion: c.provider.version,
+          ...(c.kind === 'task'
+            ? {
+                predictionFormats: predictionFormatsOf(
+                  c.registration as Parameters<typeof predictionFormatsOf>[0],
+                ).map((f) => f.name),
+              }
+            : {}),
         })),
       ]),
     );
@@ -67,7 +81,8 @@ function formatInfo(info: InfoResult): string {
     const width = Math.max(0, ...entries.map((e) => e.id.length));
     for (const entry of entries)
       lines.push(
-        `  ${entry.id.padEnd(width)}  ${entry.plugin}@${entry.pluginVersion}  ${entry.description}`,
+        `  ${entry.id.padEnd(width)}  ${entry.plugin}@${entry.pluginVersion}  ${entry.description}` +
+          (entry.predictionFormats ? ` [predict: ${entry.predictionFormats.join(', ')}]` : ''),
       );
   }
   lines.push(`plugins: ${info.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none'}`);

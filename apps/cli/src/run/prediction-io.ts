@@ -1,19 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { StemError, type Sentence, type TreeNode } from '@stem/core';
-import {
-  conlluToSentence,
-  parseConllu,
-  sentenceToConllu,
-  spansToBio,
-  writeConllu,
-  writePtb,
-} from '@stem/data';
+import { StemError, type PredictionInput, type Sentence } from '@stem/core';
+import { conlluToSentence, parseConllu } from '@stem/data';
 
 /**
  * Input of `stem predict`: a CoNLL-U file (its words are used; gold columns are kept where
- * no task predicts them) or plain text with one pre-tokenised sentence per line.
+ * no task predicts them) or plain text with one pre-tokenised sentence per line. The text
+ * comes back too, so a task's writer can keep every line it does not predict.
  */
-export async function readPredictionInput(file: string): Promise<Sentence[]> {
+export async function readPredictionInput(
+  file: string,
+): Promise<{ sentences: Sentence[]; input: PredictionInput }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -24,10 +20,13 @@ export async function readPredictionInput(file: string): Promise<Sentence[]> {
     );
   }
   if (/\.conllu$/i.test(file))
-    return parseConllu(text, file).sentences.map((s, i) =>
-      conlluToSentence(s, { fallbackId: `${file}#${i + 1}` }),
-    );
-  return text
+    return {
+      sentences: parseConllu(text, file).sentences.map((s, i) =>
+        conlluToSentence(s, { fallbackId: `${file}#${i + 1}` }),
+      ),
+      input: { file, format: 'conllu', text },
+    };
+  const sentences = text
     .split(/\r?\n/)
     .map((line, index) => ({ line, index }))
     .filter(({ line }) => line.trim() !== '')
@@ -36,55 +35,5 @@ export async function readPredictionInput(file: string): Promise<Sentence[]> {
       words: line.trim().split(/\s+/),
       annotations: {},
     }));
-}
-
-/**
- * CoNLL-U with the predicted POS (XPOS/UPOS) and dependency columns; entities (NER) go into
- * the MISC column as `NER=<IOB2 tag>` on every word, so one file holds every task's output.
- */
-export function formatPredictions(sentences: readonly Sentence[]): string {
-  return writeConllu(
-    sentences.map((sentence) => {
-      const conllu = sentenceToConllu(sentence);
-      const entities = sentence.annotations.ner;
-      if (entities) {
-        const tags = spansToBio(entities, sentence.words.length);
-        conllu.words.forEach((word, i) => (word.misc = `NER=${tags[i]}`));
-      }
-      return {
-        ...conllu,
-        id: sentence.id,
-        comments: [`# sent_id = ${sentence.id}`, `# text = ${sentence.words.join(' ')}`],
-      };
-    }),
-  );
-}
-
-/**
- * PTB bracketed trees of the predicted `con` layer, one per line (the input EVALB reads).
- * Words that the bracketed format cannot carry are escaped: brackets as -LRB- / -RRB-,
- * whitespace inside a word as `_`.
- */
-export function formatTrees(sentences: readonly Sentence[]): string {
-  return writePtb(
-    sentences.map((sentence) => {
-      const tree = sentence.annotations.con;
-      if (!tree)
-        throw new StemError(
-          `sentence ${sentence.id} has no predicted constituency tree`,
-          '--format ptb needs a run with a constituency (CON) task; use --format conllu otherwise',
-        );
-      return escapeWords(tree);
-    }),
-  );
-}
-
-function escapeWords(tree: TreeNode): TreeNode {
-  if (tree.word !== undefined)
-    return {
-      label: tree.label,
-      children: [],
-      word: tree.word.replace(/\(/g, '-LRB-').replace(/\)/g, '-RRB-').replace(/\s+/g, '_'),
-    };
-  return { label: tree.label, children: tree.children.map(escapeWords) };
+  return { sentences, input: { file, format: 'text', text } };
 }

@@ -1,5 +1,6 @@
 import type { StemRegisterHook } from '@stem/core';
 import { CapitalisationTagger, type CapitalisationTaggerConfig } from '../capitalisation-tagger.js';
+import { capitalisationPredictionFormats } from '../prediction-format.js';
 
 /**
  * The plugin's entry point, declared in package.json as the `stem:register` oclif hook.
@@ -20,6 +21,7 @@ const register: StemRegisterHook = async () => ({
             .default(0.02)
             .describe('Scale of the seeded uniform initial weights.'),
         }),
+      predictionFormats: capitalisationPredictionFormats,
       create: (config, input, context) =>
         new CapitalisationTagger(context.tf, input, config, context.random),
     });

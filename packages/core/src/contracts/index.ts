@@ -5,5 +5,6 @@ export type * from './metric.js';
 export type * from './task-head.js';
 export type * from './dataset-reader.js';
 export type * from './analyzer.js';
+export * from './prediction-format.js';
 export type * from './safetensors.js';
 export type * from './training-component.js';

@@ -7,7 +7,37 @@ import type {
   ProviderInfo,
   RegisteredComponent,
   RegistrationByKind,
+  TaskRegistration,
 } from './registration.js';
+
+const FORMAT_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** A task's prediction formats must be usable as `--format` values and file extensions. */
+function checkPredictionFormats(registration: TaskRegistration, where: string): void {
+  const formats = registration.predictionFormats;
+  if (formats === undefined) return;
+  const hint = 'each prediction format needs a lower-case name, an extension and a write()';
+  if (!Array.isArray(formats))
+    throw new StemError(
+      `${where}: task "${registration.id}" predictionFormats is not an array`,
+      hint,
+    );
+  const seen = new Set<string>();
+  for (const format of formats) {
+    const name = String(format?.name);
+    if (!FORMAT_NAME.test(name) || typeof format.write !== 'function' || !format.extension)
+      throw new StemError(
+        `${where}: task "${registration.id}" declares a malformed prediction format ${JSON.stringify(name)}`,
+        hint,
+      );
+    if (seen.has(name))
+      throw new StemError(
+        `${where}: task "${registration.id}" declares prediction format "${name}" twice`,
+        hint,
+      );
+    seen.add(name);
+  }
+}
 
 /**
  * Every encoder, task, analyzer, dataset and metric factory known to this process, by
@@ -42,6 +72,7 @@ export class ComponentRegistry {
     if (typeof registration.create !== 'function') {
       throw new StemError(`${where}: ${kind} "${registration.id}" has no create() function`);
     }
+    if (kind === 'task') checkPredictionFormats(registration as TaskRegistration, where);
     this.components.set(registration.id, {
       kind,
       registration,

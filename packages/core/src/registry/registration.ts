@@ -4,6 +4,7 @@ import type { Analyzer } from '../contracts/analyzer.js';
 import type { DatasetReader } from '../contracts/dataset-reader.js';
 import type { Encoder } from '../contracts/encoder.js';
 import type { Metric } from '../contracts/metric.js';
+import type { PredictionFormat } from '../contracts/prediction-format.js';
 import type { TaskHead, TaskHeadBuildInput } from '../contracts/task-head.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import type {
@@ -38,6 +39,11 @@ export interface EncoderRegistration<TConfig = unknown> extends RegistrationBase
 }
 
 export interface TaskRegistration<TConfig = unknown> extends RegistrationBase<TConfig> {
+  /**
+   * How `stem predict` can write this task's predictions, the default first. Optional: a
+   * task without formats is written as JSON lines (`JSON_LINES_PREDICTION_FORMAT`).
+   */
+  predictionFormats?: readonly PredictionFormat<TConfig>[];
   create(
     config: TConfig,
     input: TaskHeadBuildInput,

@@ -1,4 +1,5 @@
 import type { StemRegisterHook } from '@stem/core';
+import { conPredictionFormats } from '../prediction-formats.js';
 import { CON_TASK_ID, conConfigSchema, type ConConfig } from '../con-config.js';
 import { CrfSpanParser } from '../crf-span-parser.js';
 
@@ -10,6 +11,7 @@ const register: StemRegisterHook = async () => ({
       description:
         'Constituency parsing: two-stage TreeCRF over fenceposts (biaffine spans and labels), MBR + CKY decoding, EVALB labelled F1.',
       configSchema: conConfigSchema,
+      predictionFormats: conPredictionFormats,
       create: (config, input, context) =>
         new CrfSpanParser(context.tf, config, input, context.random),
     });

@@ -1,4 +1,5 @@
 import type { StemRegisterHook } from '@stem/core';
+import { nerPredictionFormats } from '../prediction-formats.js';
 import { BiaffineSpanClassifier } from '../biaffine-span-classifier.js';
 import { NER_TASK_ID, nerConfigSchema, type NerConfig } from '../ner-config.js';
 
@@ -10,6 +11,7 @@ const register: StemRegisterHook = async () => ({
       description:
         'Named entities: biaffine span classifier over all spans i <= j (Yu et al. 2020), cross-entropy over spans, flat greedy decoding, exact-span micro F1.',
       configSchema: nerConfigSchema,
+      predictionFormats: nerPredictionFormats,
       create: (config, input, context) =>
         new BiaffineSpanClassifier(context.tf, config, input, context.random),
     });

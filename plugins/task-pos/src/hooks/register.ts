@@ -1,4 +1,5 @@
 import type { StemRegisterHook } from '@stem/core';
+import { posPredictionFormats } from '../prediction-formats.js';
 import { POS_TASK_ID, posConfigSchema, type PosConfig } from '../pos-config.js';
 import { SoftmaxTagger } from '../softmax-tagger.js';
 
@@ -10,6 +11,7 @@ const register: StemRegisterHook = async () => ({
       description:
         'Part-of-speech tagging: linear + softmax over word vectors, token cross-entropy, accuracy over all tokens.',
       configSchema: posConfigSchema,
+      predictionFormats: posPredictionFormats,
       create: (config, input, context) =>
         new SoftmaxTagger(context.tf, config, input, context.random),
     });

@@ -1,4 +1,5 @@
 import type { StemRegisterHook } from '@stem/core';
+import { srlPredictionFormats } from '../prediction-formats.js';
 import { SpanRankingLabeler } from '../span-ranking-labeler.js';
 import { SRL_TASK_ID, srlConfigSchema, type SrlConfig } from '../srl-config.js';
 
@@ -10,6 +11,7 @@ const register: StemRegisterHook = async () => ({
       description:
         'Semantic role labelling, end to end (predicted predicates): span ranking with top-k pruning, per-predicate non-overlapping decoding, micro F1 over (predicate, start, end, role).',
       configSchema: srlConfigSchema,
+      predictionFormats: srlPredictionFormats,
       create: (config, input, context) =>
         new SpanRankingLabeler(context.tf, config, input, context.random),
     });

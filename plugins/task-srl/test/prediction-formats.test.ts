@@ -1,10 +1,27 @@
 import type { Sentence } from '@stem/core';
 import { framesFromColumns } from '@stem/data';
 import { describe, expect, it } from 'vitest';
-import { formatSrlProps } from '../src/run/srl-props.js';
-import { parseProps } from './srl-props-reader.js';
+import { srlPredictionFormats } from '../src/prediction-formats.js';
 
-describe('formatSrlProps', () => {
+const props = srlPredictionFormats[0]!;
+
+/** Reads props text back: per sentence the target column and the argument columns. */
+function parseProps(text: string): Array<{ targets: string[]; columns: string[][] }> {
+  return text
+    .trimEnd()
+    .split(/\n\n/)
+    .map((block) => {
+      const rows = block.split('\n').map((line) => line.split('\t'));
+      return {
+        targets: rows.map((r) => r[0] as string),
+        columns: Array.from({ length: (rows[0]?.length ?? 1) - 1 }, (_, k) =>
+          rows.map((r) => r[k + 1] as string),
+        ),
+      };
+    });
+}
+
+describe('SRL prediction format (props)', () => {
   it('writes CoNLL-2005 props columns (hand-checked) that read back to the same frames', () => {
     const sentences: Sentence[] = [
       {
@@ -33,7 +50,8 @@ describe('formatSrlProps', () => {
       },
       { id: 'b', words: ['Hi', '!'], annotations: { srl: [] } },
     ];
-    const text = formatSrlProps(sentences);
+    expect(props.name).toBe('props');
+    const text = props.write(sentences, { task: 'srl', config: {} });
     expect(text).toBe(
       [
         '-\t(ARG0*\t(ARG0*',
