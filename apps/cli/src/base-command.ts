@@ -1,5 +1,8 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { DEVICE_CHOICES, StemError, type DeviceChoice } from '@stem/core';
+import { DEVICE_CHOICES, StemError, type DeviceChoice, type RunEnvironment } from '@stem/core';
+import { deviceOfConfig, deviceOfRun } from './run/config-device.js';
+import { progressLine } from './run/progress-line.js';
+import { runEnvironment } from './run/run-environment.js';
 import { openStemSession, type StemSession } from './session/stem-session.js';
 
 /** Version of the `--json` envelope; bump only with a breaking change to its shape. */
@@ -56,6 +59,33 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
   }
 
   /** A warning on stderr, also collected into the `--json` envelope. */
+  /**
+   * The start shared by every command that trains (train, pretrain, prune): refuse `--set` on
+   * a resumed run, pick the device from the config or the run, open the session and the run
+   * environment with progress on stderr.
+   */
+  protected async openTrainingRun(flags: {
+    config?: string | undefined;
+    resume?: string | undefined;
+    set: string[];
+  }): Promise<{ session: StemSession; environment: RunEnvironment }> {
+    if (flags.resume && flags.set.length > 0)
+      throw new StemError(
+        '--set cannot change a run being resumed',
+        'resume with the recorded config, or start a new run with -c',
+      );
+    const device = flags.config
+      ? await deviceOfConfig(flags.config, flags.set)
+      : await deviceOfRun(flags.resume as string);
+    const session = await this.session(device);
+    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
+    const environment = runEnvironment(this.config, session, {
+      progress: progressLine(!this.jsonEnabled()),
+      log: (line) => this.progress(line),
+    });
+    return { session, environment };
+  }
+
   protected reportWarning(message: string): void {
     this.warnings.push(message);
     process.stderr.write(`warning: ${message}\n`);

@@ -9,10 +9,7 @@ import {
   type TrainingResult,
 } from '@stem/core';
 import { StemCommand } from '../base-command.js';
-import { deviceOfConfig, deviceOfRun } from '../run/config-device.js';
 import { formatScores } from '../run/format-scores.js';
-import { progressLine } from '../run/progress-line.js';
-import { runEnvironment } from '../run/run-environment.js';
 
 /** The masked-LM task a pretraining config trains (`@stem/task-mlm`). */
 const MLM_TASK_ID = 'stem.task.mlm.v1';
@@ -59,21 +56,13 @@ export default class Pretrain extends StemCommand<typeof Pretrain> {
 
   async run(): Promise<PretrainResult> {
     const { config: file, resume, set, dtype } = this.flags;
-    if (resume && set.length > 0)
-      throw new StemError(
-        '--set cannot change a run being resumed',
-        'resume with the recorded config, or start a new run with -c',
-      );
-    const device = file ? await deviceOfConfig(file, set) : await deviceOfRun(resume as string);
-    const session = await this.session(device);
-    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
-    const environment = runEnvironment(this.config, session, {
-      progress: progressLine(!this.jsonEnabled()),
-      log: (line) => this.progress(line),
-    });
+    const { session, environment } = await this.openTrainingRun({ config: file, resume, set });
     let source: { config: ExperimentConfig } | { resumeFrom: string };
     if (file) {
-      const config = await loadExperimentConfig(file, session.registry, { overrides: set });
+      const config = await loadExperimentConfig(file, session.registry, {
+        overrides: set,
+        checkPaths: true,
+      });
       checkPretrainingConfig(config, file);
       source = { config };
     } else source = { resumeFrom: resume as string };

@@ -21,10 +21,7 @@ import {
   TOKENS,
 } from '@stem/core';
 import { StemCommand } from '../base-command.js';
-import { deviceOfConfig, deviceOfRun } from '../run/config-device.js';
-import { progressLine } from '../run/progress-line.js';
 import { pruningOverrides } from '../run/pruning-defaults.js';
-import { runEnvironment } from '../run/run-environment.js';
 
 export default class Prune extends StemCommand<typeof Prune> {
   static override summary =
@@ -57,27 +54,17 @@ export default class Prune extends StemCommand<typeof Prune> {
     { runDirectory: string; pruning: PruningSummary; summaryFile: string } & TrainingResult
   > {
     const { config: file, resume, set } = this.flags;
-    if (resume && set.length > 0)
-      throw new StemError(
-        '--set cannot change a run being resumed',
-        'resume with the recorded config, or start a new run with -c',
-      );
-    const device = file ? await deviceOfConfig(file, set) : await deviceOfRun(resume as string);
-    const session = await this.session(device);
+    const { session, environment } = await this.openTrainingRun({ config: file, resume, set });
     if (!session.registry.get('training', HEAD_GATES_ID))
       throw new StemError(
         `the head gates (${HEAD_GATES_ID}) are not registered`,
         'install @stem/analyzer-pruning (stem plugins:add @stem/analyzer-pruning)',
       );
-    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
-    const environment = runEnvironment(this.config, session, {
-      progress: progressLine(!this.jsonEnabled()),
-      log: (line) => this.progress(line),
-    });
     const source = file
       ? {
           config: await loadExperimentConfig(file, session.registry, {
             overrides: [...(await pruningOverrides(file, set)), ...set],
+            checkPaths: true,
           }),
         }
       : { resumeFrom: resume as string };

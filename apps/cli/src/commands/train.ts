@@ -1,9 +1,6 @@
 import { Flags } from '@oclif/core';
-import { StemError, loadExperimentConfig, trainRun, type TrainingResult } from '@stem/core';
+import { loadExperimentConfig, trainRun, type TrainingResult } from '@stem/core';
 import { StemCommand } from '../base-command.js';
-import { deviceOfConfig, deviceOfRun } from '../run/config-device.js';
-import { progressLine } from '../run/progress-line.js';
-import { runEnvironment } from '../run/run-environment.js';
 import { formatScores } from '../run/format-scores.js';
 
 export default class Train extends StemCommand<typeof Train> {
@@ -35,18 +32,7 @@ export default class Train extends StemCommand<typeof Train> {
 
   async run(): Promise<{ runDirectory: string } & TrainingResult> {
     const { config: file, resume, set } = this.flags;
-    if (resume && set.length > 0)
-      throw new StemError(
-        '--set cannot change a run being resumed',
-        'resume with the recorded config, or start a new run with -c',
-      );
-    const device = file ? await deviceOfConfig(file, set) : await deviceOfRun(resume as string);
-    const session = await this.session(device);
-    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
-    const environment = runEnvironment(this.config, session, {
-      progress: progressLine(!this.jsonEnabled()),
-      log: (line) => this.progress(line),
-    });
+    const { session, environment } = await this.openTrainingRun({ config: file, resume, set });
     const source = file
       ? {
           config: await loadExperimentConfig(file, session.registry, {
