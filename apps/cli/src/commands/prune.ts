@@ -1,27 +1,15 @@
 import { Flags } from '@oclif/core';
 import {
   HEAD_GATES_ID,
-  evaluationsOf,
   writePruningSummary,
   type HeadGatesReport,
   type PruningSummary,
   type TaskScores,
 } from '@stem/analyzer-pruning';
-import {
-  StemError,
-  disposeExperiment,
-  evaluateTasks,
-  loadExperimentConfig,
-  loadRun,
-  trainRun,
-  type MetricResult,
-  type RunEnvironment,
-  type TensorFlow,
-  type TrainingResult,
-  TOKENS,
-} from '@stem/core';
+import { StemError, loadExperimentConfig, trainRun, type TrainingResult } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { pruningOverrides } from '../run/pruning-defaults.js';
+import { gatesSectionOf, summarisePruningRun } from '../run/summarise-pruning.js';
 
 export default class Prune extends StemCommand<typeof Prune> {
   static override summary =
@@ -72,7 +60,7 @@ export default class Prune extends StemCommand<typeof Prune> {
       throw new StemError('the config has no head gates section', 'add trainingComponents.pruning');
     const { directory, result } = await trainRun(environment, source);
     this.progress('scoring the best checkpoint with the gates applied and with every head open');
-    const pruning = await summarise(environment, directory);
+    const pruning = await summarisePruningRun(environment, directory);
     const summaryFile = await writePruningSummary(directory, pruning);
     if (!this.jsonEnabled()) {
       this.log(`run: ${directory}`);
@@ -90,74 +78,6 @@ export default class Prune extends StemCommand<typeof Prune> {
     }
     return { runDirectory: directory, ...result, pruning, summaryFile };
   }
-}
-
-function gatesSectionOf(
-  components: Record<string, { type: string }> | undefined,
-): string | undefined {
-  return Object.entries(components ?? {}).find(([, c]) => c.type === HEAD_GATES_ID)?.[0];
-}
-
-/** Gates of the best checkpoint, scored with them applied and with all heads open. */
-async function summarise(environment: RunEnvironment, directory: string): Promise<PruningSummary> {
-  const { config, built } = await loadRun(environment, directory, { splits: ['dev', 'test'] });
-  try {
-    const name = gatesSectionOf(config.trainingComponents);
-    const entry = built.components.find((c) => c.name === name);
-    if (!name || !entry) throw new StemError(`${directory}: the run has no head gates section`);
-    const tf = environment.container.resolve<TensorFlow>(TOKENS.tf);
-    const limits = {
-      maxSentences: config.trainer.maxSentencesPerBatch,
-      maxSubwords: config.trainer.maxSubwordsPerBatch,
-    };
-    const primary: Record<string, string> = {};
-    const withTest =
-      config.trainer.evaluateTest && built.tasks.every((t) => t.test && t.test.length > 0);
-    const score = async (gated: boolean) => {
-      const components = gated ? built.components : [];
-      const devResults = await evaluateTasks(
-        tf,
-        built.encoder,
-        built.tasks,
-        'dev',
-        limits,
-        undefined,
-        components,
-      );
-      for (const [task, result] of Object.entries(devResults)) primary[task] = result.primary;
-      const dev = scoresOf(devResults);
-      const test = withTest
-        ? scoresOf(
-            await evaluateTasks(
-              tf,
-              built.encoder,
-              built.tasks,
-              'test',
-              limits,
-              undefined,
-              components,
-            ),
-          )
-        : undefined;
-      return test ? { dev, test } : { dev };
-    };
-    return {
-      format: 1,
-      component: name,
-      tasks: built.tasks.map((t) => t.name),
-      seed: config.seed,
-      final: entry.component.report?.() as HeadGatesReport,
-      evaluations: await evaluationsOf(directory, name),
-      primary,
-      scores: { gated: await score(true), open: await score(false) },
-    };
-  } finally {
-    disposeExperiment(built);
-  }
-}
-
-function scoresOf(results: Record<string, MetricResult>): TaskScores {
-  return Object.fromEntries(Object.entries(results).map(([task, r]) => [task, r.scores]));
 }
 
 /** `gated dev  pos accuracy 0.9412`: the primary score of each task. */

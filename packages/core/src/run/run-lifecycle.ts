@@ -44,6 +44,11 @@ export interface RunEnvironment {
 export interface TrainRunOptions {
   /** Runs on the trained model (best dev weights) before it is released, e.g. to export it. */
   afterTraining?: (built: BuiltExperiment, run: RunDirectory) => Promise<void>;
+  /**
+   * A new run goes into exactly this directory instead of `<output.directory>/<name>-<time>-s<seed>`
+   * (a study names its runs so that a rerun finds them).
+   */
+  directory?: string;
 }
 
 export interface TrainingRun {
@@ -69,7 +74,10 @@ export async function trainRun(
     ? await configOfRun(directory as RunDirectory, environment)
     : source.config;
   const run =
-    directory ?? RunDirectory.forNewRun(config.output.directory, config.name, config.seed);
+    directory ??
+    (options.directory
+      ? new RunDirectory(options.directory)
+      : RunDirectory.forNewRun(config.output.directory, config.name, config.seed));
   const log = environment.log ?? (() => {});
   let resume = resumeRequested;
   if (resumeRequested) {

@@ -1,16 +1,15 @@
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import {
-  ATTENTION_PROBE_ID,
   ATTENTION_TASKS,
-  CENTROID_PROBE_ID,
   CENTROID_TASKS,
   probeResultFile,
   type ProbeResult,
 } from '@stem/analyzer-probe';
-import { SeededRandom, StemError, writeJsonAtomic, type Split } from '@stem/core';
+import { StemError, writeJsonAtomic, type Split } from '@stem/core';
 import { StemCommand } from '../../base-command.js';
 import { formatProbeResult } from '../../probe/format-probe.js';
+import { probeEncoder } from '../../probe/probe-encoder.js';
 import {
   DEFAULT_CORPUS,
   defaultProbeDirectory,
@@ -90,28 +89,13 @@ export default class Probe extends StemCommand<typeof Probe> {
         const all = await data.read(name);
         sentences.set(name, flags.limit ? all.slice(0, flags.limit) : all);
       }
-      const id = attention ? ATTENTION_PROBE_ID : CENTROID_PROBE_ID;
-      const component = session.registry.require('analyzer', id);
-      const parsed = component.schema.parse({
-        type: id,
-        task,
-        split,
-        maxSentences: flags['batch-sentences'],
-        ...(fit ? { fit } : {}),
-      });
-      const { type: _type, ...fields } = parsed as { type: string };
-      const analyzer = await component.registration.create(fields, {
-        tf: session.tf,
-        random: new SeededRandom(0),
-        container: session.container,
-      });
-      const result = (await analyzer.analyze({
-        encoder: model.encoder,
-        heads: new Map(),
+      const result = await probeEncoder(
+        session,
+        model.encoder,
         sentences,
-        outputDirectory: '',
-        progress: (message) => this.progress(message),
-      })) as ProbeResult;
+        { task, split, fit, batchSentences: flags['batch-sentences'] },
+        (message) => this.progress(message),
+      );
       result.source = { model: args.model, kind: model.kind, dataset: data.source };
       const directory = flags.out ?? defaultProbeDirectory(model);
       const file = join(directory, probeResultFile(task));

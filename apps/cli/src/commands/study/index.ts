@@ -1,0 +1,83 @@
+import { relative } from 'node:path';
+import { StemCommand } from '../../base-command.js';
+import { progressLine } from '../../run/progress-line.js';
+import { runEnvironment } from '../../run/run-environment.js';
+import { executeStudy, type StudyOutcome } from '../../study/study-executor.js';
+import { studyFlags } from '../../study/study-flags.js';
+import { newStudyManifest, readStudyManifest } from '../../study/study-manifest.js';
+import { resolveStudy } from '../../study/study-setup.js';
+import { formatDuration } from '../../study/study-progress.js';
+
+export interface StudySummary {
+  directory: string;
+  report: string;
+  manifest: string;
+  ran: string[];
+  skipped: string[];
+  seconds: number;
+  runs: number;
+  probes: number;
+}
+
+export default class Study extends StemCommand<typeof Study> {
+  static override summary =
+    'Run a whole Stem Cell study (STL, pairs, MTL-5, pruning, probes, overlap, report) from one study config; rerun to resume.';
+  static override description =
+    'Expands the study config into its grid and runs what is missing, each run an ordinary run directory under the study directory (runs/stl-pos-s1, runs/mtl5-s1, pruning/stl-dp-pos-s1, ...) with the experiment config it was made from (config.yaml). Then the probes (probes/static, <run>/analyses/probe), `stem analyze overlap` over the STL-DP runs (analyses/overlap) and `stem report` (report/index.html). Rerunning the same command skips finished runs (results on disk), resumes an interrupted one from its last checkpoint, and never redoes a finished result; study.json records the grid, each step’s state and the versions. Progress goes to stderr.';
+  static override examples = [
+    '<%= config.bin %> study -c examples/study-quick.yaml',
+    '<%= config.bin %> study -c examples/study-cpu.yaml --only stl,mtl5 --tasks pos,dep --seeds 1',
+    '<%= config.bin %> study -c examples/study-quick.yaml --set trainer.epochs=1 --out studies/try --json',
+  ];
+  static override flags = studyFlags;
+
+  async run(): Promise<StudySummary> {
+    const study = await resolveStudy(this.flags);
+    const session = await this.session(study.config.device);
+    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
+    const runLine = progressLine(!this.jsonEnabled());
+    const packages = runEnvironment(this.config, session, {}).packages;
+    const manifest = newStudyManifest(
+      study.file,
+      study.config,
+      study.grid,
+      packages,
+      await readStudyManifest(study.directory),
+    );
+    const outcome: StudyOutcome = await executeStudy({
+      session,
+      config: study.config,
+      grid: study.grid,
+      directory: study.directory,
+      manifest,
+      environment: (onProgress) =>
+        runEnvironment(this.config, session, {
+          progress: (status) => {
+            onProgress(status);
+            runLine(status);
+          },
+          log: (line) => this.progress(line),
+        }),
+      log: (line) => this.progress(line),
+      warn: (message) => this.reportWarning(message),
+    });
+    const summary: StudySummary = {
+      directory: outcome.directory,
+      report: outcome.report.index,
+      manifest: `${outcome.directory}/study.json`,
+      ran: outcome.ran,
+      skipped: outcome.skipped,
+      seconds: outcome.seconds,
+      runs: study.grid.runs.length,
+      probes: study.grid.probes.length,
+    };
+    if (!this.jsonEnabled()) {
+      this.log(
+        `study ${study.config.name}: ${outcome.ran.length} steps run, ${outcome.skipped.length} already finished, ${formatDuration(outcome.seconds)}`,
+      );
+      const shown = relative(process.cwd(), outcome.report.index);
+      this.log(`report: ${shown.startsWith('..') ? outcome.report.index : shown}`);
+    }
+    return summary;
+  }
+}

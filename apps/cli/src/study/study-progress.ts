@@ -1,0 +1,100 @@
+import type { TrainingProgress } from '@stem/core';
+
+/** "1h02m", "4m05s", "12s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * Overall study progress on stderr: steps done of total, the current step and an ETA. The
+ * ETA is remaining updates times the measured wall seconds per update of this process (data
+ * loading, evaluation and probes included, so it converges on the real pace); a run not yet
+ * started counts the updates its config plans.
+ */
+export class StudyProgress {
+  private readonly started = Date.now();
+  private updatesDone = 0;
+  private currentUpdates = 0;
+  private currentPlanned = 0;
+  private lastLine = 0;
+  private done = 0;
+  private current = '';
+
+  constructor(
+    private readonly total: number,
+    /** Planned updates of every step not finished yet, by step id. */
+    private readonly planned: Map<string, number>,
+    private readonly write: (line: string) => void,
+    private readonly intervalMs = 20_000,
+  ) {}
+
+  /** A step already finished on disk (skipped) or finished now. */
+  finished(id: string): void {
+    if (this.current === id) {
+      this.updatesDone += this.currentUpdates;
+      this.current = '';
+    }
+    this.planned.delete(id);
+    this.done += 1;
+  }
+
+  start(id: string, what: string): void {
+    this.current = id;
+    this.currentUpdates = 0;
+    this.currentPlanned = this.planned.get(id) ?? 0;
+    this.write(this.line(what));
+    this.lastLine = Date.now();
+  }
+
+  /** The trainer's progress of the current run: refines its planned updates. */
+  training(status: TrainingProgress): void {
+    this.currentUpdates = (status.epoch - 1) * status.stepsPerEpoch + status.stepInEpoch;
+    this.currentPlanned = status.epochs * status.stepsPerEpoch;
+    if (Date.now() - this.lastLine >= this.intervalMs) {
+      this.write(this.line(this.current));
+      this.lastLine = Date.now();
+    }
+  }
+
+  /** Seconds left, or undefined before anything was measured. */
+  eta(): number | undefined {
+    const measured = this.updatesDone + this.currentUpdates;
+    if (measured === 0) return undefined;
+    const perUpdate = (Date.now() - this.started) / 1000 / measured;
+    let remaining = Math.max(0, this.currentPlanned - this.currentUpdates);
+    for (const [id, updates] of this.planned) if (id !== this.current) remaining += updates;
+    return remaining * perUpdate;
+  }
+
+  private line(what: string): string {
+    const eta = this.eta();
+    return `study: ${this.done}/${this.total} steps done · now ${what} · elapsed ${formatDuration((Date.now() - this.started) / 1000)} · ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
+  }
+
+  elapsedSeconds(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+}
+
+/**
+ * Mini-batch steps a run's config plans: epochs x batches per epoch (its tasks' training sentences
+ * over the sentence cap), capped by maxSteps. Without a train limit the size is unknown and
+ * `unknownSentences` stands in.
+ */
+export function plannedUpdates(config: Record<string, unknown>, unknownSentences = 12_000): number {
+  const trainer = (config['trainer'] ?? {}) as Record<string, unknown>;
+  const epochs = typeof trainer['epochs'] === 'number' ? trainer['epochs'] : 30;
+  const perBatch =
+    typeof trainer['maxSentencesPerBatch'] === 'number' ? trainer['maxSentencesPerBatch'] : 64;
+  const tasks = (config['tasks'] ?? {}) as Record<string, { limit?: { train?: number } }>;
+  const batches = Object.values(tasks).reduce(
+    (sum, task) => sum + Math.ceil((task.limit?.train ?? unknownSentences) / perBatch),
+    0,
+  );
+  const updates = epochs * batches;
+  return typeof trainer['maxSteps'] === 'number' ? Math.min(updates, trainer['maxSteps']) : updates;
+}
