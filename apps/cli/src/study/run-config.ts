@@ -7,8 +7,14 @@ import type { GridRun } from './study-grid.js';
 /** Name of the head gates section in a generated pruning config (as `stem prune` adds it). */
 export const GATES_SECTION = 'pruning';
 
-function trainerOf(value: SettingValue | PruningSettingValue): Record<string, unknown> {
-  return typeof value === 'object' ? (value.trainer ?? {}) : {};
+/** The setting's trainer settings, and for a single-task run that task's own on top. */
+function trainerOf(
+  value: SettingValue | PruningSettingValue,
+  tasks: readonly string[],
+): Record<string, unknown> {
+  if (typeof value !== 'object') return {};
+  const own = tasks.length === 1 ? value.byTask?.[tasks[0]!]?.trainer : undefined;
+  return { ...(value.trainer ?? {}), ...(own ?? {}) };
 }
 
 /**
@@ -26,7 +32,7 @@ export function runExperimentConfig(
     run.kind === 'prune'
       ? study.pruning[run.setting as 'stl-dp' | 'mtl-dp']
       : study.settings[run.setting as 'stl' | 'pairs' | 'mtl5'];
-  const trainer: Record<string, unknown> = { ...study.trainer, ...trainerOf(setting) };
+  const trainer: Record<string, unknown> = { ...study.trainer, ...trainerOf(setting, run.tasks) };
   const config: Record<string, unknown> = {
     name: run.id,
     seed: run.seed,

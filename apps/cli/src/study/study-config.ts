@@ -11,6 +11,15 @@ const trainerFields = z
   .record(z.string(), z.unknown())
   .describe('Trainer settings (see `stem config schema`, section trainer).');
 
+/** Trainer settings of one task's single-task runs in a setting (the paper prunes NER and SRL longer). */
+const byTaskSchema = z
+  .record(
+    z.string().regex(TASK_NAME, 'task names are lower-case identifiers'),
+    z.object({ trainer: trainerFields }).strict(),
+  )
+  .optional()
+  .describe('Per task: { trainer: {...} } for that task’s single-task runs of this setting.');
+
 /** `true` = on with the shared trainer settings, `false` = off, or an object with its own. */
 const settingSchema = z
   .union([
@@ -18,6 +27,7 @@ const settingSchema = z
     z
       .object({
         trainer: trainerFields.optional().describe('Trainer settings of this setting only.'),
+        byTask: byTaskSchema,
       })
       .strict(),
   ])
@@ -40,6 +50,7 @@ const pruningSettingSchema = z.union([
   z
     .object({
       trainer: trainerFields.optional().describe('Trainer settings of the pruning runs.'),
+      byTask: byTaskSchema,
       gates: gatesSchema.optional(),
     })
     .strict(),

@@ -27,7 +27,7 @@ import type { StudyConfig } from './study-config.js';
 import { dataNeeds, prepareData } from './study-data.js';
 import type { GridProbe, GridRun, StudyGrid } from './study-grid.js';
 import { writeStudyManifest, type StepRecord, type StudyManifest } from './study-manifest.js';
-import { StudyProgress, plannedUpdates } from './study-progress.js';
+import { StudyProgress, plannedUpdates, stepCap } from './study-progress.js';
 
 export interface StudyContext {
   session: StemSession;
@@ -79,11 +79,16 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
   const { directory, grid, manifest, config } = context;
   await mkdir(directory, { recursive: true });
   const planned = new Map<string, number>();
-  for (const run of grid.runs)
-    if (!runFinished(directory, run))
-      planned.set(run.id, plannedUpdates(runExperimentConfig(config, run, directory)));
+  const caps = new Map<string, number>();
+  for (const run of grid.runs) {
+    if (runFinished(directory, run)) continue;
+    const experiment = runExperimentConfig(config, run, directory);
+    planned.set(run.id, plannedUpdates(experiment));
+    const cap = stepCap(experiment);
+    if (cap !== undefined) caps.set(run.id, cap);
+  }
   const total = grid.runs.length + grid.probes.length + 2;
-  const progress = new StudyProgress(total, planned, (line) => context.log(line));
+  const progress = new StudyProgress(total, planned, (line) => context.log(line), caps);
   const ran: string[] = [];
   const skipped: string[] = [];
   const record = async (id: string, step: StepRecord) => {

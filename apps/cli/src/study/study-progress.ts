@@ -23,12 +23,15 @@ export class StudyProgress {
   private lastLine = 0;
   private done = 0;
   private current = '';
+  private currentWhat = '';
 
   constructor(
     private readonly total: number,
     /** Planned updates of every step not finished yet, by step id. */
     private readonly planned: Map<string, number>,
     private readonly write: (line: string) => void,
+    /** Runs whose config caps their steps (trainer.maxSteps), which the trainer's progress does not show. */
+    private readonly caps: Map<string, number> = new Map(),
     private readonly intervalMs = 20_000,
   ) {}
 
@@ -44,6 +47,7 @@ export class StudyProgress {
 
   start(id: string, what: string): void {
     this.current = id;
+    this.currentWhat = what;
     this.currentUpdates = 0;
     this.currentPlanned = this.planned.get(id) ?? 0;
     this.write(this.line(what));
@@ -53,9 +57,12 @@ export class StudyProgress {
   /** The trainer's progress of the current run: refines its planned updates. */
   training(status: TrainingProgress): void {
     this.currentUpdates = (status.epoch - 1) * status.stepsPerEpoch + status.stepInEpoch;
-    this.currentPlanned = status.epochs * status.stepsPerEpoch;
+    this.currentPlanned = Math.min(
+      status.epochs * status.stepsPerEpoch,
+      this.caps.get(this.current) ?? Infinity,
+    );
     if (Date.now() - this.lastLine >= this.intervalMs) {
-      this.write(this.line(this.current));
+      this.write(this.line(this.currentWhat));
       this.lastLine = Date.now();
     }
   }
@@ -85,6 +92,11 @@ export class StudyProgress {
  * over the sentence cap), capped by maxSteps. Without a train limit the size is unknown and
  * `unknownSentences` stands in.
  */
+export function stepCap(config: Record<string, unknown>): number | undefined {
+  const trainer = (config['trainer'] ?? {}) as Record<string, unknown>;
+  return typeof trainer['maxSteps'] === 'number' ? trainer['maxSteps'] : undefined;
+}
+
 export function plannedUpdates(config: Record<string, unknown>, unknownSentences = 12_000): number {
   const trainer = (config['trainer'] ?? {}) as Record<string, unknown>;
   const epochs = typeof trainer['epochs'] === 'number' ? trainer['epochs'] : 30;

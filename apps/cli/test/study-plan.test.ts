@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliRoot, envelope, isolatedHome, runStem } from './run-stem.js';
+
+const BUILT = existsSync(join(cliRoot, 'dist/commands/study/plan.js'));
+
+interface Plan {
+  tasks: string[];
+  seeds: number[];
+  runs: Array<{ id: string; kind: string; directory: string; state: string }>;
+  probes: Array<{ id: string; setting: string }>;
+  missing: string[];
+}
+
+describe.skipIf(!BUILT)('stem study plan on the presets', () => {
+  let env: NodeJS.ProcessEnv;
+  let out: string;
+  beforeAll(async () => {
+    env = await isolatedHome();
+    out = await mkdtemp(join(tmpdir(), 'stem-study-plan-'));
+  });
+
+  const plan = async (preset: string, ...extra: string[]) => {
+    const run = await runStem(
+      ['study', 'plan', '-c', `examples/${preset}`, '--out', join(out, preset), '--json', ...extra],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    return envelope<Plan>(run).result;
+  };
+
+  it('study-quick: one seed, five tasks, STL + MTL-5 + pruning + probes, stem-mini present', async () => {
+    const result = await plan('study-quick.yaml');
+    expect(result.tasks).toEqual(['pos', 'ner', 'dep', 'con', 'srl']);
+    expect(result.seeds).toEqual([1]);
+    expect(result.runs.map((r) => r.directory)).toContain('runs/mtl5-s1');
+    expect(result.runs.map((r) => r.directory)).toContain('pruning/mtl5-dp-s1');
+    expect(result.runs).toHaveLength(5 + 1 + 5 + 1);
+    expect(result.probes).toHaveLength(5 + 5 + 5);
+    expect(result.runs.every((r) => r.state === 'pending')).toBe(true);
+    // The encoder ships in the repository: nothing it names is missing but (maybe) ewt-5.
+    expect(result.missing.filter((m) => !m.startsWith('ewt-5'))).toEqual([]);
+  });
+
+  it('study-cpu: three seeds of the whole grid, pairs included', async () => {
+    const result = await plan('study-cpu.yaml');
+    expect(result.seeds).toEqual([1, 2, 3]);
+    expect(result.runs).toHaveLength(3 * (5 + 10 + 1 + 5 + 1));
+    expect(result.probes).toHaveLength(5 + 3 * (5 + 20 + 5));
+  });
+
+  it('study-paper: validates without bert-base-cased or OntoNotes and lists them as missing', async () => {
+    const result = await plan('study-paper.yaml', '--only', 'stl,stl-dp', '--seeds', '1');
+    expect(result.runs).toHaveLength(10);
+    expect(result.missing.some((m) => m.startsWith('encoder.path'))).toBe(true);
+    expect(result.missing.some((m) => m.includes('data/conll-2012/v4/data'))).toBe(true);
+    expect(result.missing.some((m) => m.includes('data/ontonotes-sd'))).toBe(true);
+  });
+
+  it('refuses a study whose generated run config is invalid, naming the run and field', async () => {
+    const run = await runStem(
+      [
+        'study',
+        'plan',
+        '-c',
+        'examples/study-quick.yaml',
+        '--set',
+        'trainer.epochs=none',
+        '--json',
+      ],
+      env,
+    );
+    expect(run.code).not.toBe(0);
+    const { error } = envelope(run);
+    expect(error?.code).toBe('CONFIG_INVALID');
+    expect(error?.message).toMatch(/run stl-pos-s1.*\n.*trainer\.epochs/);
+  });
+});

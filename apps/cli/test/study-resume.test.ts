@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
+
+const STUDY = join(cliRoot, 'test/fixtures/study/study-tiny.yaml');
+const BUILT = existsSync(join(cliRoot, 'dist/commands/study/index.js'));
+
+/**
+ * Starts `stem study` and SIGKILLs it as soon as a stderr line matches `killAt` (the kill
+ * lands a little later: wherever the process has got to by then). Resolves with the exit
+ * signal (null when the study ended first) and the stderr seen.
+ */
+function studyKilledAt(
+  directory: string,
+  killAt: RegExp,
+  env: NodeJS.ProcessEnv,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(cliRoot, 'bin/run.js'), 'study', '-c', STUDY, '--out', directory],
+      { cwd: repositoryRoot, env: { ...process.env, ...env, NO_COLOR: '1' } },
+    );
+    let stderr = '';
+    let buffered = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      if (lines.some((line) => killAt.test(line))) child.kill('SIGKILL');
+    });
+    child.stdout.resume();
+    child.on('exit', (code, signal) => resolve({ signal, code, stderr }));
+  });
+}
+
+/** Every table of the report, by file name. */
+async function reportTables(directory: string): Promise<Record<string, string>> {
+  const folder = join(directory, 'report', 'tables');
+  const tables: Record<string, string> = {};
+  for (const name of (await readdir(folder)).filter((n) => n.endsWith('.md')).sort())
+    tables[name] = await readFile(join(folder, name), 'utf8');
+  return tables;
+}
+
+/** Dev and test scores of every run and pruning run (timings left out). */
+async function runScores(directory: string): Promise<Record<string, unknown>> {
+  const scores: Record<string, unknown> = {};
+  for (const folder of ['runs', 'pruning'])
+    for (const run of (await readdir(join(directory, folder))).sort()) {
+      const results = JSON.parse(
+        await readFile(join(directory, folder, run, 'results.json'), 'utf8'),
+      ) as { dev: unknown; test?: unknown; steps: number };
+      scores[`${folder}/${run}`] = { dev: results.dev, test: results.test, steps: results.steps };
+    }
+  return scores;
+}
+
+describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  let reference: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'stem-study-'));
+    env = await isolatedHome();
+    reference = join(work, 'uninterrupted');
+    const run = await runStem(['study', '-c', STUDY, '--out', reference, '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+  }, 120_000);
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  it('runs the whole grid into fixed run directories, reports it, and reruns as a no-op', async () => {
+    for (const run of ['stl-pos-s1', 'stl-dep-s1', 'mtl2-s1'])
+      expect(existsSync(join(reference, 'runs', run, 'results.json'))).toBe(true);
+    for (const run of ['stl-dp-pos-s1', 'stl-dp-dep-s1', 'mtl2-dp-s1'])
+      expect(existsSync(join(reference, 'pruning', run, 'pruning', 'gates.json'))).toBe(true);
+    // Each run keeps the ordinary experiment config it was made from.
+    const config = await readFile(join(reference, 'runs', 'stl-pos-s1', 'config.yaml'), 'utf8');
+    expect(config).toContain('stem.task.pos.softmax.v1');
+    expect(config).not.toContain('stem.task.dep.biaffine.v1');
+    expect(Object.keys(await reportTables(reference))).toEqual([
+      'gate-correlation-1.md',
+      'kept-heads.md',
+      'probe-dep.md',
+      'probe-pos.md',
+      'task-scores.md',
+    ]);
+    const manifest = JSON.parse(await readFile(join(reference, 'study.json'), 'utf8')) as {
+      steps: Record<string, { state: string }>;
+      versions: { core: string };
+    };
+    expect(Object.values(manifest.steps).every((s) => s.state === 'finished')).toBe(true);
+    expect(Object.keys(manifest.steps)).toHaveLength(6 + 6 + 2);
+    expect(manifest.versions.core).toMatch(/^\d+\.\d+\.\d+/);
+
+    const resultsFile = join(reference, 'runs', 'stl-pos-s1', 'results.json');
+    const before = (await stat(resultsFile)).mtimeMs;
+    const again = await runStem(['study', '-c', STUDY, '--out', reference, '--json'], env);
+    expect(again.code, again.stderr).toBe(0);
+    const summary = envelope<{ ran: string[]; skipped: string[] }>(again).result;
+    expect(summary.ran).toEqual([]);
+    expect(summary.skipped).toHaveLength(12);
+    expect((await stat(resultsFile)).mtimeMs).toBe(before);
+  }, 60_000);
+
+  it('killed with SIGKILL at several moments and rerun, ends with the same report', async () => {
+    const directory = join(work, 'killed');
+    // Mid-run after a checkpoint, at a pruning run's start, between a pruning run's results
+    // and its gates summary, and during the probes.
+    const moments = [
+      /^epoch 1\/2 .* 7\/7 +loss dep /,
+      /run directory: .*stl-dp-pos-s1/,
+      /scoring the best checkpoint with the gates/,
+      /now probe dep of stl-dep-s1/,
+    ];
+    let finishedRun: { file: string; mtime: number } | undefined;
+    const attempts: string[] = [];
+    for (const moment of moments) {
+      const attempt = await studyKilledAt(directory, moment, env);
+      expect(attempt.signal, attempt.stderr).toBe('SIGKILL');
+      attempts.push(attempt.stderr);
+      const stlPos = join(directory, 'runs', 'stl-pos-s1', 'results.json');
+      if (!finishedRun && existsSync(stlPos))
+        finishedRun = { file: stlPos, mtime: (await stat(stlPos)).mtimeMs };
+    }
+    // The run killed after its first epoch went on from its checkpoint.
+    expect(attempts[1]).toMatch(/resuming .*stl-dep-s1/);
+    const last = await runStem(['study', '-c', STUDY, '--out', directory, '--json'], env);
+    expect(last.code, last.stderr).toBe(0);
+    // A finished result is never redone or overwritten.
+    expect(finishedRun).toBeDefined();
+    expect((await stat(finishedRun!.file)).mtimeMs).toBe(finishedRun!.mtime);
+    expect(await reportTables(directory)).toEqual(await reportTables(reference));
+    expect(await runScores(directory)).toEqual(await runScores(reference));
+  }, 180_000);
+});
