@@ -312,10 +312,9 @@ function probeLines(
     const run = entry.runDirectory ? runsByDirectory.get(resolve(entry.runDirectory)) : undefined;
     // One result per run and task: a run probed twice (its config's analyzer and stem probe) counts once.
     const key = `${run?.directory}|${entry.result.task}|${entry.result.probe}`;
-    if (!run || run.pruned || seenRuns.has(key)) {
-      if (!run) unclassified++;
-      continue;
-    }
+    if (!run) unclassified++;
+    // Probes of pruning runs are not part of the static / STL / MTL comparison.
+    if (!run || run.pruned || seenRuns.has(key)) continue;
     seenRuns.add(key);
     if (sameTasks(run.tasks, [entry.result.task])) classified.push({ kind: 'stl', entry });
     else if (all && sameTasks(run.tasks, all.tasks)) classified.push({ kind: 'mtl', entry });
@@ -442,7 +441,7 @@ export function studyHeadline(study: Study): StudyHeadline {
   const stemCells = stemCellsOf(study, missing);
   if (!stemCells && !missing.some((m) => m.startsWith('stem cells')))
     missing.push('stem cells: need the STL-DP gates of at least two tasks');
-  const probes = probeLines(study.probes, trained, all, missing);
+  const probes = probeLines(study.probes, study.runs, all, missing);
   for (const task of tasks) {
     const lines = probes.filter((p) => p.task === task);
     if (lines.length === 0) missing.push(`${task}: no probe results`);
