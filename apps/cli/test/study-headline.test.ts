@@ -161,9 +161,10 @@ async function writeFullStudy(root: string): Promise<string> {
   );
   // The same run probed by its config's analyzer too: counted once (stem probe's result).
   await writeProbe(inRun('pos-s1', 'pos', 'probe-pos'), probeResult('pos', { NN: 0.1, DT: 0.1 }));
+  // Outside the run, naming it relative to the study folder (as stem study does).
   await writeProbe(
-    inRun('pos-s2', 'pos'),
-    probeResult('pos', { NN: 0.9, DT: 0.82 }, ofRun('pos-s2')),
+    join(study, 'probes', 'pos-s2', 'probe-pos.json'),
+    probeResult('pos', { NN: 0.9, DT: 0.82 }, { model: 'runs/pos-s2', kind: 'run' }),
   );
   await writeProbe(
     inRun('mtl-s1', 'pos'),
@@ -330,6 +331,11 @@ describe('study headline', () => {
       scores: { pos: 0.9 },
       encoder: RANDOM_ENCODER,
     });
+    // A probe of a run that is not in the study: left out, and said so.
+    await writeProbe(
+      join(only, 'probes', 'probe-pos.json'),
+      probeResult('pos', { NN: 0.9 }, { model: 'runs/elsewhere', kind: 'run' }),
+    );
     const partial = await headlineOf([only]);
     expect(partial.allTasks).toBeUndefined();
     expect(partial.scores).toEqual([
@@ -348,6 +354,7 @@ describe('study headline', () => {
         'pos: no finished multi-task run',
         'pos: no STL-DP pruning run',
         'pos: no probe results',
+        '1 probe result(s) belong to no run of the study and are not static probes: left out of the probe macro averages',
       ]),
     );
     const text = formatHeadline(partial).join('\n');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The file a model directory may carry beside config.json: its quality gates. */
 export const QUALITY_GATES_FILE = 'quality-gates.json';
@@ -61,18 +62,23 @@ function shortName(path: string): string {
   return path.replace(/\\/g, '/').replace(/\/+$/, '').split('/').slice(-2).join('/');
 }
 
+/** The stem checkout this CLI runs from (apps/cli/{src,dist}/report/ -> the root). */
+const checkoutRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
 /**
- * A relative `encoder.path` resolves against the folder the run was started in, which the
- * manifest does not record: try the current folder, then every folder above the run.
+ * A relative path resolves against the folder the run was started in, which the manifest
+ * does not record: the first of the current folder, every folder above `near`, and the stem
+ * checkout (where the example configs' paths start) that holds `marker`.
  */
-function locate(path: string, runDirectory: string): string | undefined {
-  if (isAbsolute(path)) return existsSync(path) ? path : undefined;
+export function locateRelative(path: string, near: string, marker: string): string | undefined {
+  if (isAbsolute(path)) return existsSync(join(path, marker)) ? path : undefined;
   const candidates = [resolve(path)];
-  for (let folder = resolve(runDirectory); ; folder = dirname(folder)) {
+  for (let folder = resolve(near); ; folder = dirname(folder)) {
     candidates.push(resolve(folder, path));
     if (dirname(folder) === folder) break;
   }
-  return candidates.find((candidate) => existsSync(join(candidate, 'config.json')));
+  candidates.push(resolve(checkoutRoot, path));
+  return candidates.find((candidate) => existsSync(join(candidate, marker)));
 }
 
 /** Layers, heads and hidden size of a Hugging Face config.json. */
@@ -155,7 +161,7 @@ export async function describeEncoder(
     };
   }
   const weights = config['weights'] === 'random' ? 'random' : 'pretrained';
-  const location = locate(path, runDirectory);
+  const location = locateRelative(path, runDirectory, 'config.json');
   const description: EncoderDescription = {
     weights,
     path,
@@ -165,7 +171,7 @@ export async function describeEncoder(
   };
   if (!location) {
     problems.push(
-      `encoder.path ${path} was not found from ${process.cwd()} or above ${runDirectory}: its architecture and quality gates are unknown`,
+      `encoder.path ${path} was not found from ${process.cwd()}, above ${runDirectory} or in the stem checkout: its architecture and quality gates are unknown`,
     );
     return description;
   }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PROBE_RESULT_FORMAT, type ProbeResult } from '@stem/analyzer-probe';
-import { describeEncoder, type EncoderDescription } from './study-encoder.js';
+import { describeEncoder, locateRelative, type EncoderDescription } from './study-encoder.js';
 
 /** A finished (or running) training run: its manifest and, when present, results.json. */
 export interface RunEntry {
@@ -169,10 +169,11 @@ async function readProbe(file: string): Promise<ProbeEntry | undefined> {
   const inRun = basename(dirname(dirname(file))) === 'analyses';
   const runName = basename(dirname(dirname(dirname(file))));
   const name = !inRun ? folder : folder === 'probe' ? runName : `${runName} ${folder}`;
+  // stem study names the run relative to the study folder: look above the file too.
   const runDirectory = inRun
     ? dirname(dirname(dirname(file)))
     : result.source?.kind === 'run' && typeof result.source.model === 'string'
-      ? resolve(result.source.model)
+      ? locateRelative(result.source.model, dirname(file), 'manifest.json')
       : undefined;
   return { file, name, result, ...(runDirectory ? { runDirectory } : {}) };
 }

@@ -44,7 +44,9 @@ export interface KeptHeadsLine {
  * Stem-cell heads as PAPER.md states claim 2: heads "claimed by most tasks". A task claims a
  * head it keeps (evaluation gate > 1e-3) in at least half of its STL-DP runs (as
  * `stem analyze overlap` counts); "most" is a strict majority of the pruned tasks
- * (3 of 5, 2 of 2 or 3). Heads claimed by every task are counted too.
+ * (3 of 5, 2 of 2 or 3). Heads claimed by every task are counted too. (overlap.json's
+ * `stemCells` are the heads claimed by every group `stem analyze overlap` was given, an MTL-DP
+ * group included; the headline counts the STL-DP tasks only.)
  */
 export interface StemCells {
   /** The STL-DP tasks counted, with how many runs each. */
