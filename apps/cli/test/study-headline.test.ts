@@ -261,6 +261,23 @@ describe('study headline', () => {
     );
   });
 
+  it('takes kept heads and stem cells from overlap.json when the gates files are not given', async () => {
+    const fromOverlap = await headlineOf([join(study, 'overlap', 'overlap.json')]);
+    const pos = fromOverlap.keptHeads.find((k) => k.tasks === 'pos')!;
+    expect(pos).toMatchObject({ setting: 'STL-DP', totalHeads: 8, from: 'overlap' });
+    expect(pos.kept!.mean).toBeCloseTo(0.1875, 12);
+    expect(pos.kept!.n).toBe(2);
+    expect(fromOverlap.keptHeads.find((k) => k.tasks === 'pos+ner+dep')!.kept!.mean).toBe(0.5);
+    expect(fromOverlap.stemCells!.heads).toEqual(headline.stemCells!.heads);
+    expect(fromOverlap.stemCells!.expectedByChance).toBeCloseTo(
+      headline.stemCells!.expectedByChance,
+      12,
+    );
+    // No run manifest: the encoder is unknown, and the head analyses are no evidence.
+    expect(fromOverlap.encoder.status).toBe('unknown');
+    expect(fromOverlap.claims[1]!.evidence).toBe(false);
+  });
+
   it('averages probe macros static / STL / MTL-3 per task, one result per run, pruning runs left out', () => {
     const pos = headline.probes.find((p) => p.task === 'pos')!;
     expect(pos.probe).toBe('centroid');

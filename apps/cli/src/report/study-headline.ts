@@ -429,6 +429,9 @@ export function studyHeadline(study: Study): StudyHeadline {
     ...new Set([
       ...trained.flatMap((r) => r.tasks),
       ...study.gates.filter((g) => g.tasks.length === 1).map((g) => g.tasks[0]!),
+      ...study.overlaps
+        .flatMap((o) => o.perTask.map((t) => t.task))
+        .filter((t) => !t.includes('+')),
       ...study.probes.map((p) => p.result.task),
     ]),
   ].sort(byPaperOrder);
@@ -518,11 +521,13 @@ export function formatHeadline(headline: StudyHeadline): string[] {
       `  ${s.task} ${s.metric ?? ''}${s.split && s.split !== 'test' ? ` (${s.split})` : ''}: STL ${formatStat(s.stl)} | ${all} ${formatStat(s.mtl)}${delta}`,
     );
   }
+  lines.push('');
   lines.push('Heads kept by pruning (% of heads, mean ± std over runs):');
   for (const k of headline.keptHeads)
     lines.push(
       `  ${k.tasks} ${k.setting}: ${formatStat(k.kept, 1)}${k.totalHeads ? ` of ${k.totalHeads}` : ''}`,
     );
+  lines.push('');
   const cells = headline.stemCells;
   if (cells) {
     const total = cells.layers * cells.headsPerLayer;
@@ -534,12 +539,14 @@ export function formatHeadline(headline: StudyHeadline): string[] {
       `Stem-cell heads (claimed by most pruned tasks, at least ${cells.majority} of ${cells.tasks.length}; a task claims a head kept in at least half its runs): ${cells.heads.length} of ${total}${perLayer ? ` (${perLayer})` : ''}; claimed by all ${cells.tasks.length}: ${cells.claimedByAll}; expected by chance: ${cells.expectedByChance.toFixed(1)}`,
     );
   } else lines.push('Stem-cell heads: missing (need the STL-DP gates of at least two tasks)');
+  lines.push('');
   lines.push(`Probe macro averages (best head per label, %): static / STL / ${all}`);
   if (headline.probes.length === 0) lines.push('  missing');
   for (const p of headline.probes)
     lines.push(
       `  ${p.task} ${p.probe}: static ${formatStat(p.static)} | STL ${formatStat(p.stl)} | ${all} ${formatStat(p.mtl)}${p.mtlBelowStl ? `; ${all} below STL on ${p.mtlBelowStl.labels} of ${p.mtlBelowStl.of} labels` : ''}`,
     );
+  lines.push('');
   lines.push("The paper's claims:");
   for (const claim of headline.claims) {
     lines.push(
@@ -547,6 +554,6 @@ export function formatHeadline(headline: StudyHeadline): string[] {
     );
     for (const reason of claim.numbers) lines.push(`     ${reason}`);
   }
-  if (headline.missing.length > 0) lines.push(`Missing: ${headline.missing.join('; ')}.`);
+  if (headline.missing.length > 0) lines.push('', `Missing: ${headline.missing.join('; ')}.`);
   return lines;
 }
