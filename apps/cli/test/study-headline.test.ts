@@ -419,6 +419,9 @@ describe('study headline', () => {
     });
     const randomTwin = await headlineOf([twin]);
     expect(randomTwin.encoder.status).toBe('random');
+    expect(formatHeadline(randomTwin)[0]).toMatch(
+      /^Encoder: random weights in the shape of model-stem-mini\/model \(.*; BERT 4 layers x 8 heads \(32 heads\), hidden 256\), randomly initialised from the run seed \(not pretrained\)\.$/,
+    );
     expect(formatHeadline(randomTwin).join('\n')).not.toContain('Quality gates');
   });
 

@@ -165,7 +165,8 @@ export async function describeEncoder(
   const description: EncoderDescription = {
     weights,
     path,
-    name: shortName(path),
+    name:
+      weights === 'random' ? `random weights in the shape of ${shortName(path)}` : shortName(path),
     problems,
     ...(location ? { location } : {}),
   };
@@ -181,6 +182,8 @@ export async function describeEncoder(
   } catch (error) {
     problems.push(`${join(location, 'config.json')}: ${(error as Error).message}`);
   }
+  // Fresh weights in a checkpoint's shape: the checkpoint's gates say nothing about them.
+  if (weights === 'random') return description;
   const gatesFile = join(location, QUALITY_GATES_FILE);
   if (!existsSync(gatesFile)) return description;
   try {
