@@ -20,6 +20,7 @@ import {
 import { probeEncoder } from '../probe/probe-encoder.js';
 import { collectStudy, type Study } from '../report/study-files.js';
 import { renderReport, type ReportFiles } from '../report/render-report.js';
+import { studyHeadline, type StudyHeadline } from '../report/study-headline.js';
 import { summarisePruningRun } from '../run/summarise-pruning.js';
 import type { StemSession } from '../session/stem-session.js';
 import { runConfigYaml, runExperimentConfig } from './run-config.js';
@@ -46,6 +47,7 @@ export interface StudyOutcome {
   directory: string;
   report: ReportFiles;
   study: Study;
+  headline: StudyHeadline;
   /** Steps run by this process / found finished on disk. */
   ran: string[];
   skipped: string[];
@@ -183,11 +185,20 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
   progress.start('report', 'stem report');
   const study = await collectStudy(reportPaths(context, overlap));
   for (const problem of study.problems) context.warn(problem);
-  const report = await renderReport(study, join(directory, REPORT_DIRECTORY));
+  const headline = studyHeadline(study);
+  const report = await renderReport(study, join(directory, REPORT_DIRECTORY), headline);
   manifest.report = join(REPORT_DIRECTORY, 'index.html');
   await record('report', { kind: 'report', path: manifest.report, state: 'finished' });
   progress.finished('report');
-  return { directory, report, study, ran, skipped, seconds: progress.elapsedSeconds() };
+  return {
+    directory,
+    report,
+    study,
+    headline,
+    ran,
+    skipped,
+    seconds: progress.elapsedSeconds(),
+  };
 }
 
 /** One training or pruning run, started, resumed or (pruning) only summarised. */
@@ -350,8 +361,7 @@ async function analyseOverlap(context: StudyContext): Promise<string | undefined
 /**
  * What the report reads, in a fixed order (probe tables compare columns in this order:
  * static, STL, pairs, MTL): the static probes, the training runs (scores and their probes),
- * the pruning runs' gates (not their scores: a pruned model is not an STL result) and the
- * overlap.
+ * the pruning runs (gates; their scores show as STL-DP / MTL-DP) and the overlap.
  */
 function reportPaths(context: StudyContext, overlap: string | undefined): string[] {
   const { directory, grid } = context;
@@ -362,7 +372,7 @@ function reportPaths(context: StudyContext, overlap: string | undefined): string
     for (const run of grid.runs.filter((r) => r.setting === setting))
       paths.push(join(directory, run.directory));
   for (const run of grid.runs.filter((r) => r.kind === 'prune'))
-    paths.push(join(directory, run.directory, GATES_FILE));
+    paths.push(join(directory, run.directory));
   if (overlap) paths.push(join(directory, overlap, 'overlap.json'));
   return paths.map((p) => resolve(p));
 }

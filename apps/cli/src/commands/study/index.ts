@@ -7,6 +7,7 @@ import { studyFlags } from '../../study/study-flags.js';
 import { newStudyManifest, readStudyManifest } from '../../study/study-manifest.js';
 import { resolveStudy } from '../../study/study-setup.js';
 import { formatDuration } from '../../study/study-progress.js';
+import { formatHeadline, type StudyHeadline } from '../../report/study-headline.js';
 
 export interface StudySummary {
   directory: string;
@@ -17,6 +18,7 @@ export interface StudySummary {
   seconds: number;
   runs: number;
   probes: number;
+  headline: StudyHeadline;
 }
 
 export default class Study extends StemCommand<typeof Study> {
@@ -70,8 +72,11 @@ export default class Study extends StemCommand<typeof Study> {
       seconds: outcome.seconds,
       runs: study.grid.runs.length,
       probes: study.grid.probes.length,
+      headline: outcome.headline,
     };
     if (!this.jsonEnabled()) {
+      for (const line of formatHeadline(outcome.headline)) this.log(line);
+      this.log('');
       this.log(
         `study ${study.config.name}: ${outcome.ran.length} steps run, ${outcome.skipped.length} already finished, ${formatDuration(outcome.seconds)}`,
       );
