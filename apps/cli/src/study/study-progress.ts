@@ -16,7 +16,7 @@ export function formatDuration(seconds: number): string {
  * started counts the updates its config plans.
  */
 export class StudyProgress {
-  private readonly started = Date.now();
+  private readonly started: number;
   private updatesDone = 0;
   private currentUpdates = 0;
   private currentPlanned = 0;
@@ -33,13 +33,18 @@ export class StudyProgress {
     /** Runs whose config caps their steps (trainer.maxSteps), which the trainer's progress does not show. */
     private readonly caps: Map<string, number> = new Map(),
     private readonly intervalMs = 20_000,
-  ) {}
+    private readonly now: () => number = Date.now,
+  ) {
+    this.started = now();
+  }
 
   /** A step already finished on disk (skipped) or finished now. */
   finished(id: string): void {
     if (this.current === id) {
       this.updatesDone += this.currentUpdates;
       this.current = '';
+      this.currentUpdates = 0;
+      this.currentPlanned = 0;
     }
     this.planned.delete(id);
     this.done += 1;
@@ -51,7 +56,7 @@ export class StudyProgress {
     this.currentUpdates = 0;
     this.currentPlanned = this.planned.get(id) ?? 0;
     this.write(this.line(what));
-    this.lastLine = Date.now();
+    this.lastLine = this.now();
   }
 
   /** The trainer's progress of the current run: refines its planned updates. */
@@ -61,9 +66,9 @@ export class StudyProgress {
       status.epochs * status.stepsPerEpoch,
       this.caps.get(this.current) ?? Infinity,
     );
-    if (Date.now() - this.lastLine >= this.intervalMs) {
+    if (this.now() - this.lastLine >= this.intervalMs) {
       this.write(this.line(this.currentWhat));
-      this.lastLine = Date.now();
+      this.lastLine = this.now();
     }
   }
 
@@ -71,7 +76,7 @@ export class StudyProgress {
   eta(): number | undefined {
     const measured = this.updatesDone + this.currentUpdates;
     if (measured === 0) return undefined;
-    const perUpdate = (Date.now() - this.started) / 1000 / measured;
+    const perUpdate = (this.now() - this.started) / 1000 / measured;
     let remaining = Math.max(0, this.currentPlanned - this.currentUpdates);
     for (const [id, updates] of this.planned) if (id !== this.current) remaining += updates;
     return remaining * perUpdate;
@@ -79,11 +84,11 @@ export class StudyProgress {
 
   private line(what: string): string {
     const eta = this.eta();
-    return `study: ${this.done}/${this.total} steps done · now ${what} · elapsed ${formatDuration((Date.now() - this.started) / 1000)} · ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
+    return `study: ${this.done}/${this.total} steps done · now ${what} · elapsed ${formatDuration((this.now() - this.started) / 1000)} · ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
   }
 
   elapsedSeconds(): number {
-    return (Date.now() - this.started) / 1000;
+    return (this.now() - this.started) / 1000;
   }
 }
 
