@@ -29,6 +29,8 @@ export interface StudyPlan {
   overlapRuns: string[];
   /** Model, tokenizer and dataset paths that do not exist here (the plan still stands). */
   missing: string[];
+  /** What the study will do before its first run (build ewt-5). */
+  notes: string[];
   data: DataNeeds;
 }
 
@@ -69,12 +71,15 @@ export function planStudy(study: ResolvedStudy, registry: ComponentRegistry): St
     };
   });
   const data = dataNeeds(config, grid.tasks);
-  if (data.ewt5Tasks.length > 0 && !data.ewt5Built)
-    missing.add(
-      data.ewt5Source
-        ? `ewt-5 (tasks ${data.ewt5Tasks.join(', ')}): not built in ${data.ewt5Directory}; the study builds it from ${data.ewt5Source}`
-        : `ewt-5 (tasks ${data.ewt5Tasks.join(', ')}): not built in ${data.ewt5Directory}; run stem data build ewt-5 --source <PropBank release>`,
-    );
+  const notes: string[] = [];
+  if (data.ewt5Tasks.length > 0 && !data.ewt5Built) {
+    const what = `ewt-5 (tasks ${data.ewt5Tasks.join(', ')}): not built in ${data.ewt5Directory}`;
+    if (data.ewt5Source) notes.push(`${what}; the study builds it first from ${data.ewt5Source}`);
+    else
+      missing.add(
+        `${what}; run stem data build ewt-5 --source <PropBank release>, or list sources under data.ewt5.sources`,
+      );
+  }
   return {
     name: config.name,
     directory,
@@ -91,6 +96,7 @@ export function planStudy(study: ResolvedStudy, registry: ComponentRegistry): St
     })),
     overlapRuns: grid.overlapRuns,
     missing: [...missing],
+    notes,
     data,
   };
 }
@@ -116,6 +122,7 @@ export function formatPlan(plan: StudyPlan): string[] {
         `  ${probe.task.padEnd(4)} ${(probe.run ?? 'static encoder').padEnd(width)}  ${probe.state}`,
       );
   }
+  if (plan.notes.length > 0) lines.push('', ...plan.notes);
   if (plan.missing.length > 0) {
     lines.push('', 'missing here (the study cannot start until these exist):');
     for (const m of plan.missing) lines.push(`  ${m}`);
