@@ -164,6 +164,33 @@ describe('@stem-community/task-chunk through the stem CLI', () => {
     expect(fromConllu.map((s) => s.pos)).toEqual(test.map((s) => s.pos));
   });
 
+  it("feeds the plugin dataset's pos layer to core's POS task in the same run (MTL)", async () => {
+    const run = await stem(
+      [
+        'train',
+        '-c',
+        'examples/plugin-chunking/chunk-tiny.yaml',
+        '--set',
+        'tasks.pos.type=stem.task.pos.softmax.v1',
+        '--set',
+        `tasks.pos.dataset.type=${CONLL2000_DATASET_ID}`,
+        '--set',
+        'trainer.epochs=1',
+        '--set',
+        `output.directory=${work}/runs`,
+        '--json',
+      ],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const result = resultOf<{ dev: Record<string, Scores> }>(run);
+    expect(result.dev.chunk!.primary).toBe('f1');
+    expect(result.dev.pos!.primary).toBe('accuracy');
+    // Every dev word of the sample is scored.
+    const dev = parseConll2000(await readFile(join(SAMPLE_DIRECTORY, 'dev.txt'), 'utf8'), 'dev');
+    expect(result.dev.pos!.scores.tokens).toBe(dev.reduce((n, s) => n + s.words.length, 0));
+  });
+
   it('refuses a dataset without the chunks layer, naming the dataset that provides it', async () => {
     const run = await stem(
       [
