@@ -70,7 +70,7 @@ export class ChunkTagger implements TaskHead<Chunk[]> {
       const gold: number[] = [];
       const weights: number[] = [];
       for (const sentence of sentences) {
-        const tags = chunksToTags(sentence.annotations.chunks ?? [], sentence.words.length);
+        const tags = goldTagsOf(sentence);
         for (let i = 0; i < width; i++) {
           const index = i < tags.length ? this.tagIndex.get(tags[i] as string) : undefined;
           gold.push(index ?? 0);
@@ -154,4 +154,13 @@ export function tagSetOf(sentences: readonly Sentence[]): string[] {
   for (const sentence of sentences)
     for (const chunk of sentence.annotations.chunks ?? []) types.add(chunk.label);
   return [OUTSIDE, ...[...types].flatMap((type) => [`B-${type}`, `I-${type}`])];
+}
+
+/** The IOB2 tags of a sentence's gold chunks; a bad chunk is reported with the sentence id. */
+function goldTagsOf(sentence: Sentence): string[] {
+  try {
+    return chunksToTags(sentence.annotations.chunks ?? [], sentence.words.length);
+  } catch (error) {
+    throw new Error(`sentence ${sentence.id}: ${(error as Error).message}`);
+  }
 }
