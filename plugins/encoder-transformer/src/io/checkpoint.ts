@@ -56,7 +56,26 @@ export async function readWeights(
       `${path} does not exist`,
       'only safetensors checkpoints are read; convert pytorch_model.bin with safetensors.torch.save_file',
     );
-  return checkTensors((await safetensors.read(path)).tensors, architecture, path);
+  return checkTensors(await readSafetensorsOf(path, safetensors), architecture, path);
+}
+
+/** The hint of a damaged model.safetensors (WEIGHTS_INVALID from core's codec). */
+const DAMAGED_WEIGHTS_HINT =
+  'model.safetensors is damaged or incomplete: download or export the model again';
+
+/** Reads a model's safetensors file; a damaged one keeps the codec's code with a model hint. */
+export async function readSafetensorsOf(
+  path: string,
+  safetensors: SafetensorsCodec,
+): Promise<ReadonlyMap<string, RawTensor>> {
+  try {
+    return (await safetensors.read(path)).tensors;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'WEIGHTS_INVALID')
+      throw new EncoderError((error as Error).message, DAMAGED_WEIGHTS_HINT, 'WEIGHTS_INVALID');
+    throw error;
+  }
 }
 
 export function checkTensors(
@@ -64,6 +83,25 @@ export function checkTensors(
   architecture: Architecture,
   path = WEIGHTS_FILE,
 ): Map<string, FloatTensor> {
+  const { tensors, problems } = matchTensors(original, architecture);
+  if (problems.length > 0) {
+    throw new EncoderError(
+      `${path} does not match config.json: ${problems.join('; ')}`,
+      'check that config.json belongs to these weights',
+      'STEM_ENCODER_CHECKPOINT',
+    );
+  }
+  return tensors;
+}
+
+/**
+ * Every expected tensor of the architecture with its shape, as floats; `problems` lists each
+ * one missing, misshapen or stored as integers, and each unexpected encoder tensor.
+ */
+export function matchTensors(
+  original: ReadonlyMap<string, RawTensor>,
+  architecture: Architecture,
+): { tensors: Map<string, FloatTensor>; problems: string[] } {
   const stored = withModernNames(original);
   const expected = expectedTensors(architecture);
   const prefix =
@@ -90,14 +128,7 @@ export function checkTensors(
     if (expected.has(local) || isIgnorable(local)) continue;
     problems.push(`unexpected tensor "${name}"`);
   }
-  if (problems.length > 0) {
-    throw new EncoderError(
-      `${path} does not match config.json: ${problems.join('; ')}`,
-      'check that config.json belongs to these weights',
-      'STEM_ENCODER_CHECKPOINT',
-    );
-  }
-  return out;
+  return { tensors: out, problems };
 }
 
 /** Checkpoints converted from the original TF releases (bert-base-cased) still call LayerNorm's parameters gamma/beta. */
