@@ -183,9 +183,18 @@ describe('safetensors codec', () => {
     });
     expect(parseSafetensors(withHeader(pair([8, 16], [0, 8]), 16)).tensors.size).toBe(2);
     rejects(withHeader(pair([0, 8], [4, 12]), 12), /tensor "b" overlaps the tensor before it/);
-    rejects(withHeader(pair([0, 8], [12, 20]), 20), /4 bytes before tensor "b" belong to no tensor/);
-    rejects(withHeader(pair([4, 12], [12, 20]), 20), /4 bytes before tensor "a" belong to no tensor/);
-    rejects(withHeader(pair([0, 8], [8, 16]), 20), /4 bytes after the last tensor belong to no tensor/);
+    rejects(
+      withHeader(pair([0, 8], [12, 20]), 20),
+      /4 bytes before tensor "b" belong to no tensor/,
+    );
+    rejects(
+      withHeader(pair([4, 12], [12, 20]), 20),
+      /4 bytes before tensor "a" belong to no tensor/,
+    );
+    rejects(
+      withHeader(pair([0, 8], [8, 16]), 20),
+      /4 bytes after the last tensor belong to no tensor/,
+    );
     rejects(
       withHeader({ ...pair([0, 8], [8, 16]), __metadata__: { format: 1 } }, 16),
       '__metadata__.format is not a string',
@@ -233,9 +242,7 @@ describe('safetensors codec', () => {
     expect(read.get('😀')?.data).toEqual(Int32Array.from([7]));
     const file = join(await mkdtemp(join(tmpdir(), 'stem-st-')), 'names.safetensors');
     await safetensors.write(file, names);
-    expect((await safetensors.read(file)).tensors.get('é')?.data).toEqual(
-      Float32Array.from([1.5]),
-    );
+    expect((await safetensors.read(file)).tensors.get('é')?.data).toEqual(Float32Array.from([1.5]));
   });
 
   it('writes atomically: a failed write leaves the old file and no temporary', async () => {
@@ -253,7 +260,10 @@ describe('safetensors codec', () => {
       code: 'WRITE_FAILED',
       message: expect.stringContaining(`cannot write ${occupied}`),
     });
-    expect((await readdir(directory)).sort()).toEqual(['model.safetensors', 'occupied.safetensors']);
+    expect((await readdir(directory)).sort()).toEqual([
+      'model.safetensors',
+      'occupied.safetensors',
+    ]);
   });
 
   it('says a file it cannot read is unreadable, naming it', async () => {

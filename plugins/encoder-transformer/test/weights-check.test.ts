@@ -127,7 +127,8 @@ describe('damaged model weights', () => {
         return serializeSafetensors(tensors);
       },
       code: 'MODEL_INVALID',
-      problem: /tensor "encoder\.layer\.1\.attention\.self\.key\.weight" has shape \[16,64\], expected \[32,32\]/,
+      problem:
+        /tensor "encoder\.layer\.1\.attention\.self\.key\.weight" has shape \[16,64\], expected \[32,32\]/,
     },
     {
       name: 'a tensor config.json needs is missing',
@@ -141,21 +142,26 @@ describe('damaged model weights', () => {
     },
   ];
 
-  it.each(cases)('$name: refused on load, reported by the check', async ({ bytes, code, problem }) => {
-    const directory = damaged(bytes());
-    const error = await TransformerEncoder.load(tf, directory, seededSource(1), {
-      safetensors,
-    }).catch((e: unknown) => e as Error & { code?: string; hint?: string });
-    expect(error).toBeInstanceOf(Error);
-    const mapped = error.code === 'STEM_ENCODER_CHECKPOINT' ? 'MODEL_INVALID' : error.code;
-    expect(mapped, error.message).toBe(code);
-    expect(error.message).toContain(join(directory, 'model.safetensors'));
-    expect(error.message).toMatch(problem);
-    expect(error.hint).toMatch(code === 'WEIGHTS_INVALID' ? /download or export the model again/ : /config\.json/);
-    const check = await checkModelWeights(directory, safetensors);
-    expect(check.intact).toBe(false);
-    expect(check.problems.join('\n')).toMatch(problem);
-  });
+  it.each(cases)(
+    '$name: refused on load, reported by the check',
+    async ({ bytes, code, problem }) => {
+      const directory = damaged(bytes());
+      const error = await TransformerEncoder.load(tf, directory, seededSource(1), {
+        safetensors,
+      }).catch((e: unknown) => e as Error & { code?: string; hint?: string });
+      expect(error).toBeInstanceOf(Error);
+      const mapped = error.code === 'STEM_ENCODER_CHECKPOINT' ? 'MODEL_INVALID' : error.code;
+      expect(mapped, error.message).toBe(code);
+      expect(error.message).toContain(join(directory, 'model.safetensors'));
+      expect(error.message).toMatch(problem);
+      expect(error.hint).toMatch(
+        code === 'WEIGHTS_INVALID' ? /download or export the model again/ : /config\.json/,
+      );
+      const check = await checkModelWeights(directory, safetensors);
+      expect(check.intact).toBe(false);
+      expect(check.problems.join('\n')).toMatch(problem);
+    },
+  );
 
   it('reports NaN values, which load but would poison every output', async () => {
     const { tensors } = parseSafetensors(good);

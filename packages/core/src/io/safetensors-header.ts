@@ -109,8 +109,7 @@ function checkMetadata(value: unknown, source: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(source, '__metadata__ is not an object of strings');
   for (const [key, field] of Object.entries(value))
-    if (typeof field !== 'string')
-      throw invalid(source, `__metadata__.${key} is not a string`);
+    if (typeof field !== 'string') throw invalid(source, `__metadata__.${key} is not a string`);
   return value as Record<string, string>;
 }
 

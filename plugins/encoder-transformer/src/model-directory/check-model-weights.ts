@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SafetensorsCodec } from '@stem/core';
-import { matchTensors, readArchitecture, readSafetensorsOf, WEIGHTS_FILE } from '../io/checkpoint.js';
+import {
+  matchTensors,
+  readArchitecture,
+  readSafetensorsOf,
+  WEIGHTS_FILE,
+} from '../io/checkpoint.js';
 
 /** What `stem model inspect` says of a model's weights after reading every byte of them. */
 export interface WeightsCheck {
@@ -41,8 +46,7 @@ export async function checkModelWeights(
   const { tensors, problems } = matchTensors(stored, architecture);
   for (const [name, { data }] of tensors) {
     const nonFinite = data.reduce((n, value) => (Number.isFinite(value) ? n : n + 1), 0);
-    if (nonFinite > 0)
-      problems.push(`tensor "${name}" holds ${nonFinite} NaN or infinite values`);
+    if (nonFinite > 0) problems.push(`tensor "${name}" holds ${nonFinite} NaN or infinite values`);
   }
   return { file, intact: problems.length === 0, bytes, tensors: stored.size, problems };
 }
