@@ -15,7 +15,7 @@ import {
 } from './batch-preparation.js';
 import { CheckpointStore, underPrefix, withPrefix } from './checkpoint-store.js';
 import { clipByGlobalNorm } from './gradient-clipping.js';
-import { linearWarmupDecay } from './learning-rate-schedule.js';
+import { linearWarmupDecay, plannedUpdates } from './learning-rate-schedule.js';
 import { MovingAverageLossBalancer } from './loss-balancer.js';
 import { planEpoch } from './task-sampling.js';
 import { TokenizedCorpus } from './tokenized-corpus.js';
@@ -153,7 +153,7 @@ export class Trainer {
     const counts = batches.map((b) => b.length);
     const stepsPerEpoch = counts.reduce((sum, n) => sum + n, 0);
     const plannedSteps = Math.min(settings.epochs * stepsPerEpoch, settings.maxSteps ?? Infinity);
-    const totalUpdates = Math.ceil(plannedSteps / settings.accumulate);
+    const totalUpdates = plannedUpdates(stepsPerEpoch, plannedSteps, settings.accumulate);
     if (!resume) {
       await observer.event({
         event: 'start',
