@@ -1,4 +1,4 @@
-import { appendFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
@@ -24,7 +24,7 @@ import {
   type TrainingProgress,
   type TrainingResult,
 } from '../training/trainer.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { appendToFile, writeFailed, writeJsonAtomic } from './atomic-write.js';
 import { buildExperiment, type BuiltExperiment } from './experiment.js';
 import { runAnalyzers } from './run-analyzers.js';
 import { createManifest, type PackageVersion, type RunManifest } from './manifest.js';
@@ -81,8 +81,10 @@ export async function trainRun(
         `${run.root} has no checkpoint yet (checkpoints/last/state.json is missing): restarting it from step 0 with its recorded config`,
       );
       resume = false;
-      await rm(run.checkpointsDirectory, { recursive: true, force: true });
-      await rm(run.metricsFile, { force: true });
+      for (const leftover of [run.checkpointsDirectory, run.metricsFile])
+        await rm(leftover, { recursive: true, force: true }).catch((error: unknown) => {
+          throw writeFailed(leftover, error);
+        });
     }
   }
   const container = createRunContainer(environment.container, { config, directory: run });
@@ -123,7 +125,7 @@ export async function trainRun(
     checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
     observer: {
       event: (record) =>
-        appendFile(
+        appendToFile(
           run.metricsFile,
           `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`,
         ),
