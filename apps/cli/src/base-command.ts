@@ -82,6 +82,7 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
     const environment = runEnvironment(this.config, session, {
       progress: progressLine(!this.jsonEnabled()),
       log: (line) => this.progress(line),
+      warn: (message) => this.reportWarning(message),
     });
     return { session, environment };
   }

@@ -183,6 +183,16 @@ describe('Trainer', () => {
     run.dispose();
   });
 
+  it('scores test on the tasks that have test sentences and names the ones that do not', async () => {
+    const run = await makeRun({ tasks: ['pos', 'upos'], settings: { epochs: 1 } });
+    (run.tasks[1] as { test?: unknown[] }).test = [];
+    const result = await run.trainer.train();
+    expect(Object.keys(result.test ?? {})).toEqual(['pos']);
+    expect(result.testNotAvailable).toEqual(['upos']);
+    expect(Object.keys(result.dev)).toEqual(['pos', 'upos']);
+    run.dispose();
+  });
+
   it('stops on a NaN loss naming the task and step, keeping the last good checkpoint', async () => {
     const run = await makeRun({ nanFromCall: 7 });
     const error = await run.trainer.train().catch((e: unknown) => e);
