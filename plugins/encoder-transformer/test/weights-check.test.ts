@@ -4,7 +4,15 @@
  * but does not fit config.json), and `checkModelWeights` (what `stem model inspect` shows)
  * reports it instead of calling the weights intact.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TensorFlow, parseSafetensors, safetensors, serializeSafetensors } from '@stem/core';
@@ -181,5 +189,35 @@ describe('damaged model weights', () => {
     const check = await checkModelWeights(directory, safetensors);
     expect(check).toMatchObject({ intact: false, bytes: 0, tensors: 0 });
     expect(check.problems).toEqual([`${join(directory, 'model.safetensors')} does not exist`]);
+  });
+});
+
+describe('saving a model directory', () => {
+  it('writes config.json atomically: a failed write is WRITE_FAILED and leaves no temporary', async () => {
+    const tf = await testTf();
+    const encoder = await TransformerEncoder.load(tf, fixtureDir('tiny-bert'), seededSource(3), {
+      safetensors,
+      randomWeights: true,
+    });
+    const directory = mkdtempSync(join(tmpdir(), 'stem-save-'));
+    await encoder.save(directory);
+    const config = readFileSync(join(directory, 'config.json'));
+    const weights = readFileSync(join(directory, 'model.safetensors'));
+    await encoder.save(directory);
+    expect(readFileSync(join(directory, 'config.json'))).toEqual(config);
+    // A folder where config.json goes: its rename fails after the temporary was written.
+    const blocked = mkdtempSync(join(tmpdir(), 'stem-save-'));
+    cpSync(directory, blocked, { recursive: true });
+    rmSync(join(blocked, 'config.json'));
+    mkdirSync(join(blocked, 'config.json', 'inside'), { recursive: true });
+    const error = await encoder.save(blocked).catch((e: unknown) => e as Error & { code?: string });
+    expect(error).toMatchObject({
+      code: 'WRITE_FAILED',
+      message: expect.stringContaining(`cannot write ${join(blocked, 'config.json')}`),
+    });
+    expect(readdirSync(blocked).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(blocked, 'config.json'))).toEqual(['inside']);
+    expect(readFileSync(join(directory, 'model.safetensors'))).toEqual(weights);
+    encoder.dispose();
   });
 });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RawTensor, SafetensorsCodec, SafetensorsFloat } from '@stem/core';
 import { EncoderError } from '../errors.js';
+import { writeFailed, writeTextAtomic } from './atomic-text.js';
 import { readModelJson } from './json-file.js';
 import {
   type Architecture,
@@ -163,13 +164,17 @@ export async function writeCheckpoint(
   options: { extraConfig?: Record<string, unknown>; float?: SafetensorsFloat } = {},
 ): Promise<void> {
   const extraConfig = options.extraConfig ?? {};
-  await mkdir(directory, { recursive: true });
-  await writeFile(
-    join(directory, CONFIG_FILE),
-    `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`,
-  );
+  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+    throw writeFailed(directory, error);
+  });
+  // Both files are replaced atomically (weights by core's codec), so an interrupted save
+  // leaves each file whole: old or new.
   await safetensors.write(join(directory, WEIGHTS_FILE), tensors, {
     float: options.float ?? 'F32',
     metadata: { format: 'pt' },
   });
+  await writeTextAtomic(
+    join(directory, CONFIG_FILE),
+    `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`,
+  );
 }
