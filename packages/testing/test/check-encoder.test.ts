@@ -30,7 +30,7 @@ class MisshapenEncoder extends ToyEncoder {
     const attention = (leak: boolean) =>
       tf.tensor4d(
         lengths
-          .flatMap((length, b) =>
+          .flatMap((length) =>
             Array.from({ length: 2 * longest }, (_, hq) =>
               Array.from({ length: longest }, (_, k) => {
                 const q = hq % longest;

@@ -255,7 +255,7 @@ describe('Trainer', () => {
       const got = applied[k]!.gradients;
       expect([...got.keys()]).toEqual([...perBatch[from]!.gradients.keys()]);
       for (const [index, gradient] of got) {
-        const mean = gradient.map((_, i) => {
+        const mean = Array.from(gradient, (_, i) => {
           let sum = 0;
           for (let step = from; step < to; step++)
             sum += perBatch[step]!.gradients.get(index)![i] as number;

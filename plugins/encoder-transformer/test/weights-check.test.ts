@@ -21,8 +21,15 @@ import { checkModelWeights, seededSource, TransformerEncoder } from '../src/inde
 import { testTf } from './support/backend.js';
 import { fixtureDir } from './support/fixtures.js';
 
+/** One header entry as JSON gives it. */
+interface Entry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
 /** The file with its JSON header edited and the data region kept byte for byte. */
-function withEditedHeader(bytes: Buffer, edit: (header: Record<string, any>) => void): Buffer {
+function withEditedHeader(bytes: Buffer, edit: (header: Record<string, Entry>) => void): Buffer {
   const length = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
   edit(header);
@@ -59,7 +66,7 @@ describe('damaged model weights', () => {
     writeFileSync(join(directory, 'model.safetensors'), bytes);
     return directory;
   };
-  const firstEntry = (header: Record<string, any>): string =>
+  const firstEntry = (header: Record<string, Entry>): string =>
     Object.keys(header).find((k) => k !== '__metadata__') as string;
 
   it('calls the saved weights intact after reading every tensor', async () => {
@@ -107,20 +114,21 @@ describe('damaged model weights', () => {
         withEditedHeader(good, (header) => {
           const entries = Object.entries(header).filter(([k]) => k !== '__metadata__');
           const [, second] = entries.sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
-          second![1].data_offsets = second![1].data_offsets.map((o: number) => o - 4);
+          const [begin, end] = second![1].data_offsets;
+          second![1].data_offsets = [begin - 4, end - 4];
         }),
       code: 'WEIGHTS_INVALID',
       problem: /overlaps the tensor before it/,
     },
     {
       name: 'an unknown dtype',
-      bytes: () => withEditedHeader(good, (h) => void (h[firstEntry(h)].dtype = 'F99')),
+      bytes: () => withEditedHeader(good, (h) => void (h[firstEntry(h)]!.dtype = 'F99')),
       code: 'WEIGHTS_INVALID',
       problem: /has unknown dtype F99/,
     },
     {
       name: 'a size that is not shape x dtype',
-      bytes: () => withEditedHeader(good, (h) => void (h[firstEntry(h)].dtype = 'F16')),
+      bytes: () => withEditedHeader(good, (h) => void (h[firstEntry(h)]!.dtype = 'F16')),
       code: 'WEIGHTS_INVALID',
       problem: /spans \d+ bytes, expected \d+ for shape .* of F16/,
     },
@@ -154,9 +162,9 @@ describe('damaged model weights', () => {
     '$name: refused on load, reported by the check',
     async ({ bytes, code, problem }) => {
       const directory = damaged(bytes());
-      const error = await TransformerEncoder.load(tf, directory, seededSource(1), {
+      const error = (await TransformerEncoder.load(tf, directory, seededSource(1), {
         safetensors,
-      }).catch((e: unknown) => e as Error & { code?: string; hint?: string });
+      }).catch((e: unknown) => e)) as Error & { code?: string; hint?: string };
       expect(error).toBeInstanceOf(Error);
       const mapped = error.code === 'STEM_ENCODER_CHECKPOINT' ? 'MODEL_INVALID' : error.code;
       expect(mapped, error.message).toBe(code);
