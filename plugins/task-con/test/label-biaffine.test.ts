@@ -95,7 +95,15 @@ describe('labelBiaffineScores', () => {
     (order) => {
       const cotangent = randomTensor([spans.length, labels], random);
       const fast = tf.grads((l, r, u) =>
-        labelBiaffineScores(tf, l as tf.Tensor3D, r as tf.Tensor3D, u as tf.Tensor3D, starts, ends)
+        labelBiaffineScores(
+          tf,
+          l as tf.Tensor3D,
+          r as tf.Tensor3D,
+          u as tf.Tensor3D,
+          starts,
+          ends,
+          order,
+        )
           .mul(cotangent)
           .sum(),
       )([left, right, weight]);
