@@ -59,6 +59,7 @@ export default class Study extends StemCommand<typeof Study> {
             runLine(status);
           },
           log: (line) => this.progress(line),
+          warn: (message) => this.reportWarning(message),
         }),
       log: (line) => this.progress(line),
       warn: (message) => this.reportWarning(message),
