@@ -84,6 +84,14 @@ describe('report tables', () => {
     );
   });
 
+  it('keeps pruning runs (STL-DP, MTL-DP) apart from STL and MTL', () => {
+    const pruned = { ...run(['pos'], 3, { pos: 0.5 }), pruned: true };
+    const table = scoreTable([run(['pos'], 1, { pos: 0.9 }), pruned])!;
+    expect(table.columns).toEqual(['task', 'metric', 'STL', 'STL-DP']);
+    expect(table.rows).toEqual([['pos', 'accuracy', '90.00 (n=1)', '50.00 (n=1)']]);
+    expect(table.note).toContain('-DP: pruning runs');
+  });
+
   it('counts kept heads (gate > 1e-3) per task set', () => {
     const gates = (values: number[][], seed: number): GatesEntry => ({
       file: `g${seed}`,

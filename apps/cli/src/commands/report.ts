@@ -3,12 +3,13 @@ import { StemError } from '@stem/core';
 import { StemCommand } from '../base-command.js';
 import { collectStudy } from '../report/study-files.js';
 import { renderReport, type ReportFiles } from '../report/render-report.js';
+import { formatHeadline, studyHeadline } from '../report/study-headline.js';
 
 export default class Report extends StemCommand<typeof Report> {
   static override summary =
     'An HTML page with heat maps and tables of the runs, probe results, pruning gates and overlap analyses found under the given paths.';
   static override description =
-    'Looks for manifest.json + results.json (runs: task scores, STL vs MTL, mean ± std over seeds), probe-<task>.json (stem probe), pruning/gates.json (stem prune) and overlap.json (stem analyze overlap), up to 5 folders deep. Writes figures/*.svg (Vega-Lite heat maps rendered without a browser), tables/*.md and *.tex, and index.html, readable offline.';
+    "Looks for manifest.json + results.json (runs: task scores, STL vs MTL, mean ± std over seeds), probe-<task>.json (stem probe), pruning/gates.json (stem prune) and overlap.json (stem analyze overlap), up to 5 folders deep. Writes figures/*.svg (Vega-Lite heat maps rendered without a browser), tables/*.md and *.tex, and index.html, readable offline. Prints the headline first (also at the top of index.html and as `headline` in --json): the encoder (from the runs' manifests) and its quality gates, STL vs MTL over all tasks per task, heads kept by pruning, stem-cell heads and their layers, probe macro averages, and a verdict on each of the paper's three claims.";
   static override strict = false;
   static override examples = [
     '<%= config.bin %> report runs/ probes/ --out report',
@@ -47,12 +48,16 @@ export default class Report extends StemCommand<typeof Report> {
         'pass run directories (manifest.json), probe-<task>.json files, pruning/gates.json or overlap.json, or folders holding them',
         'NOTHING_TO_REPORT',
       );
-    const files = await renderReport(study, flags.out);
+    const headline = studyHeadline(study);
+    const files = await renderReport(study, flags.out, headline);
     this.progress(`wrote ${files.index}`);
-    if (!this.jsonEnabled())
+    if (!this.jsonEnabled()) {
+      for (const line of formatHeadline(headline)) this.log(line);
+      this.log('');
       this.log(
         `${files.index}: ${files.figures.length} heat maps, ${files.tables.length / 2} tables`,
       );
+    }
     return {
       ...files,
       runs: study.runs.length,

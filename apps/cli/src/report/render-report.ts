@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { heatmapSvg, type HeatmapInput } from './heatmap.js';
 import type { Study } from './study-files.js';
+import { formatHeadline, studyHeadline, type StudyHeadline } from './study-headline.js';
 import { correlationTable, keptHeadsTable, probeTable, scoreTable } from './study-tables.js';
 import { htmlEscape, tableToHtml, tableToLatex, tableToMarkdown, type Table } from './table.js';
 
@@ -9,6 +10,8 @@ export interface ReportFiles {
   index: string;
   figures: string[];
   tables: string[];
+  /** The study in a few numbers, shown first in index.html. */
+  headline: StudyHeadline;
 }
 
 interface Figure {
@@ -133,13 +136,18 @@ figure{display:inline-block;margin:0 2em 2em 0;vertical-align:top}
 figcaption{font-size:.8em;color:#555;max-width:480px;word-break:break-all}
 table{border-collapse:collapse;margin:1em 0}caption{font-weight:bold;text-align:left;padding:.3em 0}
 th,td{border-bottom:1px solid #ccc;padding:.2em .7em;text-align:right}th:first-child,td:first-child{text-align:left}
-.note{font-size:.85em;color:#555}.problems{color:#a00}`;
+.note{font-size:.85em;color:#555}.problems{color:#a00}
+.headline pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}.caveat{color:#a00;font-weight:bold}`;
 
 /**
  * Writes `figures/*.svg`, `tables/*.md|tex` and one self-contained `index.html` (no scripts,
  * no network) that shows every figure and table of the study.
  */
-export async function renderReport(study: Study, outputDirectory: string): Promise<ReportFiles> {
+export async function renderReport(
+  study: Study,
+  outputDirectory: string,
+  headline: StudyHeadline = studyHeadline(study),
+): Promise<ReportFiles> {
   await mkdir(join(outputDirectory, 'figures'), { recursive: true });
   await mkdir(join(outputDirectory, 'tables'), { recursive: true });
   const figures = figuresOf(study);
@@ -165,6 +173,9 @@ export async function renderReport(study: Study, outputDirectory: string): Promi
     '<title>stem report</title>',
     `<style>${STYLE}</style></head><body>`,
     '<h1>stem report</h1>',
+    '<section class="headline"><h2>Headline</h2>',
+    headline.encoder.caveat ? `<p class="caveat">${htmlEscape(headline.encoder.caveat)}</p>` : '',
+    `<pre>${htmlEscape(formatHeadline(headline).join('\n'))}</pre></section>`,
     `<p>${htmlEscape(counts)}.</p>`,
     study.problems.length > 0
       ? `<ul class="problems">${study.problems.map((p) => `<li>${htmlEscape(p)}</li>`).join('')}</ul>`
@@ -184,5 +195,5 @@ export async function renderReport(study: Study, outputDirectory: string): Promi
   ].join('\n');
   const index = join(outputDirectory, 'index.html');
   await writeFile(index, html);
-  return { index, figures: figureFiles, tables: tableFiles };
+  return { index, figures: figureFiles, tables: tableFiles, headline };
 }

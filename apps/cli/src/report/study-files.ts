@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PROBE_RESULT_FORMAT, type ProbeResult } from '@stem/analyzer-probe';
+import { describeEncoder, locateRelative, type EncoderDescription } from './study-encoder.js';
 
 /** A finished (or running) training run: its manifest and, when present, results.json. */
 export interface RunEntry {
@@ -11,6 +12,10 @@ export interface RunEntry {
   tasks: string[];
   /** Primary test (else dev) score per task, as a fraction or whatever the metric reports. */
   scores: Record<string, { metric: string; value: number; split: 'test' | 'dev' }>;
+  /** A pruning run (head gates among its training components, or pruning/gates.json). */
+  pruned?: boolean;
+  /** The encoder its config names (absent when the manifest has no encoder section). */
+  encoder?: EncoderDescription;
 }
 
 export interface ProbeEntry {
@@ -18,6 +23,8 @@ export interface ProbeEntry {
   /** Column name: the run's folder for run results, else the folder holding the file. */
   name: string;
   result: ProbeResult;
+  /** The run it probed: the run holding it (<run>/analyses/<name>/), else `source.model` of a run. */
+  runDirectory?: string;
 }
 
 /**
@@ -37,7 +44,14 @@ export interface GatesEntry {
 export interface OverlapEntry {
   file: string;
   meanGates?: number[][];
-  perTask: Array<{ task: string; meanGates: number[][]; keptFraction?: number }>;
+  perTask: Array<{
+    task: string;
+    meanGates: number[][];
+    keptFraction?: number;
+    keptFractionPerRun?: number[];
+    /** [layers][heads] fraction of the task's runs that kept the head. */
+    keptByRuns?: number[][];
+  }>;
   correlation?: { tasks: string[]; r: Array<Array<number | null>> };
 }
 
@@ -110,13 +124,23 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
 
 async function readRun(directory: string): Promise<RunEntry> {
   const manifest = await readJson(join(directory, 'manifest.json'));
-  const config = (manifest['config'] ?? {}) as { tasks?: Record<string, unknown> };
+  const config = (manifest['config'] ?? {}) as {
+    tasks?: Record<string, unknown>;
+    encoder?: unknown;
+    trainingComponents?: Record<string, { type?: unknown }>;
+  };
+  const pruned =
+    Object.values(config.trainingComponents ?? {}).some((c) =>
+      String(c?.type ?? '').includes('head-gates'),
+    ) || existsSync(join(directory, 'pruning', 'gates.json'));
   const entry: RunEntry = {
     directory,
     name: String(manifest['name'] ?? basename(directory)),
     seed: typeof manifest['seed'] === 'number' ? manifest['seed'] : undefined,
     tasks: Object.keys(config.tasks ?? {}),
     scores: {},
+    pruned,
+    ...(config.encoder ? { encoder: await describeEncoder(config.encoder, directory) } : {}),
   };
   const resultsFile = join(directory, 'results.json');
   if (existsSync(resultsFile)) {
@@ -145,7 +169,13 @@ async function readProbe(file: string): Promise<ProbeEntry | undefined> {
   const inRun = basename(dirname(dirname(file))) === 'analyses';
   const runName = basename(dirname(dirname(dirname(file))));
   const name = !inRun ? folder : folder === 'probe' ? runName : `${runName} ${folder}`;
-  return { file, name, result };
+  // stem study names the run relative to the study folder: look above the file too.
+  const runDirectory = inRun
+    ? dirname(dirname(dirname(file)))
+    : result.source?.kind === 'run' && typeof result.source.model === 'string'
+      ? locateRelative(result.source.model, dirname(file), 'manifest.json')
+      : undefined;
+  return { file, name, result, ...(runDirectory ? { runDirectory } : {}) };
 }
 
 function isMatrix(value: unknown): value is number[][] {
@@ -192,6 +222,10 @@ async function readOverlap(file: string): Promise<OverlapEntry> {
           ...(typeof task['keptFraction'] === 'number'
             ? { keptFraction: task['keptFraction'] }
             : {}),
+          ...(Array.isArray(task['keptFractionPerRun'])
+            ? { keptFractionPerRun: (task['keptFractionPerRun'] as unknown[]).map(Number) }
+            : {}),
+          ...(isMatrix(task['keptByRuns']) ? { keptByRuns: task['keptByRuns'] } : {}),
         });
   const correlation = json['correlation'] as { tasks?: unknown; r?: unknown } | undefined;
   if (correlation && Array.isArray(correlation.tasks) && Array.isArray(correlation.r))

@@ -18,9 +18,10 @@ export function formatMeanStd(values: readonly number[], scale = 1, digits = 2):
   return std === undefined ? m : `${m} ± ${(std * scale).toFixed(digits)}`;
 }
 
-/** STL = one task; MTL = several (named by their tasks). */
-export function settingOf(tasks: readonly string[]): string {
-  return tasks.length === 1 ? 'STL' : `MTL ${[...tasks].sort().join('+')}`;
+/** STL = one task; MTL = several (named by their tasks); "-DP" for pruning runs (head gates). */
+export function settingOf(tasks: readonly string[], pruned = false): string {
+  const dp = pruned ? '-DP' : '';
+  return tasks.length === 1 ? `STL${dp}` : `MTL${dp} ${[...tasks].sort().join('+')}`;
 }
 
 const percent = (value: number) => (100 * value).toFixed(2);
@@ -33,7 +34,7 @@ const headName = (layer: number, head: number) => `L${layer + 1}H${head + 1}`;
 export function scoreTable(runs: readonly RunEntry[]): Table | undefined {
   const scored = runs.filter((r) => Object.keys(r.scores).length > 0);
   if (scored.length === 0) return undefined;
-  const settings = [...new Set(scored.map((r) => settingOf(r.tasks)))].sort((a, b) =>
+  const settings = [...new Set(scored.map((r) => settingOf(r.tasks, r.pruned)))].sort((a, b) =>
     a === 'STL' ? -1 : b === 'STL' ? 1 : a.localeCompare(b),
   );
   const tasks = [...new Set(scored.flatMap((r) => Object.keys(r.scores)))].sort();
@@ -44,7 +45,7 @@ export function scoreTable(runs: readonly RunEntry[]): Table | undefined {
       metric,
       ...settings.map((setting) => {
         const values = scored
-          .filter((r) => settingOf(r.tasks) === setting && r.scores[task])
+          .filter((r) => settingOf(r.tasks, r.pruned) === setting && r.scores[task])
           .map((r) => r.scores[task]!.value);
         return values.length === 0 ? '-' : `${formatMeanStd(values, 100)} (n=${values.length})`;
       }),
@@ -55,7 +56,7 @@ export function scoreTable(runs: readonly RunEntry[]): Table | undefined {
     title: 'Task scores (%), mean ± std over seeds',
     columns: ['task', 'metric', ...settings],
     rows,
-    note: 'Primary metric of each task on test (dev where a run has no test score); n = runs.',
+    note: `Primary metric of each task on test (dev where a run has no test score); n = runs.${scored.some((r) => r.pruned) ? ' -DP: pruning runs (head gates, stem prune).' : ''}`,
   };
 }
 

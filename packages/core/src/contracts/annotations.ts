@@ -1,6 +1,8 @@
 /**
- * Plain-data shapes of the five annotation layers. Readers in @stem/data produce them,
- * task heads consume them; nothing here depends on tfjs.
+ * Plain-data shapes of the annotation layers. Readers in @stem/data produce them, task heads
+ * consume them; nothing here depends on tfjs. Core types the five layers of the paper (plus
+ * UPOS); the set is open: a plugin adds its own layer by augmenting `Annotations` (see there),
+ * and at run time core treats every key of `Sentence.annotations` alike.
  *
  * Index conventions: word indices are 0-based; spans are half-open `[start, end)`.
  * Dependency heads are 1-based with 0 meaning ROOT, as in CoNLL-U.
@@ -40,6 +42,22 @@ export interface SrlFrame {
   arguments: SrlArgument[];
 }
 
+/**
+ * The annotation layers, by name. Open for plugins through TypeScript module augmentation,
+ * which keeps the five typed and types the new one everywhere (`requires`, `layers`,
+ * `sentence.annotations.chunks`):
+ *
+ * ```ts
+ * declare module '@stem/core' {
+ *   interface Annotations {
+ *     chunks: LabeledSpan[];
+ *   }
+ * }
+ * ```
+ *
+ * Core never enumerates layers: a head's `requires` is checked by key, predictions are
+ * written under the head's key, and plain-JavaScript plugins may use any key.
+ */
 export interface Annotations {
   pos: string[];
   upos: string[];
@@ -49,6 +67,7 @@ export interface Annotations {
   srl: SrlFrame[];
 }
 
+/** A layer's name: one of core's five (pos, upos, dep, con, ner, srl) or a plugin's own. */
 export type AnnotationLayer = keyof Annotations;
 
 export interface Sentence {

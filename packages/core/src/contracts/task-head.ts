@@ -9,7 +9,10 @@ export type LabelVocabularies = Record<string, string[]>;
 
 /** A decoder reading the shared word vectors for one task. */
 export interface TaskHead<TPrediction = unknown> {
-  /** Annotation layers this head trains on; sentences lacking them are skipped. */
+  /**
+   * Annotation layers this head trains on (core's or a plugin's own, see `Annotations`);
+   * sentences lacking them are skipped.
+   */
   readonly requires: readonly AnnotationLayer[];
   /** Extra encoder outputs the head reads; merged into every `encode` call made for it. */
   readonly encodeOptions?: HeadEncodeOptions;

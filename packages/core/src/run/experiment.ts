@@ -5,6 +5,7 @@ import type { LabelVocabularies, TaskHead } from '../contracts/task-head.js';
 import type { ExperimentConfig, TaskConfig } from '../config/experiment-schema.js';
 import { ComponentFactory } from '../di/component-factory.js';
 import { StemError } from '../errors.js';
+import { missingLayersError } from './missing-layers.js';
 import type { NamedTrainingComponent, TrainingTask } from '../training/trainer.js';
 
 /** An experiment's components, built from its config through the registry. */
@@ -62,16 +63,21 @@ export async function buildExperiment(
       return limit === undefined ? sentences : sentences.slice(0, limit);
     };
     const train = await read('train');
-    const head: TaskHead = await factory.task(
-      taskConfig,
-      {
-        hiddenSize: encoder.shape.hiddenSize,
-        trainingSentences: train,
-        encoder,
-        ...(options.labels?.[name] ? { labels: options.labels[name] } : {}),
-      },
-      `tasks.${name}`,
-    );
+    let head: TaskHead;
+    try {
+      head = await factory.task(
+        taskConfig,
+        {
+          hiddenSize: encoder.shape.hiddenSize,
+          trainingSentences: train,
+          encoder,
+          ...(options.labels?.[name] ? { labels: options.labels[name] } : {}),
+        },
+        `tasks.${name}`,
+      );
+    } catch (error) {
+      throw headBuildError(error, name, taskConfig.type);
+    }
     const usable = (sentences: Sentence[], split: string): Sentence[] => {
       const kept = sentences.filter((s) =>
         head.requires.every((layer) => s.annotations[layer] !== undefined),
@@ -87,10 +93,13 @@ export async function buildExperiment(
       test: usable(await read('test'), 'test'),
     };
     if (splits.has('train') && task.train.length === 0) {
-      throw new StemError(
-        `task "${name}": no training sentence carries the layers it needs (${head.requires.join(', ')})`,
-        `point tasks.${name}.dataset at a corpus with those annotations`,
-      );
+      throw missingLayersError({
+        task: name,
+        datasetType: taskConfig.dataset.type,
+        requires: head.requires,
+        declared: dataset.layers,
+        train,
+      });
     }
     tasks.push(task);
     labels[name] = head.labels();
@@ -112,6 +121,20 @@ export async function buildExperiment(
     components.push({ name, component });
   }
   return { encoder, tasks, components, labels, skipped };
+}
+
+/**
+ * A head that cannot be built from its training sentences (no labels of its layer, a bad
+ * field) says so in its own words; the config field is added, its hint and code are kept.
+ */
+function headBuildError(error: unknown, task: string, type: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const { hint, code } = error as { hint?: unknown; code?: unknown };
+  return new StemError(
+    `tasks.${task} (${type}): ${error.message}`,
+    typeof hint === 'string' ? hint : `check tasks.${task} and the layers its dataset carries`,
+    typeof code === 'string' ? code : undefined,
+  );
 }
 
 /** The reader's own kind of failure survives the wrapping (a bad line vs a missing corpus). */

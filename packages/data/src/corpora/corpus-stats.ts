@@ -70,6 +70,28 @@ function countSentence(sentence: Sentence, count: (layer: string, label: string)
   for (const frame of a.srl ?? [])
     for (const argument of frame.arguments) count('srl', argument.role);
   for (const entity of a.ner ?? []) count('ner', entity.label);
+  for (const [layer, value] of Object.entries(a))
+    if (!CORE_LAYERS.has(layer)) countPluginLayer(layer, value, count);
+}
+
+const CORE_LAYERS = new Set(['pos', 'upos', 'dep', 'con', 'srl', 'ner']);
+
+/**
+ * A plugin's own layer (`chunks`, ...) is counted when its shape says what its labels are: a
+ * list of strings (tags) or a list of objects with a string `label` (spans). Other shapes are
+ * listed under `layers` without label counts.
+ */
+function countPluginLayer(
+  layer: string,
+  value: unknown,
+  count: (layer: string, label: string) => void,
+): void {
+  if (!Array.isArray(value)) return;
+  for (const item of value) {
+    if (typeof item === 'string') count(layer, item);
+    else if (item && typeof (item as { label?: unknown }).label === 'string')
+      count(layer, (item as { label: string }).label);
+  }
 }
 
 function countPhrases(node: TreeNode, count: (label: string) => void): void {

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { stemMiniDirectory, stemMiniQualityGatesFile } from '../index.js';
+
+interface Gate {
+  id: string;
+  requirement: string;
+  passed: boolean;
+  result: string;
+  measured: Record<string, number>;
+}
+
+interface QualityGates {
+  format: string;
+  model: string;
+  passed: boolean;
+  weights: { file: string; sha256: string };
+  gates: Gate[];
+}
+
+const packageFile = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+const card = readFileSync(packageFile('MODEL_CARD.md'), 'utf8');
+const json = JSON.parse(readFileSync(stemMiniQualityGatesFile, 'utf8')) as QualityGates;
+const gate = (id: string): Gate => {
+  const found = json.gates.find((g) => g.id === id);
+  if (!found) throw new Error(`quality-gates.json has no gate (${id})`);
+  return found;
+};
+
+/** The card's row of gate `id` in its "Quality gates" table. */
+function cardRow(id: string): string {
+  const row = card.split('\n').find((line) => line.startsWith(`| (${id}) `));
+  if (!row) throw new Error(`MODEL_CARD.md has no row for gate (${id})`);
+  return row;
+}
+
+/** The numbers a card row states after `pattern`'s words, in order. */
+function numbersIn(text: string, pattern: RegExp): number[] {
+  const match = pattern.exec(text);
+  if (!match) throw new Error(`no ${pattern} in: ${text.slice(0, 200)}`);
+  return match.slice(1).map((v) => Number(v.replace(/,/g, '')));
+}
+
+const cardVerdict = (id: string): boolean => {
+  const row = cardRow(id);
+  if (row.includes('**passes')) return true;
+  if (row.includes('**fails')) return false;
+  throw new Error(`MODEL_CARD.md's row of gate (${id}) says neither passes nor fails`);
+};
+
+describe('quality-gates.json agrees with MODEL_CARD.md and the files the gates were measured from', () => {
+  it('names the card and the format the report reads, and its overall verdict is every gate passing', () => {
+    expect(json.format).toBe('stem.quality-gates.v1');
+    expect(json.model).toBe('stem-mini');
+    expect(json.gates.map((g) => g.id)).toEqual(['a', 'b', 'c']);
+    expect(json.passed).toBe(json.gates.every((g) => g.passed));
+    expect(card).toContain('model/quality-gates.json');
+  });
+
+  it('gate (a): the dev loss, unigram entropy and masked accuracy of the card and of run 2', () => {
+    const [loss, entropy, accuracy] = numbersIn(
+      cardRow('a'),
+      /([\d.]+) nats vs ([\d.]+) \(unigram entropy\); masked accuracy ([\d.]+)%/,
+    );
+    const measured = gate('a').measured;
+    expect(measured['devLossNats']).toBe(loss);
+    expect(measured['unigramEntropyNats']).toBe(entropy);
+    expect(measured['devMaskedAccuracyPercent']).toBe(accuracy);
+    expect(gate('a').passed).toBe(cardVerdict('a'));
+    // Rounded from the pretraining run's own summary (the shipped run, 2).
+    const summary = JSON.parse(
+      readFileSync(packageFile('training/run-2.summary.json'), 'utf8'),
+    ) as {
+      unigram_entropy: number;
+      best: { dev_loss: number; dev_accuracy: number };
+    };
+    expect(loss).toBe(Number(summary.best.dev_loss.toFixed(3)));
+    expect(entropy).toBe(Number(summary.unigram_entropy.toFixed(3)));
+    expect(accuracy).toBe(Number((100 * summary.best.dev_accuracy).toFixed(1)));
+  });
+
+  it('gate (b): the four POS accuracies of the card, and pass = both margins reach 2 points', () => {
+    const [miniDev, miniTest, randomDev, randomTest] = numbersIn(
+      cardRow('b'),
+      /stem-mini ([\d.]+) dev \/ ([\d.]+) test vs random ([\d.]+) \/ ([\d.]+)/,
+    );
+    const measured = gate('b').measured;
+    expect(measured).toMatchObject({
+      stemMiniDevPercent: miniDev,
+      stemMiniTestPercent: miniTest,
+      randomDevPercent: randomDev,
+      randomTestPercent: randomTest,
+      requiredMarginPoints: 2,
+    });
+    const required = measured['requiredMarginPoints']!;
+    const passes = miniDev! - randomDev! >= required && miniTest! - randomTest! >= required;
+    expect(gate('b').passed).toBe(passes);
+    expect(gate('b').passed).toBe(cardVerdict('b'));
+  });
+
+  it('gate (c): best head and baselines of the card and of the stored probe result; pass = 10 points over the baseline', () => {
+    const [best, layer, head, previous, next, arcs] = numbersIn(
+      cardRow('c'),
+      /best head ([\d.]+)% \(layer (\d+), head (\d+)\) against the previous-word baseline ([\d.]+)% \(next word: ([\d.]+)%\) over the ([\d,]+) arcs/,
+    );
+    const measured = gate('c').measured;
+    // The card counts layers and heads from 0 (as probe-result files do); the JSON from 1.
+    expect(measured).toMatchObject({
+      bestHeadPercent: best,
+      bestHeadLayer: layer! + 1,
+      bestHeadHead: head! + 1,
+      previousWordBaselinePercent: previous,
+      nextWordBaselinePercent: next,
+      arcs,
+      requiredMarginPoints: 10,
+    });
+    const passes = best! - previous! >= measured['requiredMarginPoints']!;
+    expect(gate('c').passed).toBe(passes);
+    expect(gate('c').passed).toBe(cardVerdict('c'));
+    const probe = JSON.parse(
+      readFileSync(packageFile('training/probe-dep-ewt-test.json'), 'utf8'),
+    ) as {
+      items: number;
+      bestHead: { layer: number; head: number; accuracy: number };
+      baselines: Array<{ name: string; accuracy: number }>;
+    };
+    expect(probe.items).toBe(arcs);
+    expect(probe.bestHead.layer).toBe(layer);
+    expect(probe.bestHead.head).toBe(head);
+    expect(best).toBe(Number((100 * probe.bestHead.accuracy).toFixed(2)));
+    const baseline = (name: string) =>
+      Number((100 * probe.baselines.find((b) => b.name === name)!.accuracy).toFixed(2));
+    expect(previous).toBe(baseline('previous word'));
+    expect(next).toBe(baseline('next word'));
+  });
+
+  it('belongs to the shipped weights: their sha256 is the one it records', () => {
+    const weights = readFileSync(join(stemMiniDirectory, json.weights.file));
+    expect(createHash('sha256').update(weights).digest('hex')).toBe(json.weights.sha256);
+  });
+});
