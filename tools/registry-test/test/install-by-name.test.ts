@@ -36,16 +36,20 @@ interface Run {
 }
 
 /**
- * Third-party plugins installed by name: each is a package directory published under
- * THIRD_PARTY_SCOPE, and the components it must register once added.
- * TODO(lead): add the chunking plugin of the "layers" branch (issue 16, item 5) as one more
- * entry here once it is merged: its directory, its published name, its dataset and task ids.
+ * Third-party plugins installed by name, each with the components it must register once added.
+ * `copyOf`: a workspace package republished under THIRD_PARTY_SCOPE by this test; without it,
+ * the package is a publishable workspace package of that scope already.
  */
-const THIRD_PARTY_PLUGINS = [
+const THIRD_PARTY_PLUGINS: Array<{ name: string; copyOf?: string; components: string[] }> = [
   {
-    directory: 'examples/task-example',
     name: `${THIRD_PARTY_SCOPE}/task-capitalisation`,
+    copyOf: 'examples/task-example',
     components: ['example.task.capitalisation.v1'],
+  },
+  {
+    // Issue 16, item 5: a task and a dataset on a layer core does not know (examples/plugin-chunking).
+    name: `${THIRD_PARTY_SCOPE}/task-chunk`,
+    components: ['stem-community.dataset.conll2000.v1', 'stem-community.task.chunk.v1'],
   },
 ];
 
@@ -156,8 +160,9 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
     }
     const copies = join(work, 'third-party');
     for (const plugin of THIRD_PARTY_PLUGINS) {
+      if (!plugin.copyOf) continue;
       await publish(
-        await thirdPartyCopy(plugin.directory, plugin.name, '^0.1.0', copies),
+        await thirdPartyCopy(plugin.copyOf, plugin.name, '^0.1.0', copies),
         plugin.name,
       );
     }
@@ -177,6 +182,13 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
     await mkdir(join(user, 'home'), { recursive: true });
     const userRc = join(user, 'home', '.npmrc');
     await writeFile(userRc, `registry=${registry.url}\n`);
+    await cp(
+      join(repositoryRoot, 'examples/tokenizers/ewt-wordpiece-8k'),
+      join(user, 'tokenizer'),
+      {
+        recursive: true,
+      },
+    );
     userEnv = {
       ...cleanEnv(),
       HOME: join(user, 'home'),
@@ -242,13 +254,6 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
         'ewt-5',
       );
       expect(build.code, build.stderr).toBe(0);
-      await cp(
-        join(repositoryRoot, 'examples/tokenizers/ewt-wordpiece-8k'),
-        join(user, 'tokenizer'),
-        {
-          recursive: true,
-        },
-      );
       const train = await stem(
         'train',
         '-c',
@@ -309,6 +314,52 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
     for (const id of plugin.components)
       expect(providerOf(envelope, id)).toEqual([`${plugin.name}@0.1.0`]);
     expect((await stem('plugins:remove', plugin.name)).code).toBe(0);
+  });
+
+  it('trains the third-party chunking task on its own layer and predicts in its own format', async () => {
+    const name = `${THIRD_PARTY_SCOPE}/task-chunk`;
+    expect((await stem('plugins:add', name)).code).toBe(0);
+    const train = await stem(
+      'train',
+      '-c',
+      join(repositoryRoot, 'examples/plugin-chunking/chunk-tiny.yaml'),
+      ...[
+        'encoder.architecture.tokenizer=tokenizer',
+        'encoder.architecture.layers=1',
+        'encoder.architecture.hidden=32',
+        'encoder.architecture.heads=2',
+        'trainer.epochs=1',
+        'output.directory=runs',
+      ].flatMap((setting) => ['--set', setting]),
+      '--json',
+    );
+    expect(train.code, train.stderr).toBe(0);
+    const trained = parse<{ runDirectory: string; dev: Record<string, { primary: string }> }>(
+      train,
+    );
+    expect(trained.result.dev.chunk?.primary).toBeDefined();
+    await writeFile(
+      join(user, 'sentences.txt'),
+      'He reckons the current account deficit will narrow .\n',
+    );
+    const predict = await stem(
+      'predict',
+      trained.result.runDirectory,
+      '--input',
+      'sentences.txt',
+      '--format',
+      'conll2000',
+      '--output',
+      'chunks.txt',
+    );
+    expect(predict.code, predict.stderr).toBe(0);
+    const rows = (await readFile(join(user, 'chunks.txt'), 'utf8')).trim().split('\n');
+    // One row per word: word, POS, chunk tag (B-/I-<type> or O).
+    expect(rows.map((row) => row.split(' ')[0])).toEqual(
+      'He reckons the current account deficit will narrow .'.split(' '),
+    );
+    for (const row of rows) expect(row.split(' ').at(-1)).toMatch(/^(O|[BI]-[A-Z]+)$/);
+    expect((await stem('plugins:remove', name)).code).toBe(0);
   });
 
   it('refuses a plugin published for another core range with the existing message', async () => {
