@@ -1,8 +1,9 @@
 // In the stem repository (not an npm installation), the CLI also loads the first-party
-// plugins a published CLI leaves to `stem plugins:add` (oclif.devPlugins, kept as
-// devDependencies), so `pnpm stem train` and the tests find every task of the workspace.
-// oclif itself loads devPlugins only under NODE_ENV=development|test, which also switches it
-// to TypeScript sources; promoting them to core plugins here keeps the built dist in use.
+// plugins a published CLI leaves to `stem plugins:add` (package.json `stem.workspacePlugins`,
+// kept as devDependencies), so `pnpm stem train` and the tests find every task of the
+// workspace. They are promoted to core plugins here rather than declared as oclif devPlugins:
+// oclif loads those only under NODE_ENV=development|test, also switching to TypeScript sources,
+// and an installed CLI under such a NODE_ENV would warn about devDependencies it does not have.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +15,11 @@ export async function workspaceLoadOptions(binUrl) {
     existsSync(join(root, '..', '..', 'pnpm-workspace.yaml'));
   if (!inWorkspace || process.env.STEM_WORKSPACE_PLUGINS === '0') return undefined;
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const devPlugins = pjson.oclif?.devPlugins ?? [];
-  if (devPlugins.length === 0) return undefined;
-  return {
-    root,
-    pjson: {
-      ...pjson,
-      dependencies: { ...pjson.devDependencies, ...pjson.dependencies },
-      oclif: { ...pjson.oclif, plugins: [...(pjson.oclif.plugins ?? []), ...devPlugins] },
-    },
-  };
+  const workspacePlugins = pjson.stem?.workspacePlugins ?? [];
+  if (workspacePlugins.length === 0) return undefined;
+  // oclif matches its `plugins` globs (@stem/task-*, ...) against `dependencies` only.
+  const promoted = Object.fromEntries(
+    workspacePlugins.map((name) => [name, pjson.devDependencies?.[name] ?? 'workspace:^']),
+  );
+  return { root, pjson: { ...pjson, dependencies: { ...pjson.dependencies, ...promoted } } };
 }
