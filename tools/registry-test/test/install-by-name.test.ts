@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,11 +162,11 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
     for (const plugin of THIRD_PARTY_PLUGINS) {
       if (!plugin.copyOf) continue;
       await publish(
-        await thirdPartyCopy(plugin.copyOf, plugin.name, '^0.1.0', copies),
+        await thirdPartyCopy(plugin.copyOf, plugin.name, `^${version('@stem/core')}`, copies),
         plugin.name,
       );
     }
-    // Item 7: a plugin built against a core this stem does not have.
+    // Issue 16, item 7: a plugin built against a core this stem does not have.
     await publish(
       await thirdPartyCopy(
         'examples/task-example',
@@ -311,8 +311,10 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
     expect(add.code, add.stderr).toBe(0);
     const envelope = await info();
     expect(envelope.warnings).toEqual([]);
-    for (const id of plugin.components)
-      expect(providerOf(envelope, id)).toEqual([`${plugin.name}@0.1.0`]);
+    const expectedVersion = plugin.copyOf ? versionIn(plugin.copyOf) : version(plugin.name);
+    for (const id of plugin.components) {
+      expect(providerOf(envelope, id)).toEqual([`${plugin.name}@${expectedVersion}`]);
+    }
     expect((await stem('plugins:remove', plugin.name)).code).toBe(0);
   });
 
@@ -369,12 +371,20 @@ describe.skipIf(SKIP_SLOW)('stem from a registry, by name', () => {
     const envelope = await info();
     expect(envelope.warnings).toEqual([
       expect.stringMatching(
-        /^plugin @stem-community\/task-future@0\.1\.0 refused: it requires @stem\/core \^9\.0\.0 but this stem has @stem\/core \d+\.\d+\.\d+/,
+        /^plugin @stem-community\/task-future@\d+\.\d+\.\d+ refused: it requires @stem\/core \^9\.0\.0 but this stem has @stem\/core \d+\.\d+\.\d+/,
       ),
     ]);
     expect(providerOf(envelope, 'example.task.capitalisation.v1')).toEqual([]);
   });
 });
+
+function versionIn(directory: string): string {
+  return (
+    JSON.parse(readFileSync(join(repositoryRoot, directory, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+}
 
 function version(name: string): string {
   const pkg = publishablePackages().find((p) => p.name === name);
