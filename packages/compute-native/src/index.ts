@@ -3,7 +3,7 @@ import { loadAddon, type AddonLoad, type NativeAddon } from './load-addon.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/mat-mul-kernels.js';
 import { softmaxKernel } from './kernels/softmax-kernel.js';
 import { unsortedSegmentSumKernel } from './kernels/segment-sum-kernel.js';
-import { sumKernel } from './kernels/sum-kernel.js';
+import { meanKernel, sumKernel } from './kernels/sum-kernel.js';
 import { identityKernel } from './kernels/identity-kernel.js';
 import { gatherKernel } from './kernels/gather-kernel.js';
 import { UNARY_KERNELS } from './kernels/unary-kernels.js';
@@ -44,6 +44,7 @@ const NATIVE_KERNELS: Record<string, Wrap> = {
   Softmax: softmaxKernel,
   UnsortedSegmentSum: unsortedSegmentSumKernel,
   Sum: sumKernel,
+  Mean: meanKernel,
   Identity: identityKernel,
   GatherV2: gatherKernel,
   Add: addKernel,

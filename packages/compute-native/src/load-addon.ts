@@ -41,6 +41,8 @@ export interface NativeAddon {
     outer: number,
     reduce: number,
     inner: number,
+    /** Non-zero: divide each sum by `reduce` (Mean). */
+    mean?: number,
   ): void;
   gatherRows(
     heap: Float32Array,

@@ -27,7 +27,10 @@ it.skipIf(!nativeBuilt)(
           tf.square(tf.div(tf.sub(tf.mul(product, bias), fused), tf.add(tf.abs(fused), 1))),
         );
         const moved = tf.transpose(tf.add(elementWise, tf.cast(ids, 'float32').sum()), [2, 0, 1]);
-        return tf.add(tf.add(tf.sum(summed), tf.sum(scattered)), tf.sum(tf.neg(moved)));
+        return tf.add(
+          tf.add(tf.sum(summed), tf.sum(scattered)),
+          tf.sum(tf.neg(tf.mean(moved, -1, true))),
+        );
       });
     const wasmBackend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
     for (let i = 0; i < 200; i++) round().dispose();

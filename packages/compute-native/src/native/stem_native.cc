@@ -212,10 +212,11 @@ napi_value SegmentSum(napi_env env, napi_callback_info info) {
 }
 
 // sumMiddle(heap, inOff, outOff, outer, reduce, inner): x viewed as [outer, reduce, inner],
-// out[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels.
+// out[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels. An optional 7th
+// argument `mean` (non-zero) divides each sum by `reduce` (tfjs's Mean).
 napi_value SumMiddle(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Heap heap;
   if (argc < 6 || !GetHeap(env, argv[0], &heap)) return Throw(env, "sumMiddle: expected 6 arguments");
@@ -224,6 +225,7 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
   const int64_t inner = int64_t(GetNumber(env, argv[5]));
   if (!InBounds(heap, in, outer * reduce * inner) || !InBounds(heap, out, outer * inner))
     return Throw(env, "sumMiddle: operand outside the heap");
+  const bool mean = argc >= 7 && GetNumber(env, argv[6]) != 0;
   for (int64_t o = 0; o < outer; o++) {
     const float* x = heap.data + in + o * reduce * inner;
     float* y = heap.data + out + o * inner;
@@ -238,6 +240,11 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
       const float* row = x + r * inner;
       for (int64_t i = 0; i < inner; i++) y[i] += row[i];
     }
+  }
+  if (mean) {
+    const float divisor = float(reduce);
+    float* y = heap.data + out;
+    for (int64_t i = 0; i < outer * inner; i++) y[i] /= divisor;
   }
   return nullptr;
 }
