@@ -82,6 +82,7 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
     const environment = runEnvironment(this.config, session, {
       progress: progressLine(!this.jsonEnabled()),
       log: (line) => this.progress(line),
+      warn: (message) => this.reportWarning(message),
     });
     return { session, environment };
   }
@@ -165,6 +166,8 @@ export const ERROR_CODES = {
   FILE_UNREADABLE: 'check the path and its permissions',
   RUN_INVALID: 'pass a run directory that `stem train` created; see its manifest.json',
   MODEL_INVALID: 'a model directory holds config.json, model.safetensors and tokenizer files',
+  WEIGHTS_INVALID:
+    'the safetensors file is damaged or incomplete: download, copy or export it again (for a run, resume from another copy)',
   WRITE_FAILED: 'make the output folder writable or free some space; earlier files are unchanged',
   NOT_A_MODEL: 'pass a run directory made by `stem train` or a Hugging Face model directory',
   ANALYZER_FAILED: 'the model is saved; fix the analyzer settings and rerun the analysis',

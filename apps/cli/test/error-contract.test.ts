@@ -3,7 +3,7 @@
  * driven through the CLI as a user would, exits non-zero with its documented code, a
  * message naming the file and line or the config field, and a hint.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,6 +182,20 @@ const FAILURES: Failure[] = [
     exit: 1,
     code: 'MODEL_INVALID',
     names: /empty-model\/config\.json does not exist/,
+  },
+  {
+    name: 'model directory whose model.safetensors is truncated',
+    args: async (w) => {
+      const model = join(w, 'truncated-model');
+      await cp(join(repositoryRoot, 'plugins/encoder-transformer/test/fixtures/tiny-bert'), model, {
+        recursive: true,
+      });
+      await truncate(join(model, 'model.safetensors'), 100);
+      return ['model', 'attend', model, '--text', 'The cat'];
+    },
+    exit: 1,
+    code: 'WEIGHTS_INVALID',
+    names: /truncated-model\/model\.safetensors: header length \d+ exceeds the file size/,
   },
   {
     name: '--set on a resumed run',

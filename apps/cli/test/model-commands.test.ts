@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,12 +17,20 @@ interface AttendResult {
   heads: Array<{ layer: number; head: number; attention: number[][] }>;
 }
 
+/** Largest difference of two matrices of the same, non-empty shape (a shape mismatch throws). */
 function maxAbsDiff(a: number[][], b: number[][]): number {
+  const shape = (m: number[][]) => `${m.length}x[${m.map((row) => row.length).join(',')}]`;
+  if (a.length === 0 || a.some((row) => row.length === 0))
+    throw new Error(`empty matrix ${shape(a)}: nothing to compare`);
+  if (shape(a) !== shape(b)) throw new Error(`shapes differ: ${shape(a)} vs ${shape(b)}`);
   let max = 0;
   a.forEach((row, i) =>
-    row.forEach((value, j) => (max = Math.max(max, Math.abs(value - (b[i]?.[j] ?? NaN))))),
+    row.forEach((value, j) => {
+      const difference = Math.abs(value - (b[i]![j] as number));
+      max = Number.isNaN(difference) ? Infinity : Math.max(max, difference);
+    }),
   );
-  return Number.isNaN(max) ? Infinity : max;
+  return max;
 }
 
 describe('stem model', () => {
@@ -94,6 +102,7 @@ describe('stem model', () => {
       totalHeads: 4,
       hiddenSize: 16,
       tokenizer: { kind: 'wordpiece' },
+      weights: { intact: true, problems: [] },
     });
     const attend = await runStem(
       ['model', 'attend', out, '--text', 'The cat sat', '--layer', '1', '--head', '0', '--json'],
@@ -102,6 +111,59 @@ describe('stem model', () => {
     const { result } = envelope<AttendResult>(attend);
     expect(result.heads.map((h) => [h.layer, h.head])).toEqual([[1, 0]]);
     expect(result.heads[0]?.attention).toHaveLength(4);
+  });
+
+  it('maxAbsDiff cannot pass on an empty, misshapen or NaN matrix', () => {
+    expect(maxAbsDiff([[0.5, 1]], [[0.25, 1]])).toBe(0.25);
+    expect(() => maxAbsDiff([], [[1]])).toThrow(/empty matrix/);
+    expect(() => maxAbsDiff([[]], [[]])).toThrow(/empty matrix/);
+    expect(() => maxAbsDiff([[1]], [[1, 2]])).toThrow(/shapes differ/);
+    expect(() => maxAbsDiff([[1]], [])).toThrow(/shapes differ/);
+    expect(maxAbsDiff([[NaN, 0]], [[0, 0]])).toBe(Infinity);
+    expect(maxAbsDiff([[0, 0]], [[0, NaN]])).toBe(Infinity);
+  });
+
+  it('inspect reads and checks the weights; a damaged file is reported, and attend refuses it', async () => {
+    const home = await isolatedHome();
+    const scratch = await mkdtemp(join(tmpdir(), 'stem-model-weights-'));
+    const intact = await runStem(['model', 'inspect', join(fixtures, 'tiny-bert'), '--json'], home);
+    expect(intact.code, intact.stderr).toBe(0);
+    const size = (await stat(join(fixtures, 'tiny-bert', 'model.safetensors'))).size;
+    expect(envelope(intact).result).toMatchObject({
+      weights: { intact: true, problems: [], bytes: size },
+    });
+    expect(envelope(intact).warnings).toEqual([]);
+
+    // The issue's case: model.safetensors truncated to 100 bytes.
+    const broken = join(scratch, 'truncated');
+    await cp(join(fixtures, 'tiny-bert'), broken, { recursive: true });
+    await truncate(join(broken, 'model.safetensors'), 100);
+    const inspect = await runStem(['model', 'inspect', broken, '--json'], home);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    const { result, warnings } = envelope<{
+      layers: number;
+      weights: { intact: boolean; problems: string[]; bytes: number };
+    }>(inspect);
+    expect(result.layers).toBe(2);
+    expect(result.weights.intact).toBe(false);
+    expect(result.weights.bytes).toBe(100);
+    expect(result.weights.problems).toEqual([
+      expect.stringMatching(
+        /model\.safetensors: header length \d+ exceeds the file size \(100 bytes\)/,
+      ),
+    ]);
+    expect(warnings).toEqual([expect.stringMatching(/weights of .*truncated are damaged/)]);
+    expect(inspect.stderr).toMatch(/warning: the weights of .*truncated are damaged/);
+    const text = await runStem(['model', 'inspect', broken], home);
+    expect(text.stdout).toMatch(/weights +DAMAGED: .*truncated/);
+
+    const attend = await runStem(['model', 'attend', broken, '--text', 'The cat', '--json'], home);
+    expect(attend.code).toBe(1);
+    expect(envelope(attend).error).toMatchObject({
+      code: 'WEIGHTS_INVALID',
+      message: expect.stringContaining(join(broken, 'model.safetensors')),
+      hint: expect.stringMatching(/download or export the model again/),
+    });
   });
 
   it('attend names the valid range for a layer that does not exist', async () => {

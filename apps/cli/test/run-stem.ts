@@ -29,6 +29,8 @@ export function runStem(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   cwd = repositoryRoot,
+  /** Run as this user (needs root): how tests meet permissions root would ignore. */
+  user?: { uid: number; gid: number },
 ): Promise<StemRun> {
   return new Promise((resolve) => {
     execFile(
@@ -39,6 +41,7 @@ export function runStem(
         env: { ...process.env, ...env, NO_COLOR: '1' },
         maxBuffer: 64 * 1024 * 1024,
         timeout: 300_000,
+        ...(user ?? {}),
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

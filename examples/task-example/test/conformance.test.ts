@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom, type EncoderOutput, type Sentence } from '@stem/core';
-import { checkRegistration } from '@stem/testing';
+import { checkRegistration, checkTaskHead, syntheticTaggedSentences } from '@stem/testing';
 import { describe, expect, it } from 'vitest';
 import registerHook from '../src/hooks/register.js';
 import { CapitalisationTagger } from '../src/capitalisation-tagger.js';
@@ -14,6 +14,23 @@ describe('example task plugin', () => {
     expect(report.components.map((c) => `${c.kind}:${c.id}`)).toEqual([
       'task:example.task.capitalisation.v1',
     ]);
+  });
+
+  it('passes the task-head conformance checks: trains, saves, loads and predicts the same', async () => {
+    // Synthetic sentences mix capitalised and lower-case words, so both labels occur.
+    const sentences = syntheticTaggedSentences(12, 4).map((sentence, i) => ({
+      ...sentence,
+      words: sentence.words.map((word, w) =>
+        (i + w) % 3 === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word,
+      ),
+    }));
+    const report = await checkTaskHead({
+      hook: registerHook,
+      taskId: 'example.task.capitalisation.v1',
+      sentences,
+    });
+    expect(report.finalLoss).toBeLessThan(report.initialLoss);
+    expect(report.predictions).toHaveLength(sentences.length);
   });
 
   it('learns capitalisation from word vectors that carry it', async () => {

@@ -1,10 +1,12 @@
 import type { BackendInfo } from '../src/compute/backend-name.js';
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StemError } from '../src/errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../src/run/atomic-write.js';
+import { writeFailed, writeFileAtomic, writeJsonAtomic } from '../src/run/atomic-write.js';
 import { RunDirectory } from '../src/run/run-directory.js';
 import { createManifest, gitRevision } from '../src/run/manifest.js';
 import { CORE_VERSION } from '../src/version.js';
@@ -109,23 +111,84 @@ describe('writes that fail', () => {
     });
   });
 
-  // Root writes into read-only folders anyway, so this case runs for ordinary users only.
-  it.skipIf(process.getuid?.() === 0)(
-    'refuses a read-only folder, keeping the old file',
-    async () => {
-      const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
-      const state = join(directory, 'state.json');
-      await writeJsonAtomic(state, { step: 3 });
-      await chmod(directory, 0o555);
-      try {
-        await expect(writeJsonAtomic(state, { step: 6 })).rejects.toMatchObject({
-          code: 'WRITE_FAILED',
-          message: expect.stringMatching(/not writable/),
-        });
-        expect(JSON.parse(await readFile(state, 'utf8'))).toEqual({ step: 3 });
-      } finally {
-        await chmod(directory, 0o755);
-      }
-    },
-  );
+  it('refuses a read-only folder, keeping the old file (as an unprivileged user under root)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
+    const state = join(directory, 'state.json');
+    await writeJsonAtomic(state, { step: 3 });
+    await chmod(directory, 0o555);
+    try {
+      // Root writes into read-only folders anyway: as root (here and in CI) the write runs
+      // in a child process as `nobody`, which the folder's mode really stops.
+      const failed =
+        process.getuid?.() === 0
+          ? await writeInChild(state, { step: 6 }, { uid: NOBODY, gid: NOBODY })
+          : await writeJsonAtomic(state, { step: 6 }).catch((e: StemError) => e);
+      expect(failed).toMatchObject({
+        code: 'WRITE_FAILED',
+        message: `cannot write ${state}: the folder is not writable (EACCES)`,
+        hint: expect.stringMatching(/earlier|unchanged/),
+      });
+    } finally {
+      await chmod(directory, 0o755);
+    }
+    expect(JSON.parse(await readFile(state, 'utf8'))).toEqual({ step: 3 });
+    expect(await readdir(directory)).toEqual(['state.json']);
+  });
+
+  it('keeps the old file when the disk refuses the data halfway (file size limit)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
+    const results = join(directory, 'results.json');
+    await writeJsonAtomic(results, { accuracy: 0.9 });
+    // `ulimit -f 1` caps files at 512 bytes: the temporary is created, then writing it
+    // fails (EFBIG) the way a disk that fills up mid-write fails, for any user.
+    const failed = await writeInChild(results, { scores: 'x'.repeat(4096) }, { fileLimit: 1 });
+    expect(failed).toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `cannot write ${results}: the file is larger than this process may write (file size limit) (EFBIG)`,
+    });
+    expect(JSON.parse(await readFile(results, 'utf8'))).toEqual({ accuracy: 0.9 });
+    expect(await readdir(directory)).toEqual(['results.json']);
+  });
+
+  it('says "the disk is full" for a real ENOSPC', async () => {
+    // /dev/full answers every write with ENOSPC.
+    const error = await writeFile('/dev/full', 'x').catch((e: unknown) => e);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    expect(writeFailed('/runs/r/state.json', error)).toMatchObject({
+      code: 'WRITE_FAILED',
+      message: 'cannot write /runs/r/state.json: the disk is full (ENOSPC)',
+    });
+  });
 });
+
+const NOBODY = 65534;
+const coreEntry = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+
+/**
+ * `writeJsonAtomic(file, value)` of the built core in a child process, as another user or
+ * under a file size limit; resolves to the error it raised (code, message, hint) or `null`.
+ */
+function writeInChild(
+  file: string,
+  value: unknown,
+  options: { uid?: number; gid?: number; fileLimit?: number },
+): Promise<{ code?: string; message?: string; hint?: string } | null> {
+  const script = `import { writeJsonAtomic } from ${JSON.stringify(coreEntry)};
+try { await writeJsonAtomic(process.argv[1], JSON.parse(process.argv[2])); console.log('null'); }
+catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })); }`;
+  const node = [process.execPath, '--input-type=module', '-e', script, file, JSON.stringify(value)];
+  // A shell ignores SIGXFSZ (so the write fails with EFBIG instead of killing node) and sets the limit.
+  const [command, ...args] =
+    options.fileLimit === undefined
+      ? node
+      : ['/bin/sh', '-c', `trap '' XFSZ; ulimit -f ${options.fileLimit}; exec "$@"`, 'sh', ...node];
+  return new Promise((resolve, reject) =>
+    execFile(
+      command as string,
+      args,
+      { ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}) },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}

@@ -1,7 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { StemError } from '../src/errors.js';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from '../src/io/float16.js';
 import {
   parseSafetensors,
@@ -96,26 +97,179 @@ describe('safetensors codec', () => {
     expect(await readFile(file)).toEqual(serializeSafetensors(tensors, { float: 'F16' }));
   });
 
-  it('names the file and the tensor in its errors', () => {
+  /** A file whose header is `entries` as given, followed by `dataBytes` zero bytes. */
+  const withHeader = (entries: unknown, dataBytes: number, headerText?: string): Buffer => {
+    const json = Buffer.from(headerText ?? JSON.stringify(entries));
+    const out = Buffer.alloc(8 + json.length + dataBytes);
+    out.writeBigUInt64LE(BigInt(json.length));
+    json.copy(out, 8);
+    return out;
+  };
+  const rejects = (bytes: Uint8Array, message: string | RegExp) => {
+    let error: unknown;
+    try {
+      parseSafetensors(bytes, 'x.safetensors');
+    } catch (e) {
+      error = e;
+    }
+    expect(error, `expected ${message}`).toBeInstanceOf(StemError);
+    expect((error as StemError).code).toBe('WEIGHTS_INVALID');
+    expect((error as StemError).hint).toMatch(/damaged or incomplete/);
+    expect((error as Error).message).toMatch(/^x\.safetensors: /);
+    expect((error as Error).message).toMatch(message);
+  };
+
+  it('rejects a file cut at every length, naming the file', () => {
     const good = serializeSafetensors(tensors);
-    expect(() => parseSafetensors(good.subarray(0, 4), 'x.safetensors')).toThrow(
-      'x.safetensors: too short',
+    expect(parseSafetensors(good, 'x.safetensors').tensors.size).toBe(2);
+    for (let length = 0; length < good.length; length++)
+      rejects(
+        good.subarray(0, length),
+        length < 8
+          ? /too short/
+          : length < 8 + Number(good.readBigUInt64LE(0))
+            ? /header length \d+ exceeds the file size .*truncated/
+            : /lies outside the file .*truncated/,
+      );
+  });
+
+  it('rejects every damaged header: length, JSON, entries, offsets, dtypes, sizes, tiling', () => {
+    const good = serializeSafetensors(tensors);
+    const huge = Buffer.from(good);
+    huge.writeBigUInt64LE(2n ** 60n);
+    rejects(huge, /header length 1152921504606846976 is beyond the 100 MB limit/);
+    rejects(withHeader(null, 0, '{"a": {"dtype": "F32",'), /header is not valid JSON/);
+    const invalidUtf8 = withHeader(null, 0, '{"ab": {}}');
+    invalidUtf8[10] = 0xff;
+    rejects(invalidUtf8, /header is not valid JSON/);
+    rejects(withHeader([1, 2], 0), /header is not a JSON object of tensors/);
+    rejects(withHeader({ t: 3 }, 0), /tensor "t" is not an object/);
+    rejects(withHeader({ t: { shape: [1], data_offsets: [0, 4] } }, 4), /tensor "t" has no dtype/);
+    rejects(
+      withHeader({ t: { dtype: 'Q7', shape: [1], data_offsets: [0, 4] } }, 4),
+      'tensor "t" has unknown dtype Q7; supported: F32, F16, BF16, F64, I32',
     );
-    expect(() => parseSafetensors(good.subarray(0, good.length - 4), 'x.safetensors')).toThrow(
-      'x.safetensors: tensor "b.weight" lies outside the file (truncated?)',
+    rejects(
+      withHeader({ t: { dtype: 'U8', shape: [2], data_offsets: [0, 2] } }, 2),
+      'tensor "t" has dtype U8; supported: F32, F16, BF16, F64, I32',
     );
-    const header = (entries: object) => {
-      const json = Buffer.from(JSON.stringify(entries));
-      const out = Buffer.alloc(8 + json.length + 16);
-      out.writeBigUInt64LE(BigInt(json.length));
-      json.copy(out, 8);
-      return out;
-    };
-    expect(() =>
-      parseSafetensors(header({ t: { dtype: 'U8', shape: [2], data_offsets: [0, 2] } }), 'y'),
-    ).toThrow('y: tensor "t" has dtype U8; supported: F32, F16, BF16, F64, I32');
-    expect(() =>
-      parseSafetensors(header({ t: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }), 'y'),
-    ).toThrow('y: tensor "t" spans 8 bytes, expected 12 for shape [3]');
+    rejects(
+      withHeader({ t: { dtype: 'F32', shape: [2.5], data_offsets: [0, 10] } }, 10),
+      'tensor "t" has shape [2.5], not a list of sizes',
+    );
+    rejects(
+      withHeader({ t: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, 4),
+      /shape \[-1\], not a list of sizes/,
+    );
+    rejects(
+      withHeader({ t: { dtype: 'F32', shape: [1], data_offsets: [0] } }, 4),
+      'tensor "t" has data_offsets [0], not [begin, end] byte offsets',
+    );
+    rejects(
+      withHeader({ t: { dtype: 'F32', shape: [1], data_offsets: ['0', 4] } }, 4),
+      /data_offsets \["0",4\]/,
+    );
+    rejects(
+      withHeader({ t: { dtype: 'F32', shape: [0], data_offsets: [4, 0] } }, 4),
+      'tensor "t" has data_offsets [4, 0] reversed',
+    );
+    rejects(
+      withHeader({ t: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8),
+      'tensor "t" spans 8 bytes, expected 12 for shape [3] of F32',
+    );
+    const pair = (a: [number, number], b: [number, number]) => ({
+      a: { dtype: 'F32', shape: [(a[1] - a[0]) / 4], data_offsets: a },
+      b: { dtype: 'F32', shape: [(b[1] - b[0]) / 4], data_offsets: b },
+    });
+    expect(parseSafetensors(withHeader(pair([8, 16], [0, 8]), 16)).tensors.size).toBe(2);
+    rejects(withHeader(pair([0, 8], [4, 12]), 12), /tensor "b" overlaps the tensor before it/);
+    rejects(
+      withHeader(pair([0, 8], [12, 20]), 20),
+      /4 bytes before tensor "b" belong to no tensor/,
+    );
+    rejects(
+      withHeader(pair([4, 12], [12, 20]), 20),
+      /4 bytes before tensor "a" belong to no tensor/,
+    );
+    rejects(
+      withHeader(pair([0, 8], [8, 16]), 20),
+      /4 bytes after the last tensor belong to no tensor/,
+    );
+    rejects(
+      withHeader({ ...pair([0, 8], [8, 16]), __metadata__: { format: 1 } }, 16),
+      '__metadata__.format is not a string',
+    );
+    rejects(withHeader({ __metadata__: [] }, 0), /__metadata__ is not an object of strings/);
+  });
+
+  it('raises only its own error for any single-byte change of a header', () => {
+    const good = serializeSafetensors(tensors);
+    const end = 8 + Number(good.readBigUInt64LE(0));
+    let parsed = 0;
+    for (let at = 0; at < end; at++) {
+      for (const value of [0x00, 0x22, 0x31, 0x7d, 0xff]) {
+        const bytes = Buffer.from(good);
+        bytes[at] = value;
+        try {
+          parseSafetensors(bytes, 'x.safetensors');
+          parsed++;
+        } catch (error) {
+          expect([at, value, (error as StemError).code]).toEqual([at, value, 'WEIGHTS_INVALID']);
+          expect((error as Error).message).toMatch(/^x\.safetensors: /);
+        }
+      }
+    }
+    // Some changes are harmless (a digit of a float in the data, a space of the padding).
+    expect(parsed).toBeGreaterThan(0);
+  });
+
+  it('pads the header to 8 bytes, not 8 characters, for non-ASCII tensor names', async () => {
+    const names = new Map([
+      ['é', { shape: [1], data: Float32Array.from([1.5]) }],
+      ['層.重み', { shape: [2], data: Float32Array.from([2, -3]) }],
+      ['😀', { shape: [1], data: Int32Array.from([7]) }],
+    ]);
+    const bytes = serializeSafetensors(names);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    expect(headerLength % 8).toBe(0);
+    // Characters and bytes differ here: a padding computed in characters would misalign.
+    const header = bytes.subarray(8, 8 + headerLength).toString('utf8');
+    expect(Buffer.byteLength(header)).not.toBe(header.length);
+    expect(bytes.length).toBe(8 + headerLength + 4 + 8 + 4);
+    const read = parseSafetensors(bytes, 'names.safetensors').tensors;
+    expect([...read.keys()].sort()).toEqual([...names.keys()].sort());
+    expect(read.get('層.重み')?.data).toEqual(Float32Array.from([2, -3]));
+    expect(read.get('😀')?.data).toEqual(Int32Array.from([7]));
+    const file = join(await mkdtemp(join(tmpdir(), 'stem-st-')), 'names.safetensors');
+    await safetensors.write(file, names);
+    expect((await safetensors.read(file)).tensors.get('é')?.data).toEqual(Float32Array.from([1.5]));
+  });
+
+  it('writes atomically: a failed write leaves the old file and no temporary', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stem-st-'));
+    const file = join(directory, 'model.safetensors');
+    await safetensors.write(file, tensors);
+    const before = await readFile(file);
+    const bad = new Map([['x', { shape: [3], data: Float32Array.from([1]) }]]);
+    await expect(safetensors.write(file, bad)).rejects.toThrow(/shape \[3\] holds 3 values/);
+    expect(await readFile(file)).toEqual(before);
+    // A folder where the file should go: the rename fails after the temporary was written.
+    const occupied = join(directory, 'occupied.safetensors');
+    await mkdir(join(occupied, 'inside'), { recursive: true });
+    await expect(safetensors.write(occupied, tensors)).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      message: expect.stringContaining(`cannot write ${occupied}`),
+    });
+    expect((await readdir(directory)).sort()).toEqual([
+      'model.safetensors',
+      'occupied.safetensors',
+    ]);
+  });
+
+  it('says a file it cannot read is unreadable, naming it', async () => {
+    await expect(safetensors.read('/nonexistent/model.safetensors')).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+      message: expect.stringContaining('cannot read /nonexistent/model.safetensors'),
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../src/random/seeded-random.js';
 import { planBatches } from '../src/training/batch-plan.js';
-import { linearWarmupDecay } from '../src/training/learning-rate-schedule.js';
+import { linearWarmupDecay, plannedUpdates } from '../src/training/learning-rate-schedule.js';
 import { MovingAverageLossBalancer } from '../src/training/loss-balancer.js';
 import { planEpoch, taskProbabilities } from '../src/training/task-sampling.js';
 
@@ -106,5 +106,34 @@ describe('linearWarmupDecay', () => {
     expect(rates[99]).toBeCloseTo(1 / 90);
     expect(linearWarmupDecay(100, total)).toBe(0);
     for (let u = 10; u < 99; u++) expect(rates[u + 1]).toBeLessThan(rates[u] as number);
+  });
+});
+
+describe('plannedUpdates', () => {
+  it('counts the updates of a trainer that flushes every `accumulate` steps and at epoch ends', () => {
+    expect(plannedUpdates(8, 24, 3)).toBe(9); // 3 epochs of ceil(8/3), not ceil(24/3) = 8
+    expect(plannedUpdates(8, 20, 3)).toBe(8); // maxSteps cuts epoch 3 after 4 steps: 3 + 3 + 2
+    expect(plannedUpdates(8, 24, 1)).toBe(24);
+    expect(plannedUpdates(0, 0, 3)).toBe(0);
+    // Brute force: simulate the flushes step by step.
+    for (let steps = 1; steps <= 12; steps++)
+      for (let planned = 0; planned <= 3 * steps; planned++)
+        for (let accumulate = 1; accumulate <= 5; accumulate++) {
+          let updates = 0;
+          let pending = 0;
+          for (let step = 1; step <= planned; step++) {
+            pending++;
+            if (pending === accumulate || step % steps === 0 || step === planned) {
+              updates++;
+              pending = 0;
+            }
+          }
+          expect([steps, planned, accumulate, plannedUpdates(steps, planned, accumulate)]).toEqual([
+            steps,
+            planned,
+            accumulate,
+            updates,
+          ]);
+        }
   });
 });

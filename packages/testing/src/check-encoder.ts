@@ -38,8 +38,10 @@ export interface EncoderReport {
 
 /**
  * The conformance check every encoder plugin passes: built through its registration, its
- * tokenisation and outputs have the contract's shapes, evaluation keeps only its outputs
- * alive, attention rows are distributions, all-open head gates change nothing, closing one
+ * tokenisation and outputs have the contract's shapes (word vectors, mask, root and EOS
+ * vectors, every layer's attention and head contexts), evaluation keeps only its outputs
+ * alive, every attention row of every sentence, layer and head is a distribution over the
+ * sentence's real sub-words, all-open head gates change nothing, closing one
  * gate changes that head's contribution only (so pruning can work), a tagger on
  * top trains with a falling loss and a flat tensor count, and what `save` writes loads
  * (through the registration again) into an encoder giving the same word vectors.
@@ -112,6 +114,7 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
   ]);
   expectShape(problems, 'wordMask', outputs.wordMask.shape, [sentences.length, maxWords]);
   expectShape(problems, 'rootVector', outputs.rootVector.shape, [sentences.length, hiddenSize]);
+  expectShape(problems, 'eosVector', outputs.eosVector.shape, [sentences.length, hiddenSize]);
   const maskSums = outputs.wordMask.sum(1).arraySync() as number[];
   if (maskSums.some((sum, b) => sum !== sentences[b]?.words.length))
     problems.push(`wordMask does not mark exactly the real words: ${maskSums.join(', ')}`);
@@ -123,20 +126,8 @@ export async function checkEncoder(input: EncoderCheckInput): Promise<EncoderRep
     problems.push(
       `returnHeadContexts gave ${outputs.headContexts?.length ?? 0} layers, expected ${layers}`,
     );
-  const attention = outputs.attention?.[0];
-  if (attention) {
-    if (attention.shape[1] !== heads)
-      problems.push(`attention has ${attention.shape[1]} heads, expected ${heads}`);
-    const rowSums = tf.tidy(
-      () =>
-        attention
-          .sum(-1)
-          .slice([0, 0, 0], [1, heads, (tokens.subwordIds[0] ?? []).length])
-          .arraySync() as number[][][],
-    );
-    if (rowSums.flat(2).some((sum) => Math.abs(sum - 1) > 1e-4))
-      problems.push('attention rows of a real query do not sum to 1');
-  }
+  problems.push(...attentionProblems(outputs.attention ?? [], tokens.subwordIds, heads));
+  problems.push(...headContextProblems(outputs.headContexts ?? [], tokens.subwordIds, heads));
   const gated = tf.tidy(() => {
     const open = evaluate(encoder, { training: false, headGates: tf.ones([layers, heads]) });
     return open.wordVectors.sub(outputs.wordVectors).abs().max().dataSync()[0] as number;
@@ -262,6 +253,80 @@ function closedGateProblems(
           `closing the gate of ${where} changes the context of layer ${context.layer + 1}, head ${context.head + 1} by ${context.difference}: a gate must act on its own head only`,
         );
   }
+  return problems;
+}
+
+/**
+ * Every layer's attention is [batch, heads, subwords, subwords] (the longest sentence's
+ * sub-words), and for every sentence, layer, head and real query, the row is a distribution
+ * over the sentence's real keys: it sums to 1 there, so padding gets no attention.
+ */
+function attentionProblems(
+  attention: readonly Tensor[],
+  subwordIds: readonly (readonly number[])[],
+  heads: number,
+): string[] {
+  const problems: string[] = [];
+  const lengths = subwordIds.map((ids) => ids.length);
+  const longest = Math.max(...lengths);
+  attention.forEach((layer, l) => {
+    const expected = [lengths.length, heads, longest, longest];
+    if (layer.shape.join('x') !== expected.join('x')) {
+      problems.push(
+        `attention of layer ${l + 1} has shape [${layer.shape.join(', ')}], expected [${expected.join(', ')}] (batch, heads, sub-words, sub-words)`,
+      );
+      return;
+    }
+    const values = layer.arraySync() as number[][][][];
+    let bad = 0;
+    let first = '';
+    lengths.forEach((length, b) => {
+      for (let h = 0; h < heads; h++)
+        for (let q = 0; q < length; q++) {
+          const row = values[b]?.[h]?.[q] ?? [];
+          let sum = 0;
+          for (let k = 0; k < length; k++) sum += row[k] as number;
+          if (!(Math.abs(sum - 1) <= 1e-4)) {
+            bad++;
+            first ||= `layer ${l + 1}, head ${h + 1}, sentence ${b + 1}, query ${q} (sum ${sum})`;
+          }
+        }
+    });
+    if (bad > 0)
+      problems.push(
+        `${bad} attention rows of real queries do not sum to 1 over the sentence's real sub-words (padding must get no attention); first: ${first}`,
+      );
+  });
+  return problems;
+}
+
+/** Every layer's head contexts are [batch, heads, subwords, headSize], one head size throughout. */
+function headContextProblems(
+  contexts: readonly Tensor[],
+  subwordIds: readonly (readonly number[])[],
+  heads: number,
+): string[] {
+  const problems: string[] = [];
+  const longest = Math.max(...subwordIds.map((ids) => ids.length));
+  const sizes = new Set<number>();
+  contexts.forEach((layer, l) => {
+    const [batch, layerHeads, length, size] = layer.shape;
+    if (
+      layer.rank !== 4 ||
+      batch !== subwordIds.length ||
+      layerHeads !== heads ||
+      length !== longest ||
+      !((size as number) > 0)
+    )
+      problems.push(
+        `head contexts of layer ${l + 1} have shape [${layer.shape.join(', ')}], expected [${subwordIds.length}, ${heads}, ${longest}, head size]`,
+      );
+    else sizes.add(size as number);
+  });
+  if (sizes.size > 1)
+    problems.push(
+      `head contexts have different head sizes across layers: ${[...sizes].join(', ')}`,
+    );
   return problems;
 }
 

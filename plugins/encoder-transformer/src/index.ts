@@ -25,6 +25,7 @@ export {
   readArchitecture,
   readWeights,
   checkTensors,
+  matchTensors,
   writeCheckpoint,
   CONFIG_FILE,
   WEIGHTS_FILE,
@@ -45,6 +46,7 @@ export { poolWords } from './encoding/word-pooling.js';
 export { applyWordDropout } from './encoding/word-dropout.js';
 export { poolAttentionToWords } from './attention/word-attention.js';
 export { describeModel, type ModelDescription } from './model-directory/describe-model.js';
+export { checkModelWeights, type WeightsCheck } from './model-directory/check-model-weights.js';
 export {
   wordAttentionView,
   type WordAttentionView,

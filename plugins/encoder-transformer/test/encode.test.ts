@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { safetensors, SeededRandom, type TensorFlow } from '@stem/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyWordDropout, planWindows, seededSource, TransformerEncoder } from '../src/index.js';
@@ -204,7 +207,50 @@ describe('encode: tokens to word vectors', () => {
     });
   });
 
-  it('uses the random stream passed with the call for word dropout', async () => {
+  it('replaces sub-words by [MASK] in training with the rate and stream of the call', async () => {
+    // Hidden and attention dropout off, so word dropout is the only randomness in training.
+    const directory = join(mkdtempSync(join(tmpdir(), 'stem-word-dropout-')), 'tiny-bert');
+    cpSync(fixtureDir('tiny-bert'), directory, { recursive: true });
+    const config = JSON.parse(readFileSync(join(directory, 'config.json'), 'utf8'));
+    writeFileSync(
+      join(directory, 'config.json'),
+      JSON.stringify({ ...config, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }),
+    );
+    const encoder = await TransformerEncoder.load(tf, directory, seededSource(1), {
+      safetensors,
+      wordDropout: 0.5,
+    });
+    const batch = await encoder.tokenize([['The', 'cat', 'sat', 'on', 'the', 'mat']]);
+    const { cls, sep, pad, mask } = encoder.tokenizer.specials;
+    const vectors = (tokens: typeof batch, options: Parameters<typeof encoder.encode>[1]) =>
+      tf.tidy(() => encoder.encode(tokens, options).wordVectors.arraySync()[0] as number[][]);
+    const evaluation = vectors(batch, { training: false });
+    const maskedIds = new Set<string>();
+    for (const seed of [4, 5, 6, 7]) {
+      // The ids the encoder must have seen: the same draws from the same stream.
+      const stream = new SeededRandom(seed);
+      const ids = applyWordDropout(batch.subwordIds, 0.5, mask, new Set([cls, sep, pad]), () =>
+        stream.next(),
+      );
+      maskedIds.add(JSON.stringify(ids));
+      const trained = vectors(batch, { training: true, random: new SeededRandom(seed) });
+      expect(
+        maxAbsDiff(trained, vectors({ ...batch, subwordIds: ids }, { training: false })),
+      ).toBeLessThan(1e-6);
+      if (JSON.stringify(ids) !== JSON.stringify(batch.subwordIds))
+        expect(maxAbsDiff(trained, evaluation)).toBeGreaterThan(1e-3);
+    }
+    // Four seeds, four different masks: the stream of the call decides, not the encoder's own.
+    expect(maskedIds.size).toBe(4);
+    // Outside training nothing is masked, whatever stream is passed.
+    expect(
+      maxAbsDiff(vectors(batch, { training: false, random: new SeededRandom(4) }), evaluation),
+    ).toBe(0);
+    encoder.dispose();
+  });
+
+  it('draws hidden dropout masks from the random stream passed with the call', async () => {
+    // tiny-bert has hidden and attention dropout 0.1 and no word dropout.
     const batch = await bert.tokenize([['The', 'cat', 'sat', 'on', 'the', 'mat']]);
     const run = (seed: number): number[][] =>
       tf.tidy(
@@ -215,5 +261,16 @@ describe('encode: tokens to word vectors', () => {
       );
     expect(maxAbsDiff(run(4), run(4))).toBe(0);
     expect(maxAbsDiff(run(4), run(5))).toBeGreaterThan(0);
+  });
+
+  it('masks about `rate` of the ordinary sub-words', () => {
+    const ids = [Array.from({ length: 20_000 }, (_, i) => 10 + (i % 50))];
+    const stream = new SeededRandom(9);
+    for (const rate of [0.1, 0.3]) {
+      const masked = applyWordDropout(ids, rate, 4, new Set([0, 2, 3]), () => stream.next());
+      const fraction = (masked[0] ?? []).filter((id) => id === 4).length / 20_000;
+      // Binomial standard deviation at n = 20,000 is at most 0.0035: 5 of them.
+      expect(Math.abs(fraction - rate)).toBeLessThan(0.018);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { conlluToSentence, parseConllu, udFile } from '@stem/data';
-import { SeededRandom, type Sentence } from '@stem/core';
+import { SeededRandom, type EncoderOutput, type Sentence } from '@stem/core';
 import {
   checkRegistration,
   checkTaskHead,
@@ -40,13 +40,58 @@ describe('@stem/task-pos', () => {
     expect(report.finalLoss).toBeLessThan(report.initialLoss);
   });
 
-  it('tags UPOS when configured, and applies dropout only with a training context', async () => {
+  it('tags UPOS when configured, with dropout', async () => {
     await checkTaskHead({
       hook: registerHook,
       taskId: 'stem.task.pos.softmax.v1',
       config: { tagSet: 'upos', dropout: 0.2 },
       sentences: ewtDev.slice(12, 24),
     });
+  });
+
+  it('applies dropout only with a training context, drawn from its stream', () => {
+    const sentences = ewtDev.slice(0, 4);
+    const words = Math.max(...sentences.map((s) => s.words.length));
+    const random = new SeededRandom(3);
+    const encoded = {
+      wordVectors: tf.tensor3d(
+        Float32Array.from({ length: 4 * words * 16 }, () => random.uniform(-1, 1)),
+        [4, words, 16],
+      ),
+      wordMask: tf.tensor2d(
+        sentences.flatMap((s) =>
+          Array.from({ length: words }, (_, i) => (i < s.words.length ? 1 : 0)),
+        ),
+        [4, words],
+      ),
+      rootVector: tf.zeros([4, 16]),
+      eosVector: tf.zeros([4, 16]),
+    } as unknown as EncoderOutput;
+    // Step streams as the trainer makes them (forks of the run's stream).
+    const lossOf = (dropout: number, step?: number) => {
+      const head = new SoftmaxTagger(
+        tf,
+        { tagSet: 'xpos', dropout },
+        { hiddenSize: 16, trainingSentences: sentences },
+        new SeededRandom(1),
+      );
+      const context =
+        step === undefined ? undefined : { random: new SeededRandom(42).fork(`step/${step}`) };
+      const value = head.loss(encoded, sentences, context);
+      const loss = value.dataSync()[0] as number;
+      value.dispose();
+      head.dispose();
+      return loss;
+    };
+    const clean = lossOf(0.5);
+    // Without a context (evaluation) no dropout: the same loss as a head without dropout.
+    expect(clean).toBe(lossOf(0));
+    expect(lossOf(0, 8)).toBe(clean);
+    // With one, dropout changes the loss, reproducibly from the context's stream.
+    expect(lossOf(0.5, 8)).not.toBe(clean);
+    expect(lossOf(0.5, 8)).toBe(lossOf(0.5, 8));
+    expect(lossOf(0.5, 9)).not.toBe(lossOf(0.5, 8));
+    tf.dispose(Object.values(encoded) as never);
   });
 
   it('builds its tag set from the training split, in order of first appearance', () => {

@@ -16,8 +16,10 @@ import {
   createRegistrationFacade,
   initialTrainingState,
   parseExperimentConfig,
+  parseSafetensors,
   readJsonFile,
   RunDirectory,
+  serializeSafetensors,
 } from '@stem/core';
 import {
   bioToSentence,
@@ -191,6 +193,29 @@ export async function createTargets() {
           'pos-ewt-hf.yaml',
         ].map((name) => readFileSync(join(ROOT, 'examples', name))),
         read: (bytes, file) => parseExperimentConfig(decode(bytes), file, registry),
+      },
+      safetensors: {
+        // A small file of every stored dtype (mutations land in its header often) and a
+        // real model's weights; decoding must succeed or name the file (WEIGHTS_INVALID).
+        seeds: [
+          ...['F32', 'F16', 'BF16'].map((float) =>
+            serializeSafetensors(
+              new Map([
+                [
+                  'embeddings.weight',
+                  { shape: [3, 2], data: Float32Array.from([1, -2, 0.5, 3, 1e-3, 7]) },
+                ],
+                ['layer.0.bias', { shape: [2], data: Float32Array.from([0.25, -4]) }],
+                ['steps', { shape: [1], data: Int32Array.from([42]) }],
+              ]),
+              { float, metadata: { format: 'pt' } },
+            ),
+          ),
+          readFileSync(
+            join(ROOT, 'plugins/encoder-transformer/test/fixtures/tiny-bert/model.safetensors'),
+          ),
+        ],
+        read: (bytes, file) => parseSafetensors(bytes, file),
       },
       'run-directory': {
         // One JSON file of a run damaged at a time, read the way resume, evaluate and

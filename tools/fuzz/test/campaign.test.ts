@@ -43,20 +43,26 @@ describe('fuzz campaign', () => {
     expect(unexplained(crash, 'x.conllu')).toMatch(/^TypeError/);
   });
 
-  it.each(['conllu', 'conll2012', 'ptb', 'bio', 'plain-text', 'config', 'run-directory'])(
-    '%s: 300 mutants parse or raise a project error naming the file',
-    async (name) => {
-      const { rows, findings } = (await runCampaign({
-        targets,
-        names: [name],
-        cases: CASES,
-        seed: 20211107,
-      })) as { rows: Row[]; findings: Array<{ case: number; why: string }> };
-      expect(findings.map((f) => `case ${f.case}: ${f.why}`)).toEqual([]);
-      const row = rows[0]!;
-      expect(row.parsed + row.projectErrors).toBe(CASES);
-      // The mutations must break inputs often, or the campaign proves nothing.
-      expect(row.projectErrors).toBeGreaterThan(CASES / 5);
-    },
-  );
+  it.each([
+    'conllu',
+    'conll2012',
+    'ptb',
+    'bio',
+    'plain-text',
+    'config',
+    'safetensors',
+    'run-directory',
+  ])('%s: 300 mutants parse or raise a project error naming the file', async (name) => {
+    const { rows, findings } = (await runCampaign({
+      targets,
+      names: [name],
+      cases: CASES,
+      seed: 20211107,
+    })) as { rows: Row[]; findings: Array<{ case: number; why: string }> };
+    expect(findings.map((f) => `case ${f.case}: ${f.why}`)).toEqual([]);
+    const row = rows[0]!;
+    expect(row.parsed + row.projectErrors).toBe(CASES);
+    // The mutations must break inputs often, or the campaign proves nothing.
+    expect(row.projectErrors).toBeGreaterThan(CASES / 5);
+  });
 });

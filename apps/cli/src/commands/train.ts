@@ -49,6 +49,10 @@ export default class Train extends StemCommand<typeof Train> {
       );
       this.log(formatScores('dev', result.dev));
       if (result.test) this.log(formatScores('test', result.test));
+      if (result.testNotAvailable)
+        this.log(
+          `test: not available for ${result.testNotAvailable.join(', ')} (no test sentences)`,
+        );
     }
     return { runDirectory: directory, ...result };
   }

@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { writeFileAtomic } from '@stem/core';
 import { heatmapSvg, type HeatmapInput } from './heatmap.js';
 import type { Study } from './study-files.js';
 import { formatHeadline, studyHeadline, type StudyHeadline } from './study-headline.js';
@@ -148,13 +148,12 @@ export async function renderReport(
   outputDirectory: string,
   headline: StudyHeadline = studyHeadline(study),
 ): Promise<ReportFiles> {
-  await mkdir(join(outputDirectory, 'figures'), { recursive: true });
-  await mkdir(join(outputDirectory, 'tables'), { recursive: true });
+  // Atomic writes create the folders and turn a read-only or full disk into WRITE_FAILED.
   const figures = figuresOf(study);
   const figureFiles: string[] = [];
   for (const figure of figures) {
     const file = join(outputDirectory, 'figures', `${figure.id}.svg`);
-    await writeFile(file, await heatmapSvg(figure.input));
+    await writeFileAtomic(file, await heatmapSvg(figure.input));
     figureFiles.push(file);
   }
   const tables = tablesOf(study);
@@ -162,8 +161,8 @@ export async function renderReport(
   for (const table of tables) {
     const md = join(outputDirectory, 'tables', `${table.id}.md`);
     const tex = join(outputDirectory, 'tables', `${table.id}.tex`);
-    await writeFile(md, tableToMarkdown(table));
-    await writeFile(tex, tableToLatex(table));
+    await writeFileAtomic(md, tableToMarkdown(table));
+    await writeFileAtomic(tex, tableToLatex(table));
     tableFiles.push(md, tex);
   }
   const counts = `${study.runs.length} runs, ${study.probes.length} probe results, ${study.gates.length} gate files, ${study.overlaps.length} overlap analyses`;
@@ -194,6 +193,6 @@ export async function renderReport(
     '',
   ].join('\n');
   const index = join(outputDirectory, 'index.html');
-  await writeFile(index, html);
+  await writeFileAtomic(index, html);
   return { index, figures: figureFiles, tables: tableFiles, headline };
 }

@@ -6,7 +6,7 @@ import type { StemSession } from '../session/stem-session.js';
 export function runEnvironment(
   config: Config,
   session: StemSession,
-  extras: Pick<RunEnvironment, 'progress' | 'log'>,
+  extras: Pick<RunEnvironment, 'progress' | 'log' | 'warn'>,
 ): RunEnvironment {
   const packages: PackageVersion[] = [
     { name: config.name, version: config.version },

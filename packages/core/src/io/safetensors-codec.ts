@@ -7,62 +7,23 @@ import type {
 } from '../contracts/safetensors.js';
 import { StemError } from '../errors.js';
 import { writeFileAtomic } from '../run/atomic-write.js';
+import { DTYPE_WIDTH, readSafetensorsHeader } from './safetensors-header.js';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './float16.js';
 
 /**
  * The safetensors layout: 8-byte little-endian header length, a JSON header
  * `{name: {dtype, shape, data_offsets: [begin, end]}, __metadata__}`, then raw
- * little-endian data. Readable by Python tooling; a torn file shows in its header.
+ * little-endian data. Readable by Python tooling; the header is checked against the
+ * file's bytes before anything is decoded (safetensors-header.ts).
  */
-const WIDTH: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4 };
-
-interface HeaderEntry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
-}
-
 export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsContents {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.byteLength < 8)
-    throw new StemError(
-      `${source}: too short to be a safetensors file (${buffer.byteLength} bytes)`,
-    );
-  const headerLength = Number(buffer.readBigUInt64LE(0));
-  if (8 + headerLength > buffer.byteLength)
-    throw new StemError(`${source}: header length ${headerLength} exceeds the file size`);
-  let header: Record<string, HeaderEntry | Record<string, string>>;
-  try {
-    header = JSON.parse(buffer.subarray(8, 8 + headerLength).toString('utf8'));
-  } catch (error) {
-    throw new StemError(`${source}: header is not JSON (${(error as Error).message})`);
-  }
-  const data = buffer.subarray(8 + headerLength);
+  const { entries, metadata, dataStart } = readSafetensorsHeader(buffer, source);
+  const data = buffer.subarray(dataStart);
   const tensors = new Map<string, RawTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = entry as Record<string, string>;
-      continue;
-    }
-    const {
-      dtype,
-      shape,
-      data_offsets: [begin, end],
-    } = entry as HeaderEntry;
-    const width = WIDTH[dtype];
-    if (width === undefined)
-      throw new StemError(
-        `${source}: tensor "${name}" has dtype ${dtype}; supported: F32, F16, BF16, F64, I32`,
-      );
-    if (end > data.byteLength || begin > end)
-      throw new StemError(`${source}: tensor "${name}" lies outside the file (truncated?)`);
+  for (const { name, dtype, shape, begin, end } of entries) {
     const count = shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * width)
-      throw new StemError(
-        `${source}: tensor "${name}" spans ${end - begin} bytes, expected ${count * width} for shape [${shape}]`,
-      );
-    tensors.set(name, { shape: [...shape], data: decode(data.subarray(begin, end), dtype, count) });
+    tensors.set(name, { shape, data: decode(data.subarray(begin, end), dtype, count) });
   }
   return { tensors, metadata };
 }
@@ -99,7 +60,7 @@ export function serializeSafetensors(
         `cannot save tensor "${name}": shape [${tensor.shape}] holds ${count} values, the data ${tensor.data.length}`,
       );
     const dtype = tensor.data instanceof Int32Array ? 'I32' : float;
-    const bytes = count * (WIDTH[dtype] as number);
+    const bytes = count * (DTYPE_WIDTH[dtype] as number);
     header[name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
@@ -113,7 +74,7 @@ export function serializeSafetensors(
   let at = 8 + headerBytes.length;
   for (const name of names) {
     const { data } = tensors.get(name) as RawTensor;
-    const dtype = (header[name] as HeaderEntry).dtype;
+    const dtype = (header[name] as { dtype: string }).dtype;
     for (let i = 0; i < data.length; i++) {
       const value = data[i] as number;
       if (dtype === 'I32') at = out.writeInt32LE(value, at);
@@ -134,7 +95,11 @@ export const safetensors: SafetensorsCodec = {
     try {
       bytes = await readFile(file);
     } catch (error) {
-      throw new StemError(`cannot read ${file}: ${(error as Error).message}`);
+      throw new StemError(
+        `cannot read ${file}: ${(error as Error).message}`,
+        'check the path and its permissions',
+        'FILE_UNREADABLE',
+      );
     }
     return parseSafetensors(bytes, file);
   },

@@ -2,6 +2,7 @@ import type { NamedTensorMap, Tensor, TensorFlow } from '../contracts/tensorflow
 import type { RawTensor } from '../contracts/safetensors.js';
 import { StemError } from '../errors.js';
 import { safetensors } from './safetensors-codec.js';
+import { WEIGHTS_INVALID } from './safetensors-header.js';
 
 /** Checkpoint io: tf tensors through the one safetensors codec (float32 and int32 kept exactly). */
 export async function writeSafetensors(
@@ -32,10 +33,17 @@ export async function readSafetensors(
   try {
     contents = await safetensors.read(file);
   } catch (error) {
-    if (error instanceof StemError && error.message.startsWith('cannot read'))
+    if (error instanceof StemError && error.code === 'FILE_UNREADABLE')
       throw new StemError(
         error.message,
         'the checkpoint is missing; resume from another run directory or train again',
+        'RUN_INVALID',
+      );
+    if (error instanceof StemError && error.code === WEIGHTS_INVALID)
+      throw new StemError(
+        error.message,
+        'the checkpoint is damaged (a disk error or a copy cut short); resume from another copy of the run or train again',
+        WEIGHTS_INVALID,
       );
     throw error;
   }

@@ -1,4 +1,4 @@
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { appendFile, open, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StemError } from '../errors.js';
@@ -24,7 +24,9 @@ export function writeFailed(file: string, error: unknown): StemError {
       ? 'the folder is not writable'
       : code === 'ENOSPC' || code === 'EDQUOT'
         ? 'the disk is full'
-        : (error as Error).message;
+        : code === 'EFBIG'
+          ? 'the file is larger than this process may write (file size limit)'
+          : (error as Error).message;
   return new StemError(
     `cannot write ${file}: ${reason} (${code ?? 'error'})`,
     'make the output folder writable or free some space, then resume the run; files written before (checkpoints, results) are unchanged',
@@ -56,6 +58,18 @@ async function writeThroughTemporary(file: string, data: string | Uint8Array): P
     throw error;
   }
   await syncDirectory(directory);
+}
+
+/**
+ * Appends to a log-like file (metrics.ndjson): not atomic, but a failure is the same clear
+ * WRITE_FAILED as any other write, and the lines written before stay as they were.
+ */
+export async function appendToFile(file: string, text: string): Promise<void> {
+  try {
+    await appendFile(file, text);
+  } catch (error) {
+    throw writeFailed(file, error);
+  }
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -1,4 +1,4 @@
-import { appendFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
@@ -24,7 +24,7 @@ import {
   type TrainingProgress,
   type TrainingResult,
 } from '../training/trainer.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { appendToFile, writeFailed, writeJsonAtomic } from './atomic-write.js';
 import { buildExperiment, type BuiltExperiment } from './experiment.js';
 import { runAnalyzers } from './run-analyzers.js';
 import { createManifest, type PackageVersion, type RunManifest } from './manifest.js';
@@ -39,6 +39,8 @@ export interface RunEnvironment {
   backend: BackendInfo;
   progress?: (status: TrainingProgress) => void;
   log?: (message: string) => void;
+  /** Something the user should know about the run's data (default: `log`). */
+  warn?: (message: string) => void;
 }
 
 export interface TrainRunOptions {
@@ -81,14 +83,17 @@ export async function trainRun(
         `${run.root} has no checkpoint yet (checkpoints/last/state.json is missing): restarting it from step 0 with its recorded config`,
       );
       resume = false;
-      await rm(run.checkpointsDirectory, { recursive: true, force: true });
-      await rm(run.metricsFile, { force: true });
+      for (const leftover of [run.checkpointsDirectory, run.metricsFile])
+        await rm(leftover, { recursive: true, force: true }).catch((error: unknown) => {
+          throw writeFailed(leftover, error);
+        });
     }
   }
   const container = createRunContainer(environment.container, { config, directory: run });
   const labels = resume ? await readLabels(run) : undefined;
   log('reading data and building the model');
   const built = await buildExperiment(container, config, labels ? { labels } : {});
+  const skippedSentences = reportDataGaps(built, config, environment.warn ?? log);
   try {
     // The run directory is created only once the components are built, so a config whose
     // data or model cannot be loaded leaves nothing behind.
@@ -123,7 +128,7 @@ export async function trainRun(
     checkpoints: { last: run.checkpoint('last'), best: run.checkpoint('best') },
     observer: {
       event: (record) =>
-        appendFile(
+        appendToFile(
           run.metricsFile,
           `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`,
         ),
@@ -131,7 +136,9 @@ export async function trainRun(
     },
   });
   try {
-    const result = await trainer.train({ resume });
+    const trained = await trainer.train({ resume });
+    const result: TrainingResult =
+      Object.keys(skippedSentences).length > 0 ? { ...trained, skippedSentences } : trained;
     await writeJsonAtomic(join(run.root, 'results.json'), result);
     // The trainer leaves the best checkpoint loaded: the config's analyzers look at that model.
     await runAnalyzers(container, config, built, run, log);
@@ -141,6 +148,33 @@ export async function trainRun(
     trainer.dispose();
     disposeExperiment(built);
   }
+}
+
+/**
+ * Says what the data leaves out, which would otherwise pass silently: sentences a task
+ * drops because they lack the layers its head needs (per split), and tasks without test
+ * sentences (their results will have no test score). Returns the non-zero drop counts.
+ */
+function reportDataGaps(
+  built: BuiltExperiment,
+  config: ExperimentConfig,
+  warn: (message: string) => void,
+): Record<string, Record<string, number>> {
+  const skipped: Record<string, Record<string, number>> = {};
+  for (const task of built.tasks) {
+    const counts = Object.entries(built.skipped[task.name] ?? {}).filter(([, n]) => n > 0);
+    if (counts.length > 0) {
+      skipped[task.name] = Object.fromEntries(counts);
+      warn(
+        `task "${task.name}" left out ${counts.map(([split, n]) => `${n} ${split}`).join(', ')} sentences that lack the layers its head needs (${task.head.requires.join(', ')}); results.json records them under skippedSentences`,
+      );
+    }
+    if (config.trainer.evaluateTest && !(task.test && task.test.length > 0))
+      warn(
+        `task "${task.name}" has no test sentences: its results will have no test score (results.json lists it under testNotAvailable)`,
+      );
+  }
+  return skipped;
 }
 
 /** Builds a finished run's model with its saved labels and its best (or last) weights. */

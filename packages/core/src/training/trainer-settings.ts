@@ -26,7 +26,9 @@ export const trainerSettingsSchema = z
       .int()
       .min(1)
       .default(1)
-      .describe('Mini-batches whose gradients are summed before one update.'),
+      .describe(
+        'Mini-batches whose gradients are averaged into one update; a shorter group closes each epoch.',
+      ),
     encoderLearningRate: z
       .number()
       .positive()

@@ -7,6 +7,7 @@ import type { NamedTensorMap, Scalar, Tensor, TensorFlow } from '../contracts/te
 import { StemError } from '../errors.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import { AdamW } from './adamw.js';
+import { explainBackendMemoryError } from './backend-memory.js';
 import {
   encodeOptionsFor,
   evaluationRandom,
@@ -15,7 +16,7 @@ import {
 } from './batch-preparation.js';
 import { CheckpointStore, underPrefix, withPrefix } from './checkpoint-store.js';
 import { clipByGlobalNorm } from './gradient-clipping.js';
-import { linearWarmupDecay } from './learning-rate-schedule.js';
+import { linearWarmupDecay, plannedUpdates } from './learning-rate-schedule.js';
 import { MovingAverageLossBalancer } from './loss-balancer.js';
 import { planEpoch } from './task-sampling.js';
 import { TokenizedCorpus } from './tokenized-corpus.js';
@@ -58,6 +59,10 @@ export interface TrainingResult {
   stoppedEarly: boolean;
   dev: Record<string, MetricResult>;
   test?: Record<string, MetricResult>;
+  /** Tasks with no test sentences (when test scores were asked for): they have no test score. */
+  testNotAvailable?: string[];
+  /** Sentences each task left out per split because they lack the layers its head needs. */
+  skippedSentences?: Record<string, Record<string, number>>;
   /** Each training component's final report (after the best checkpoint is reloaded). */
   components?: Record<string, Record<string, unknown>>;
 }
@@ -153,7 +158,7 @@ export class Trainer {
     const counts = batches.map((b) => b.length);
     const stepsPerEpoch = counts.reduce((sum, n) => sum + n, 0);
     const plannedSteps = Math.min(settings.epochs * stepsPerEpoch, settings.maxSteps ?? Infinity);
-    const totalUpdates = Math.ceil(plannedSteps / settings.accumulate);
+    const totalUpdates = plannedUpdates(stepsPerEpoch, plannedSteps, settings.accumulate);
     if (!resume) {
       await observer.event({
         event: 'start',
@@ -201,24 +206,26 @@ export class Trainer {
             component.trainingEncodeOptions ? component.trainableVariables() : [],
           ),
         ];
-        const { value, grads } = this.tf.variableGrads(
-          () =>
-            task.head.loss(
-              encoder.encode(
-                prepared.tokens,
-                encodeOptionsFor(task.head, {
-                  ...this.componentTrainingOptions(task.name, stepRandom),
-                  training: true,
-                  random: stepRandom,
-                }),
-              ),
-              batch.sentences,
-              {
-                random: stepRandom.fork('head'),
-                ...targetsOf(prepared),
-              },
-            ) as Scalar,
-          variables,
+        const { value, grads } = this.withMemoryExplained(batch, () =>
+          this.tf.variableGrads(
+            () =>
+              task.head.loss(
+                encoder.encode(
+                  prepared.tokens,
+                  encodeOptionsFor(task.head, {
+                    ...this.componentTrainingOptions(task.name, stepRandom),
+                    training: true,
+                    random: stepRandom,
+                  }),
+                ),
+                batch.sentences,
+                {
+                  random: stepRandom.fork('head'),
+                  ...targetsOf(prepared),
+                },
+              ) as Scalar,
+            variables,
+          ),
         );
         const loss = (await value.data())[0] as number;
         value.dispose();
@@ -299,6 +306,28 @@ export class Trainer {
   }
 
   /** Dev scores, best-checkpoint bookkeeping, early stopping, and the epoch-end checkpoint. */
+  /** Runs a training step's forward and backward pass; a wasm heap overflow becomes a StemError. */
+  private withMemoryExplained<T>(
+    batch: {
+      sentences: readonly Sentence[];
+      tokens: { subwordIds: readonly (readonly number[])[] };
+    },
+    run: () => T,
+  ): T {
+    try {
+      return run();
+    } catch (error) {
+      throw (
+        explainBackendMemoryError(error, {
+          backend: this.tf.getBackend(),
+          sentences: batch.sentences.length,
+          subwords: batch.tokens.subwordIds.reduce((sum, ids) => sum + ids.length, 0),
+          step: this.state.globalStep + 1,
+        }) ?? error
+      );
+    }
+  }
+
   private async endOfEpoch(finishedEpoch: boolean): Promise<void> {
     // Training throughput of the epoch, before evaluation time is spent.
     const seconds = (Date.now() - this.epochClock.started) / 1000;
@@ -354,9 +383,14 @@ export class Trainer {
       disposeAll(tensors);
     }
     const dev = await this.evaluate('dev');
+    // Tasks without test sentences are scored on dev only, and the result says which.
+    const withTest = this.input.tasks.filter((t) => t.test && t.test.length > 0);
+    const testNotAvailable = this.settings.evaluateTest
+      ? this.input.tasks.filter((t) => !withTest.includes(t)).map((t) => t.name)
+      : [];
     const test =
-      this.settings.evaluateTest && this.input.tasks.every((t) => t.test && t.test.length > 0)
-        ? await this.evaluate('test')
+      this.settings.evaluateTest && withTest.length > 0
+        ? await this.evaluate('test', withTest)
         : undefined;
     const result: TrainingResult = {
       epochsTrained: this.state.epoch,
@@ -365,6 +399,7 @@ export class Trainer {
       stoppedEarly: this.state.stopped,
       dev,
       ...(test ? { test } : {}),
+      ...(testNotAvailable.length > 0 ? { testNotAvailable } : {}),
       ...(this.components.length > 0 ? { components: this.componentReports() } : {}),
     };
     await this.input.observer.event({
@@ -376,12 +411,15 @@ export class Trainer {
     return result;
   }
 
-  /** Scores every task on a split with the current weights. */
-  async evaluate(split: 'dev' | 'test'): Promise<Record<string, MetricResult>> {
+  /** Scores every task (or the ones given) on a split with the current weights. */
+  async evaluate(
+    split: 'dev' | 'test',
+    tasks: readonly TrainingTask[] = this.input.tasks,
+  ): Promise<Record<string, MetricResult>> {
     return evaluateTasks(
       this.tf,
       this.input.encoder,
-      this.input.tasks,
+      tasks,
       split,
       {
         maxSentences: this.settings.maxSentencesPerBatch,

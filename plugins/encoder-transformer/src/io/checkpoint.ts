@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RawTensor, SafetensorsCodec, SafetensorsFloat } from '@stem/core';
 import { EncoderError } from '../errors.js';
+import { writeFailed, writeTextAtomic } from './atomic-text.js';
 import { readModelJson } from './json-file.js';
 import {
   type Architecture,
@@ -56,7 +57,26 @@ export async function readWeights(
       `${path} does not exist`,
       'only safetensors checkpoints are read; convert pytorch_model.bin with safetensors.torch.save_file',
     );
-  return checkTensors((await safetensors.read(path)).tensors, architecture, path);
+  return checkTensors(await readSafetensorsOf(path, safetensors), architecture, path);
+}
+
+/** The hint of a damaged model.safetensors (WEIGHTS_INVALID from core's codec). */
+const DAMAGED_WEIGHTS_HINT =
+  'model.safetensors is damaged or incomplete: download or export the model again';
+
+/** Reads a model's safetensors file; a damaged one keeps the codec's code with a model hint. */
+export async function readSafetensorsOf(
+  path: string,
+  safetensors: SafetensorsCodec,
+): Promise<ReadonlyMap<string, RawTensor>> {
+  try {
+    return (await safetensors.read(path)).tensors;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'WEIGHTS_INVALID')
+      throw new EncoderError((error as Error).message, DAMAGED_WEIGHTS_HINT, 'WEIGHTS_INVALID');
+    throw error;
+  }
 }
 
 export function checkTensors(
@@ -64,6 +84,25 @@ export function checkTensors(
   architecture: Architecture,
   path = WEIGHTS_FILE,
 ): Map<string, FloatTensor> {
+  const { tensors, problems } = matchTensors(original, architecture);
+  if (problems.length > 0) {
+    throw new EncoderError(
+      `${path} does not match config.json: ${problems.join('; ')}`,
+      'check that config.json belongs to these weights',
+      'STEM_ENCODER_CHECKPOINT',
+    );
+  }
+  return tensors;
+}
+
+/**
+ * Every expected tensor of the architecture with its shape, as floats; `problems` lists each
+ * one missing, misshapen or stored as integers, and each unexpected encoder tensor.
+ */
+export function matchTensors(
+  original: ReadonlyMap<string, RawTensor>,
+  architecture: Architecture,
+): { tensors: Map<string, FloatTensor>; problems: string[] } {
   const stored = withModernNames(original);
   const expected = expectedTensors(architecture);
   const prefix =
@@ -90,14 +129,7 @@ export function checkTensors(
     if (expected.has(local) || isIgnorable(local)) continue;
     problems.push(`unexpected tensor "${name}"`);
   }
-  if (problems.length > 0) {
-    throw new EncoderError(
-      `${path} does not match config.json: ${problems.join('; ')}`,
-      'check that config.json belongs to these weights',
-      'STEM_ENCODER_CHECKPOINT',
-    );
-  }
-  return out;
+  return { tensors: out, problems };
 }
 
 /** Checkpoints converted from the original TF releases (bert-base-cased) still call LayerNorm's parameters gamma/beta. */
@@ -132,13 +164,17 @@ export async function writeCheckpoint(
   options: { extraConfig?: Record<string, unknown>; float?: SafetensorsFloat } = {},
 ): Promise<void> {
   const extraConfig = options.extraConfig ?? {};
-  await mkdir(directory, { recursive: true });
-  await writeFile(
-    join(directory, CONFIG_FILE),
-    `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`,
-  );
+  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+    throw writeFailed(directory, error);
+  });
+  // Both files are replaced atomically (weights by core's codec), so an interrupted save
+  // leaves each file whole: old or new.
   await safetensors.write(join(directory, WEIGHTS_FILE), tensors, {
     float: options.float ?? 'F32',
     metadata: { format: 'pt' },
   });
+  await writeTextAtomic(
+    join(directory, CONFIG_FILE),
+    `${JSON.stringify(architectureToHf(architecture, extraConfig), null, 2)}\n`,
+  );
 }

@@ -1,10 +1,18 @@
 import { Args } from '@oclif/core';
-import { describeModel, type ModelDescription } from '@stem/encoder-transformer';
+import { safetensors } from '@stem/core';
+import {
+  checkModelWeights,
+  describeModel,
+  type ModelDescription,
+  type WeightsCheck,
+} from '@stem/encoder-transformer';
 import { StemCommand } from '../../base-command.js';
 
 export default class ModelInspect extends StemCommand<typeof ModelInspect> {
   static override summary =
-    'Show a model directory: architecture, layers x heads, parameter count and tokenizer.';
+    'Show a model directory: architecture, layers x heads, parameter count and tokenizer, and check its weights.';
+  static override description =
+    'Reads model.safetensors in full and checks it: the header against the file (lengths, offsets, dtypes, sizes), every tensor config.json needs with its shape, and no NaN or infinite values. Damaged weights are reported (`weights.intact: false` with the problems, and a warning) rather than failing the description.';
   static override examples = [
     '<%= config.bin %> model inspect models/tiny-bert',
     '<%= config.bin %> model inspect models/tiny-bert --json',
@@ -17,15 +25,27 @@ export default class ModelInspect extends StemCommand<typeof ModelInspect> {
     }),
   };
 
-  async run(): Promise<ModelDescription> {
+  async run(): Promise<ModelDescription & { weights: WeightsCheck }> {
     const { args } = await this.parse(ModelInspect);
-    const description = await describeModel(args.directory);
-    if (!this.jsonEnabled()) this.log(formatDescription(description));
-    return description;
+    const description = { ...(await describeModel(args.directory)) };
+    const weights = await checkModelWeights(args.directory, safetensors);
+    if (!weights.intact)
+      this.reportWarning(
+        `the weights of ${args.directory} are damaged: ${weights.problems.join('; ')}`,
+      );
+    const result = { ...description, weights };
+    if (!this.jsonEnabled()) this.log(formatDescription(result));
+    return result;
   }
 }
 
-function formatDescription(d: ModelDescription): string {
+function formatWeights(w: WeightsCheck): string {
+  return w.intact
+    ? `intact (${w.tensors} tensors, ${w.bytes.toLocaleString('en')} bytes read and checked)`
+    : `DAMAGED: ${w.problems.join('; ')}`;
+}
+
+function formatDescription(d: ModelDescription & { weights: WeightsCheck }): string {
   const specials = Object.entries(d.tokenizer.specials)
     .map(([key, token]) => `${key}=${token}`)
     .join(' ');
@@ -37,5 +57,6 @@ function formatDescription(d: ModelDescription): string {
     `  parameters    ${d.parameters.toLocaleString('en')}`,
     `  tokenizer     ${d.tokenizer.kind}, ${d.tokenizer.vocabSize} tokens (model vocab ${d.vocabSize}); ${specials}`,
     `  files         ${d.tokenizer.files.join(', ')}`,
+    `  weights       ${formatWeights(d.weights)}`,
   ].join('\n');
 }
