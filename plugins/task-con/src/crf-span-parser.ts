@@ -23,6 +23,7 @@ import {
   treeLeaves,
   type LabelledBracket,
 } from './labelled-brackets.js';
+import { labelBiaffineScores, withOnes } from './label-biaffine.js';
 import { LabelledBracketF1 } from './labelled-bracket-f1.js';
 import { SpanLabels } from './span-labels.js';
 import { spanMarginals } from './tree-crf.js';
@@ -306,33 +307,20 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
     return tf.matMul(projected, features.spanRight, false, true) as Tensor3D;
   }
 
-  /**
-   * s(i, j, c) = [l'_i ; 1]^T U_c [r'_j ; 1] for the listed spans (flat fencepost indices
-   * b * (words + 1) + k): [spans, labels]. Rows are picked by a one-hot product, whose
-   * gradient is a matrix product on every backend.
-   */
+  /** s(i, j, c) for the listed spans (flat fencepost indices b * (words + 1) + k): [spans, labels]. */
   private labelScores(
     features: { labelLeft: Tensor3D; labelRight: Tensor3D },
     starts: readonly number[],
     ends: readonly number[],
   ): Tensor2D {
-    const tf = this.tf;
-    const [batch, positions] = features.labelLeft.shape;
-    const rows = batch * positions;
-    const pick = (feature: Tensor3D, indices: readonly number[]): Tensor2D => {
-      const flat = withOnes(tf, feature).reshape([rows, feature.shape[2] + 1]);
-      return tf
-        .oneHot(tf.tensor1d(indices as number[], 'int32'), rows)
-        .toFloat()
-        .matMul(flat) as Tensor2D;
-    };
-    const left = pick(features.labelLeft, starts);
-    const right = pick(features.labelRight, ends);
-    const [labels, d] = this.labelBiaffine.shape as [number, number, number];
-    const projected = left
-      .matMul(this.labelBiaffine.transpose([1, 0, 2]).reshape([d, labels * d]))
-      .reshape([starts.length, labels, d]);
-    return projected.mul(right.expandDims(1)).sum(2) as Tensor2D;
+    return labelBiaffineScores(
+      this.tf,
+      features.labelLeft,
+      features.labelRight,
+      this.labelBiaffine as unknown as Tensor3D,
+      starts,
+      ends,
+    );
   }
 }
 
@@ -362,11 +350,6 @@ export function fenceposts(
   const forward = sequence.slice([0, 0, 0], [batch, words + 1, half]);
   const backward = sequence.slice([0, 1, half], [batch, words + 1, hidden - half]);
   return tf.concat([forward, backward], 2) as Tensor3D;
-}
-
-function withOnes(tf: TensorFlow, features: Tensor3D): Tensor3D {
-  const [batch, positions] = features.shape;
-  return tf.concat([features, tf.ones([batch, positions, 1])], 2) as Tensor3D;
 }
 
 /**

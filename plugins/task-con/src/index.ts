@@ -1,6 +1,7 @@
 export { CrfSpanParser, fenceposts, leavesOf, UNKNOWN_TAG } from './crf-span-parser.js';
 export { insideAlgorithm, spanMarginals } from './tree-crf.js';
 export { treeCrfLogPartition } from './tree-crf-op.js';
+export { labelBiaffineScores } from './label-biaffine.js';
 export { cky } from './cky.js';
 export type { Span, SpanChart } from './span-chart.js';
 export {

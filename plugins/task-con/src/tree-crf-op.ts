@@ -1,5 +1,5 @@
 import type { FactoryContext, Tensor, Tensor1D, Tensor3D } from '@stem/core';
-import { insideAlgorithm, spanMarginals } from './tree-crf.js';
+import { insideAlgorithm, marginalsFromInside } from './tree-crf.js';
 
 /**
  * log Z of each sentence of a padded batch chart [batch, words + 1, words + 1] as a
@@ -20,17 +20,17 @@ export function treeCrfLogPartition(
         `treeCrfLogPartition: word counts [${counts.join(', ')}] do not fit a chart of shape [${chart.shape.join(', ')}]`,
       );
     const values = chart.dataSync();
-    const logPartitions = Float32Array.from(
-      counts,
-      (n, b) => insideAlgorithm({ n, values, stride: size, offset: b * size * size }).logPartition,
+    // Kept for the gradient, which then needs only the outside pass.
+    const insides = counts.map((n, b) =>
+      insideAlgorithm({ n, values, stride: size, offset: b * size * size }),
     );
     return {
-      value: tf.tensor1d(logPartitions),
+      value: tf.tensor1d(insides.map((result) => result.logPartition)),
       gradFunc: (dy: Tensor) => {
         const gradient = new Float32Array(batch * size * size);
         counts.forEach((n, b) => {
           const offset = b * size * size;
-          const { marginals } = spanMarginals({ n, values, stride: size, offset });
+          const { marginals } = marginalsFromInside(n, insides[b]!);
           for (let i = 0; i < n; i++)
             for (let j = i + 1; j <= n; j++)
               gradient[offset + i * size + j] = marginals[i * (n + 1) + j]!;

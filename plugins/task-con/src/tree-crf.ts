@@ -53,9 +53,13 @@ export interface MarginalsResult {
 }
 
 export function spanMarginals(chart: SpanChart): MarginalsResult {
-  const n = chart.n;
+  return marginalsFromInside(chart.n, insideAlgorithm(chart));
+}
+
+/** The outside pass alone, on the result of `insideAlgorithm` for the same n-word chart. */
+export function marginalsFromInside(n: number, insideResult: InsideResult): MarginalsResult {
   const size = n + 1;
-  const { logPartition, inside, splits } = insideAlgorithm(chart);
+  const { logPartition, inside, splits } = insideResult;
   // adjoint[i, j] = d log Z / d beta(i, j); since beta(i, j) = s(i, j) + split(i, j), it is also
   // the marginal of the span. Parents are wider than children: visit widths in decreasing order.
   const adjoint = new Float64Array(size * size);

@@ -7,6 +7,7 @@ import type { NamedTensorMap, Scalar, Tensor, TensorFlow } from '../contracts/te
 import { StemError } from '../errors.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import { AdamW } from './adamw.js';
+import { explainBackendMemoryError } from './backend-memory.js';
 import {
   encodeOptionsFor,
   evaluationRandom,
@@ -205,24 +206,26 @@ export class Trainer {
             component.trainingEncodeOptions ? component.trainableVariables() : [],
           ),
         ];
-        const { value, grads } = this.tf.variableGrads(
-          () =>
-            task.head.loss(
-              encoder.encode(
-                prepared.tokens,
-                encodeOptionsFor(task.head, {
-                  ...this.componentTrainingOptions(task.name, stepRandom),
-                  training: true,
-                  random: stepRandom,
-                }),
-              ),
-              batch.sentences,
-              {
-                random: stepRandom.fork('head'),
-                ...targetsOf(prepared),
-              },
-            ) as Scalar,
-          variables,
+        const { value, grads } = this.withMemoryExplained(batch, () =>
+          this.tf.variableGrads(
+            () =>
+              task.head.loss(
+                encoder.encode(
+                  prepared.tokens,
+                  encodeOptionsFor(task.head, {
+                    ...this.componentTrainingOptions(task.name, stepRandom),
+                    training: true,
+                    random: stepRandom,
+                  }),
+                ),
+                batch.sentences,
+                {
+                  random: stepRandom.fork('head'),
+                  ...targetsOf(prepared),
+                },
+              ) as Scalar,
+            variables,
+          ),
         );
         const loss = (await value.data())[0] as number;
         value.dispose();
@@ -303,6 +306,28 @@ export class Trainer {
   }
 
   /** Dev scores, best-checkpoint bookkeeping, early stopping, and the epoch-end checkpoint. */
+  /** Runs a training step's forward and backward pass; a wasm heap overflow becomes a StemError. */
+  private withMemoryExplained<T>(
+    batch: {
+      sentences: readonly Sentence[];
+      tokens: { subwordIds: readonly (readonly number[])[] };
+    },
+    run: () => T,
+  ): T {
+    try {
+      return run();
+    } catch (error) {
+      throw (
+        explainBackendMemoryError(error, {
+          backend: this.tf.getBackend(),
+          sentences: batch.sentences.length,
+          subwords: batch.tokens.subwordIds.reduce((sum, ids) => sum + ids.length, 0),
+          step: this.state.globalStep + 1,
+        }) ?? error
+      );
+    }
+  }
+
   private async endOfEpoch(finishedEpoch: boolean): Promise<void> {
     // Training throughput of the epoch, before evaluation time is spent.
     const seconds = (Date.now() - this.epochClock.started) / 1000;
