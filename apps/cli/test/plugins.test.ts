@@ -132,4 +132,31 @@ describe('stem plugins', () => {
     ]);
     expect(info.result.components.tasks?.map((t) => t.id)).not.toContain('third.task.noop.v1');
   });
+
+  it('loads the on-demand task plugins in the repository only (the published CLI bundles the rest)', async () => {
+    const env = await isolatedHome();
+    const tasksOf = (info: ReturnType<typeof envelope<InfoResult>>) =>
+      info.result.components.tasks?.map((t) => t.id) ?? [];
+    const workspace = envelope<InfoResult>(await runStem(['info', '--json'], env));
+    expect(tasksOf(workspace)).toEqual(
+      expect.arrayContaining([
+        'stem.task.con.crf.v1',
+        'stem.task.dep.biaffine.v1',
+        'stem.task.ner.biaffine.v1',
+        'stem.task.srl.span-ranking.v1',
+      ]),
+    );
+    // STEM_WORKSPACE_PLUGINS=0: what a user of the published @stem/cli gets before plugins:add.
+    const published = { ...env, STEM_WORKSPACE_PLUGINS: '0', NODE_ENV: 'production' };
+    const bundled = envelope<InfoResult>(await runStem(['info', '--json'], published));
+    expect(tasksOf(bundled)).toEqual(['stem.task.mlm.v1', 'stem.task.pos.softmax.v1']);
+    const validate = await runStem(
+      ['config', 'validate', 'examples/srl-ewt5-tiny.yaml', '--json'],
+      published,
+    );
+    expect(validate.code).not.toBe(0);
+    expect(JSON.stringify(envelope(validate).error)).toContain(
+      'it is provided by @stem/task-srl: run `stem plugins:add @stem/task-srl`',
+    );
+  });
 });

@@ -3,10 +3,19 @@ import { loadAddon, type AddonLoad, type NativeAddon } from './load-addon.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/mat-mul-kernels.js';
 import { softmaxKernel } from './kernels/softmax-kernel.js';
 import { unsortedSegmentSumKernel } from './kernels/segment-sum-kernel.js';
-import { sumKernel } from './kernels/sum-kernel.js';
+import { meanKernel, sumKernel } from './kernels/sum-kernel.js';
 import { identityKernel } from './kernels/identity-kernel.js';
 import { gatherKernel } from './kernels/gather-kernel.js';
-import { expKernel, erfKernel } from './kernels/unary-kernels.js';
+import { UNARY_KERNELS } from './kernels/unary-kernels.js';
+import {
+  addKernel,
+  multiplyKernel,
+  realDivKernel,
+  squaredDifferenceKernel,
+  subKernel,
+} from './kernels/binary-kernels.js';
+import { transposeKernel } from './kernels/transpose-kernel.js';
+import { castKernel } from './kernels/cast-kernel.js';
 import type { KernelConfigLike, KernelFunc, TfKernelRegistry } from './tfjs-surface.js';
 
 export type { TfKernelRegistry } from './tfjs-surface.js';
@@ -35,10 +44,17 @@ const NATIVE_KERNELS: Record<string, Wrap> = {
   Softmax: softmaxKernel,
   UnsortedSegmentSum: unsortedSegmentSumKernel,
   Sum: sumKernel,
+  Mean: meanKernel,
   Identity: identityKernel,
   GatherV2: gatherKernel,
-  Exp: expKernel,
-  Erf: erfKernel,
+  Add: addKernel,
+  Sub: subKernel,
+  Multiply: multiplyKernel,
+  RealDiv: realDivKernel,
+  SquaredDifference: squaredDifferenceKernel,
+  Transpose: transposeKernel,
+  Cast: castKernel,
+  ...UNARY_KERNELS,
 };
 
 const BACKEND = 'wasm';

@@ -41,6 +41,8 @@ export interface NativeAddon {
     outer: number,
     reduce: number,
     inner: number,
+    /** Non-zero: divide each sum by `reduce` (Mean). */
+    mean?: number,
   ): void;
   gatherRows(
     heap: Float32Array,
@@ -52,6 +54,25 @@ export interface NativeAddon {
     rows: number,
   ): number;
   unary(heap: Float32Array, op: number, inOffset: number, outOffset: number, n: number): void;
+  /** plan: [rank, shape x rank, aStride x rank, bStride x rank] (kernels/broadcast-plan.ts). */
+  binary(
+    heap: Float32Array,
+    op: number,
+    aOffset: number,
+    bOffset: number,
+    outOffset: number,
+    plan: Int32Array,
+  ): void;
+  /** plan: [rank, shape x rank, inStride x rank]; copies 4-byte elements as bits. */
+  stridedCopy(heap: Float32Array, inOffset: number, outOffset: number, plan: Int32Array): void;
+  /** kind 0: int32, 1: bool (bytes); the input offset is in bytes. */
+  toFloat(
+    heap: Float32Array,
+    kind: number,
+    inByteOffset: number,
+    outOffset: number,
+    n: number,
+  ): void;
   setThreads(threads: number): void;
   threads(): number;
   blasConfig(): string;

@@ -36,3 +36,35 @@ it.skipIf(!nativeBuilt)(
     tf.dispose([a, b, c]);
   },
 );
+
+it.skipIf(!nativeBuilt)(
+  'binary ops and transposes whose outputs grow the wasm memory read the new buffer',
+  () => {
+    native();
+    const heap = () =>
+      (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer;
+    const before = heap();
+    // [n, 1] * [1, n] broadcasts to an output larger than the whole current heap.
+    const n = Math.ceil(Math.sqrt(before.byteLength / 4)) + 64;
+    const a = randomTensor([n, 1], 3);
+    const b = randomTensor([1, n], 4);
+    const av = a.dataSync();
+    const bv = b.dataSync();
+    const c = tf.mul(a, b);
+    expect(heap()).not.toBe(before);
+    const grown = heap();
+    const t = tf.transpose(c);
+    const cv = c.dataSync();
+    const tv = t.dataSync();
+    for (const [i, j] of [
+      [0, 0],
+      [n - 1, n - 1],
+      [17, n - 5],
+    ] as const) {
+      expect(cv[i * n + j]).toBe(Math.fround((av[i] as number) * (bv[j] as number)));
+      expect(tv[j * n + i]).toBe(cv[i * n + j]);
+    }
+    expect(heap().byteLength).toBeGreaterThanOrEqual(grown.byteLength);
+    tf.dispose([a, b, c, t]);
+  },
+);

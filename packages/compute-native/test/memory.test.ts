@@ -23,7 +23,14 @@ it.skipIf(!nativeBuilt)(
         const summed = tf.sum(tf.exp(tf.erf(probabilities)), 0);
         const gathered = tf.gather(table, ids);
         const scattered = tf.unsortedSegmentSum(tf.clone(gathered), ids, 30);
-        return tf.add(tf.sum(summed), tf.sum(scattered));
+        const elementWise = tf.sqrt(
+          tf.square(tf.div(tf.sub(tf.mul(product, bias), fused), tf.add(tf.abs(fused), 1))),
+        );
+        const moved = tf.transpose(tf.add(elementWise, tf.cast(ids, 'float32').sum()), [2, 0, 1]);
+        return tf.add(
+          tf.add(tf.sum(summed), tf.sum(scattered)),
+          tf.sum(tf.neg(tf.mean(moved, -1, true))),
+        );
       });
     const wasmBackend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
     for (let i = 0; i < 200; i++) round().dispose();

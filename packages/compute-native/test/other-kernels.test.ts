@@ -44,6 +44,22 @@ describe.skipIf(!nativeBuilt)('Softmax', () => {
   });
 });
 
+describe.skipIf(!nativeBuilt)('Mean', () => {
+  const cases: Array<[number[], number | number[] | undefined, boolean]> = [
+    [[16, 32, 128], -1, true], // layer norm
+    [[512, 64], 0, false],
+    [[3, 4, 5], [0, 1], false],
+    [[3, 4, 5], 1, true],
+    [[3, 4, 5], undefined, false],
+    [[3, 4, 5], [0, 2], false], // not contiguous: the original kernel
+    [[2, 0, 3], 0, false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    it(`[${shape}] axis ${JSON.stringify(axis)} keepDims=${keepDims}`, () =>
+      expectSame(() => tf.mean(randomTensor(shape, 2), axis, keepDims)));
+  }
+});
+
 describe.skipIf(!nativeBuilt)('Sum', () => {
   const cases: Array<[number[], number | number[] | undefined, boolean]> = [
     [[512, 64], 0, false],

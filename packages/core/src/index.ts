@@ -24,6 +24,7 @@ export {
   type PluginWarning,
   type LoadedPlugin,
 } from './plugin/load-plugins.js';
+export { installHint, packageProviding } from './plugin/plugin-packages.js';
 export {
   buildExperimentSchema,
   type ExperimentConfig,

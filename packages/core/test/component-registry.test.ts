@@ -95,7 +95,16 @@ describe('ComponentRegistry', () => {
     expect(() => registry.require('task', 'stem.task.ner.v1')).toThrowError(
       expect.objectContaining({
         message: 'unknown task "stem.task.ner.v1"',
-        hint: 'registered tasks: stem.task.pos.v1',
+        hint: 'registered tasks: stem.task.pos.v1; it is provided by @stem/task-ner: run `stem plugins:add @stem/task-ner`',
+      }),
+    );
+  });
+
+  it('require() of a third-party id with nothing of its kind registered points at plugins:add', () => {
+    const registry = new ComponentRegistry();
+    expect(() => registry.require('analyzer', 'acme.analyzer.x.v1')).toThrowError(
+      expect.objectContaining({
+        hint: 'no analyzer is registered; install a plugin that provides one (stem plugins:add <package>)',
       }),
     );
   });

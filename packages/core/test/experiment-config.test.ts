@@ -89,6 +89,16 @@ describe('experiment config', () => {
     );
   });
 
+  it('answers a first-party component nobody registered with the plugins:add to run', () => {
+    const problems = problemsOf(
+      VALID.replace('type: toy.task.tagger.v1', 'type: stem.task.srl.span-ranking.v1'),
+    );
+    expect(problems[0]?.path).toBe('tasks.pos.type');
+    expect(problems[0]?.message).toBe(
+      'unknown task "stem.task.srl.span-ranking.v1"; registered tasks: toy.task.tagger.v1; it is provided by @stem/task-srl: run `stem plugins:add @stem/task-srl`',
+    );
+  });
+
   it('reports a missing required field at its path and unknown top-level keys', () => {
     const problems = problemsOf(VALID.replace(/ {6}path: .*\n/, '') + 'trainr: {}\n');
     expect(problems.map((p) => p.path)).toEqual(

@@ -16,6 +16,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '16' },
     seq: { type: 'string', default: '32' },
     steps: { type: 'string', default: '5' },
+    top: { type: 'string', default: '20' },
   },
 });
 const { tf, info } = await selectBackend(values.device);
@@ -55,7 +56,7 @@ const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0) / steps;
 console.log(
   `${values.device} (native: ${info.nativeKernels?.active ? 'on' : 'off'}): ${wall.toFixed(1)} ms/step, ${kernelMs.toFixed(1)} ms in kernels`,
 );
-for (const [name, e] of rows.slice(0, 15))
+for (const [name, e] of rows.slice(0, Number(values.top)))
   console.log(
-    `  ${name.padEnd(22)} ${(e.ms / steps).toFixed(1).padStart(8)} ms/step ${String(e.calls / steps).padStart(6)} calls/step`,
+    `  ${name.padEnd(22)} ${(e.ms / steps).toFixed(1).padStart(8)} ms/step ${((100 * e.ms) / steps / kernelMs).toFixed(1).padStart(5)}% ${String(e.calls / steps).padStart(6)} calls/step`,
   );

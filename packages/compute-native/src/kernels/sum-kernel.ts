@@ -8,6 +8,18 @@ import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
  * Other axis sets and non-float32 inputs go to the original kernel.
  */
 export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+  return reduceKernel(addon, original, false);
+}
+
+/**
+ * `Mean` the same way (layer norm's mean and variance over the last axis): the sum divided by
+ * the reduced size. A zero-size reduction goes to the original kernel (0 / 0 there).
+ */
+export function meanKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+  return reduceKernel(addon, original, true);
+}
+
+function reduceKernel(addon: NativeAddon, original: KernelFunc, mean: boolean): KernelFunc {
   return (args) => {
     const x = args.inputs.x;
     const backend = args.backend;
@@ -35,6 +47,7 @@ export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc 
     const outShape = attrs.keepDims
       ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
       : x.shape.filter((_, i) => i < first || i > last);
+    if (mean && reduce === 0) return original(args);
     const out = backend.makeOutput(outShape, 'float32');
     if (outer * inner === 0) return out;
     addon.sumMiddle(
@@ -44,6 +57,7 @@ export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc 
       outer,
       reduce,
       inner,
+      mean ? 1 : 0,
     );
     return out;
   };

@@ -22,10 +22,25 @@ function unaryKernel(op: number, addon: NativeAddon, original: KernelFunc): Kern
   };
 }
 
-/** `Exp` (softmax cross-entropy, the GELU gradient). */
-export const expKernel = (addon: NativeAddon, original: KernelFunc): KernelFunc =>
-  unaryKernel(0, addon, original);
+/** Kernel name -> the addon's `unary` op code (src/native/stem_native.cc). */
+const UNARY_CODES = {
+  Exp: 0, // softmax cross-entropy, the GELU gradient
+  Erf: 1, // the erf form of GELU
+  Sqrt: 2, // Adam's denominator
+  Rsqrt: 3, // layer norm
+  Square: 4, // Adam's second moment, variances
+  Neg: 5, // gradients of Sub
+  Tanh: 6, // the tanh form of GELU, poolers
+  Log: 7, // cross-entropy
+  Abs: 8,
+  Reciprocal: 11,
+} as const;
 
-/** `Erf` (the erf form of GELU). */
-export const erfKernel = (addon: NativeAddon, original: KernelFunc): KernelFunc =>
-  unaryKernel(1, addon, original);
+type Wrap = (addon: NativeAddon, original: KernelFunc) => KernelFunc;
+
+export const UNARY_KERNELS: Record<string, Wrap> = Object.fromEntries(
+  Object.entries(UNARY_CODES).map(([name, code]) => [
+    name,
+    (addon: NativeAddon, original: KernelFunc) => unaryKernel(code, addon, original),
+  ]),
+);

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <vector>
 
 extern "C" {
 // OpenBLAS extensions (declared in its cblas.h too; repeated for other cblas headers).
@@ -210,10 +212,11 @@ napi_value SegmentSum(napi_env env, napi_callback_info info) {
 }
 
 // sumMiddle(heap, inOff, outOff, outer, reduce, inner): x viewed as [outer, reduce, inner],
-// out[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels.
+// out[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels. An optional 7th
+// argument `mean` (non-zero) divides each sum by `reduce` (tfjs's Mean).
 napi_value SumMiddle(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Heap heap;
   if (argc < 6 || !GetHeap(env, argv[0], &heap)) return Throw(env, "sumMiddle: expected 6 arguments");
@@ -222,6 +225,7 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
   const int64_t inner = int64_t(GetNumber(env, argv[5]));
   if (!InBounds(heap, in, outer * reduce * inner) || !InBounds(heap, out, outer * inner))
     return Throw(env, "sumMiddle: operand outside the heap");
+  const bool mean = argc >= 7 && GetNumber(env, argv[6]) != 0;
   for (int64_t o = 0; o < outer; o++) {
     const float* x = heap.data + in + o * reduce * inner;
     float* y = heap.data + out + o * inner;
@@ -236,6 +240,11 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
       const float* row = x + r * inner;
       for (int64_t i = 0; i < inner; i++) y[i] += row[i];
     }
+  }
+  if (mean) {
+    const float divisor = float(reduce);
+    float* y = heap.data + out;
+    for (int64_t i = 0; i < outer * inner; i++) y[i] /= divisor;
   }
   return nullptr;
 }
@@ -269,7 +278,178 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// unary(heap, op, inOff, outOff, n): op 0 = exp, 1 = erf (tfjs's Exp / Erf, float32).
+// Splits [0, n) over up to openblas_get_num_threads() std::threads when n is large enough
+// that the start-up (~tens of microseconds) is a small share; small sizes run inline.
+template <typename Body>
+void ParallelFor(int64_t n, int64_t minPerThread, Body body) {
+  const int64_t wanted = std::min<int64_t>(openblas_get_num_threads(), n / std::max<int64_t>(minPerThread, 1));
+  if (wanted <= 1) {
+    body(int64_t(0), n);
+    return;
+  }
+  std::vector<std::thread> workers;
+  const int64_t chunk = (n + wanted - 1) / wanted;
+  for (int64_t t = 1; t < wanted; t++) {
+    const int64_t from = t * chunk, to = std::min(n, from + chunk);
+    if (from < to) workers.emplace_back([=] { body(from, to); });
+  }
+  body(int64_t(0), std::min(n, chunk));
+  for (auto& w : workers) w.join();
+}
+
+constexpr int64_t kParallelElements = int64_t(1) << 18;
+
+// Binary op codes (kernels/binary-kernels.ts).
+enum BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDiff = 4, kMaximum = 5, kMinimum = 6 };
+
+template <int Op>
+inline float Apply(float a, float b) {
+  if (Op == kAdd) return a + b;
+  if (Op == kSub) return a - b;
+  if (Op == kMul) return a * b;
+  if (Op == kDiv) return a / b;
+  if (Op == kSquaredDiff) return (a - b) * (a - b);
+  // NaN propagates like tfjs's kernels (an input NaN gives NaN).
+  if (Op == kMaximum) return (std::isnan(a) || std::isnan(b)) ? NAN : (a > b ? a : b);
+  return (std::isnan(a) || std::isnan(b)) ? NAN : (a < b ? a : b);
+}
+
+// One innermost run of `n` outputs; aStep / bStep are 0 (broadcast) or 1. The three cases
+// are separate loops so the compiler vectorises each.
+template <int Op>
+inline void InnerRun(const float* a, int64_t aStep, const float* b, int64_t bStep, float* y, int64_t n) {
+  if (aStep == 1 && bStep == 1) {
+    for (int64_t i = 0; i < n; i++) y[i] = Apply<Op>(a[i], b[i]);
+  } else if (aStep == 1) {
+    const float bv = b[0];
+    for (int64_t i = 0; i < n; i++) y[i] = Apply<Op>(a[i], bv);
+  } else if (bStep == 1) {
+    const float av = a[0];
+    for (int64_t i = 0; i < n; i++) y[i] = Apply<Op>(av, b[i]);
+  } else {
+    const float v = Apply<Op>(a[0], b[0]);
+    for (int64_t i = 0; i < n; i++) y[i] = v;
+  }
+}
+
+constexpr int kMaxRank = 8;
+
+// The output walked as rows of its innermost dimension; rows [from, to) in this call.
+template <int Op>
+void BinaryRows(const float* a, const float* b, float* y, int rank, const int64_t* shape, const int64_t* aStride,
+                const int64_t* bStride, int64_t from, int64_t to) {
+  const int64_t inner = shape[rank - 1];
+  int64_t index[kMaxRank] = {0};
+  int64_t aPos = 0, bPos = 0;
+  int64_t rest = from;
+  for (int d = rank - 2; d >= 0; d--) {
+    index[d] = rest % shape[d];
+    rest /= shape[d];
+    aPos += index[d] * aStride[d];
+    bPos += index[d] * bStride[d];
+  }
+  for (int64_t row = from; row < to; row++) {
+    InnerRun<Op>(a + aPos, aStride[rank - 1], b + bPos, bStride[rank - 1], y + row * inner, inner);
+    for (int d = rank - 2; d >= 0; d--) {
+      aPos += aStride[d];
+      bPos += bStride[d];
+      if (++index[d] < shape[d]) break;
+      aPos -= aStride[d] * shape[d];
+      bPos -= bStride[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+template <int Op>
+void BinaryDispatch(const float* a, const float* b, float* y, int rank, const int64_t* shape, const int64_t* aStride,
+                    const int64_t* bStride) {
+  const int64_t inner = shape[rank - 1];
+  int64_t rows = 1;
+  for (int d = 0; d < rank - 1; d++) rows *= shape[d];
+  ParallelFor(rows, std::max<int64_t>(1, kParallelElements / std::max<int64_t>(inner, 1)),
+              [&](int64_t from, int64_t to) { BinaryRows<Op>(a, b, y, rank, shape, aStride, bStride, from, to); });
+}
+
+// binary(heap, op, aOff, bOff, outOff, plan): plan = Int32Array [rank, shape x rank,
+// aStride x rank, bStride x rank] over the output's (collapsed) shape, strides in elements,
+// 0 where that operand broadcasts. JS builds and checks the plan; here it is bounds-checked.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Heap heap;
+  int32_t* plan;
+  size_t planLength;
+  if (argc < 6 || !GetHeap(env, argv[0], &heap) || !GetInt32Array(env, argv[5], &plan, &planLength) ||
+      planLength < 1)
+    return Throw(env, "binary(heap, op, aOff, bOff, outOff, plan: Int32Array) expected");
+  const int op = int(GetNumber(env, argv[1]));
+  const int64_t aOff = int64_t(GetNumber(env, argv[2])), bOff = int64_t(GetNumber(env, argv[3]));
+  const int64_t outOff = int64_t(GetNumber(env, argv[4]));
+  const int rank = plan[0];
+  if (rank < 1 || rank > kMaxRank || planLength < size_t(1 + 3 * rank)) return Throw(env, "binary: malformed plan");
+  int64_t shape[kMaxRank], aStride[kMaxRank], bStride[kMaxRank];
+  int64_t size = 1, aLast = 0, bLast = 0;
+  for (int d = 0; d < rank; d++) {
+    shape[d] = plan[1 + d];
+    aStride[d] = plan[1 + rank + d];
+    bStride[d] = plan[1 + 2 * rank + d];
+    if (shape[d] < 0 || aStride[d] < 0 || bStride[d] < 0) return Throw(env, "binary: malformed plan");
+    size *= shape[d];
+    if (shape[d] > 0) {
+      aLast += (shape[d] - 1) * aStride[d];
+      bLast += (shape[d] - 1) * bStride[d];
+    }
+  }
+  if (aStride[rank - 1] > 1 || bStride[rank - 1] > 1) return Throw(env, "binary: inner stride must be 0 or 1");
+  if (size == 0) return nullptr;
+  if (!InBounds(heap, aOff, aLast + 1) || !InBounds(heap, bOff, bLast + 1) || !InBounds(heap, outOff, size))
+    return Throw(env, "binary: operand outside the heap");
+  const float* a = heap.data + aOff;
+  const float* b = heap.data + bOff;
+  float* y = heap.data + outOff;
+  switch (op) {
+    case kAdd: BinaryDispatch<kAdd>(a, b, y, rank, shape, aStride, bStride); break;
+    case kSub: BinaryDispatch<kSub>(a, b, y, rank, shape, aStride, bStride); break;
+    case kMul: BinaryDispatch<kMul>(a, b, y, rank, shape, aStride, bStride); break;
+    case kDiv: BinaryDispatch<kDiv>(a, b, y, rank, shape, aStride, bStride); break;
+    case kSquaredDiff: BinaryDispatch<kSquaredDiff>(a, b, y, rank, shape, aStride, bStride); break;
+    case kMaximum: BinaryDispatch<kMaximum>(a, b, y, rank, shape, aStride, bStride); break;
+    case kMinimum: BinaryDispatch<kMinimum>(a, b, y, rank, shape, aStride, bStride); break;
+    default: return Throw(env, "binary: unknown op");
+  }
+  return nullptr;
+}
+
+// Unary op codes (kernels/unary-kernels.ts).
+enum UnaryOp {
+  kUnaryExp = 0, kUnaryErf = 1, kUnarySqrt = 2, kUnaryRsqrt = 3, kUnarySquare = 4, kUnaryNeg = 5, kUnaryTanh = 6, kUnaryLog = 7, kUnaryAbs = 8,
+  kUnaryReciprocal = 11
+};
+
+template <int Op>
+inline float ApplyUnary(float x) {
+  if (Op == kUnaryExp) return std::exp(x);
+  if (Op == kUnaryErf) return std::erf(x);
+  if (Op == kUnarySqrt) return std::sqrt(x);
+  if (Op == kUnaryRsqrt) return 1.0f / std::sqrt(x);
+  if (Op == kUnarySquare) return x * x;
+  if (Op == kUnaryNeg) return -x;
+  if (Op == kUnaryTanh) return std::tanh(x);
+  if (Op == kUnaryLog) return std::log(x);
+  if (Op == kUnaryAbs) return std::fabs(x);
+  return 1.0f / x;
+}
+
+template <int Op>
+void UnaryRun(const float* x, float* y, int64_t n) {
+  ParallelFor(n, kParallelElements, [&](int64_t from, int64_t to) {
+    for (int64_t i = from; i < to; i++) y[i] = ApplyUnary<Op>(x[i]);
+  });
+}
+
+// unary(heap, op, inOff, outOff, n): tfjs's float32 element-wise ops (codes above).
 napi_value Unary(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -283,9 +463,99 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   const float* x = heap.data + in;
   float* y = heap.data + out;
   switch (op) {
-    case 0: for (int64_t i = 0; i < n; i++) y[i] = std::exp(x[i]); break;
-    case 1: for (int64_t i = 0; i < n; i++) y[i] = std::erf(x[i]); break;
+    case kUnaryExp: UnaryRun<kUnaryExp>(x, y, n); break;
+    case kUnaryErf: UnaryRun<kUnaryErf>(x, y, n); break;
+    case kUnarySqrt: UnaryRun<kUnarySqrt>(x, y, n); break;
+    case kUnaryRsqrt: UnaryRun<kUnaryRsqrt>(x, y, n); break;
+    case kUnarySquare: UnaryRun<kUnarySquare>(x, y, n); break;
+    case kUnaryNeg: UnaryRun<kUnaryNeg>(x, y, n); break;
+    case kUnaryTanh: UnaryRun<kUnaryTanh>(x, y, n); break;
+    case kUnaryLog: UnaryRun<kUnaryLog>(x, y, n); break;
+    case kUnaryAbs: UnaryRun<kUnaryAbs>(x, y, n); break;
+    case kUnaryReciprocal: UnaryRun<kUnaryReciprocal>(x, y, n); break;
     default: return Throw(env, "unary: unknown op");
+  }
+  return nullptr;
+}
+
+// stridedCopy(heap, inOff, outOff, plan): plan = Int32Array [rank, shape x rank, inStride x rank];
+// out (contiguous, in order) [i...] = in[sum i_d * inStride_d]. 4-byte elements copied as bits,
+// so it serves float32 and int32 (Transpose).
+napi_value StridedCopy(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Heap heap;
+  int32_t* plan;
+  size_t planLength;
+  if (argc < 4 || !GetHeap(env, argv[0], &heap) || !GetInt32Array(env, argv[3], &plan, &planLength) ||
+      planLength < 1)
+    return Throw(env, "stridedCopy(heap, inOff, outOff, plan: Int32Array) expected");
+  const int64_t in = int64_t(GetNumber(env, argv[1])), out = int64_t(GetNumber(env, argv[2]));
+  const int rank = plan[0];
+  if (rank < 1 || rank > kMaxRank || planLength < size_t(1 + 2 * rank)) return Throw(env, "stridedCopy: malformed plan");
+  int64_t shape[kMaxRank], stride[kMaxRank];
+  int64_t size = 1, last = 0;
+  for (int d = 0; d < rank; d++) {
+    shape[d] = plan[1 + d];
+    stride[d] = plan[1 + rank + d];
+    if (shape[d] < 0 || stride[d] < 0) return Throw(env, "stridedCopy: malformed plan");
+    size *= shape[d];
+    if (shape[d] > 0) last += (shape[d] - 1) * stride[d];
+  }
+  if (size == 0) return nullptr;
+  if (!InBounds(heap, in, last + 1) || !InBounds(heap, out, size)) return Throw(env, "stridedCopy: operand outside the heap");
+  const uint32_t* x = reinterpret_cast<const uint32_t*>(heap.data + in);
+  uint32_t* y = reinterpret_cast<uint32_t*>(heap.data + out);
+  const int64_t inner = shape[rank - 1], innerStride = stride[rank - 1];
+  const int64_t rows = size / inner;
+  ParallelFor(rows, std::max<int64_t>(1, kParallelElements / inner), [&](int64_t from, int64_t to) {
+    int64_t index[kMaxRank] = {0};
+    int64_t pos = 0, rest = from;
+    for (int d = rank - 2; d >= 0; d--) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+      pos += index[d] * stride[d];
+    }
+    for (int64_t row = from; row < to; row++) {
+      uint32_t* target = y + row * inner;
+      if (innerStride == 1) {
+        std::memcpy(target, x + pos, sizeof(uint32_t) * inner);
+      } else {
+        for (int64_t i = 0; i < inner; i++) target[i] = x[pos + i * innerStride];
+      }
+      for (int d = rank - 2; d >= 0; d--) {
+        pos += stride[d];
+        if (++index[d] < shape[d]) break;
+        pos -= stride[d] * shape[d];
+        index[d] = 0;
+      }
+    }
+  });
+  return nullptr;
+}
+
+// toFloat(heap, kind, inByteOff, outOff, n): out = float(in); kind 0 = int32, 1 = bool (one byte).
+napi_value ToFloat(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Heap heap;
+  if (argc < 5 || !GetHeap(env, argv[0], &heap)) return Throw(env, "toFloat: expected 5 arguments");
+  const int kind = int(GetNumber(env, argv[1]));
+  const int64_t inByte = int64_t(GetNumber(env, argv[2])), out = int64_t(GetNumber(env, argv[3]));
+  const int64_t n = int64_t(GetNumber(env, argv[4]));
+  const int64_t width = kind == 0 ? 4 : 1;
+  if (kind < 0 || kind > 1 || n < 0 || inByte < 0 || uint64_t(inByte + n * width) > heap.length * 4 ||
+      (kind == 0 && inByte % 4 != 0) || !InBounds(heap, out, n))
+    return Throw(env, "toFloat: operand outside the heap");
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(heap.data) + inByte;
+  float* y = heap.data + out;
+  if (kind == 0) {
+    const int32_t* x = reinterpret_cast<const int32_t*>(bytes);
+    for (int64_t i = 0; i < n; i++) y[i] = float(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) y[i] = float(bytes[i]);
   }
   return nullptr;
 }
@@ -321,6 +591,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"segmentSum", nullptr, SegmentSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumMiddle", nullptr, SumMiddle, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"stridedCopy", nullptr, StridedCopy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"toFloat", nullptr, ToFloat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_CHOICES } from '../compute/backend-name.js';
 import { trainerSettingsSchema } from '../training/trainer-settings.js';
+import { installHint } from '../plugin/plugin-packages.js';
 import type { ComponentKind } from '../registry/component-kind.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 
@@ -109,26 +110,31 @@ function unionOf(
   kind: ComponentKind,
   purpose: SchemaPurpose,
 ): z.ZodType<ComponentConfig> {
-  if (options.length === 0) {
-    return z.custom<ComponentConfig>(() => false, {
-      message: `no ${kind} is registered; install a plugin that provides one`,
-    });
-  }
-  const union = z.discriminatedUnion(
-    'type',
-    options as [z.ZodObject, ...z.ZodObject[]],
-  ) as unknown as z.ZodType<ComponentConfig>;
-  if (purpose === 'json-schema') return union;
   const ids = registry.list(kind).map((c) => c.registration.id);
-  // A light pre-check gives "unknown task 'x'; registered: ..." instead of zod's generic union error.
+  const registered = ids.length
+    ? `registered ${kind}s: ${ids.join(', ')}`
+    : `no ${kind} is registered`;
+  if (options.length === 0 && purpose === 'json-schema') {
+    return z.custom<ComponentConfig>(() => false, { message: registered });
+  }
+  // A light pre-check gives "unknown task 'x'; registered: ...; <how to add it>" instead of
+  // zod's generic union error; the id tells which package to add.
   const typed = z.looseObject({
     type: z
       .string({ error: `missing "type": one of ${ids.join(', ')}` })
       .refine((type) => ids.includes(type), {
         error: (issue) =>
-          `unknown ${kind} "${String(issue.input)}"; registered ${kind}s: ${ids.join(', ')}`,
+          [`unknown ${kind} "${String(issue.input)}"`, registered, installHint(String(issue.input))]
+            .filter(Boolean)
+            .join('; '),
       }),
   });
+  if (options.length === 0) return typed as unknown as z.ZodType<ComponentConfig>;
+  const union = z.discriminatedUnion(
+    'type',
+    options as [z.ZodObject, ...z.ZodObject[]],
+  ) as unknown as z.ZodType<ComponentConfig>;
+  if (purpose === 'json-schema') return union;
   // The union only sees inputs whose type is known, so its errors are about the fields.
   return typed.pipe(
     union as unknown as z.ZodType<ComponentConfig, { type: string }>,

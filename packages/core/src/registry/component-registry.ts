@@ -1,3 +1,4 @@
+import { installHint } from '../plugin/plugin-packages.js';
 import { z } from 'zod';
 import { StemError } from '../errors.js';
 import { checkComponentId } from './component-id.js';
@@ -93,9 +94,14 @@ export class ComponentRegistry {
     const known = this.list(kind).map((c) => c.registration.id);
     throw new StemError(
       `unknown ${kind} "${id}"`,
-      known.length
-        ? `registered ${kind}s: ${known.join(', ')}`
-        : `no ${kind} is registered; install a plugin that provides one (stem plugins:add <package>)`,
+      [
+        known.length
+          ? `registered ${kind}s: ${known.join(', ')}`
+          : `no ${kind} is registered${installHint(id) ? '' : '; install a plugin that provides one (stem plugins:add <package>)'}`,
+        installHint(id),
+      ]
+        .filter(Boolean)
+        .join('; '),
     );
   }
 
