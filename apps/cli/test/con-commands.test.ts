@@ -7,7 +7,7 @@ import { parsePtb, treeWords } from '@stem/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
-const MIRROR = join(repositoryRoot, '../shared/data/ewt-propbank.tar.gz');
+const MIRROR = join(repositoryRoot, 'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz');
 const BUILT = existsSync(join(cliRoot, 'dist/commands/train.js'));
 const config = fileURLToPath(new URL('./fixtures/configs/con-tiny.yaml', import.meta.url));
 

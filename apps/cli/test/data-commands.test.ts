@@ -12,7 +12,7 @@ interface Stats {
   report?: { alignment: { rate: number; unaligned: { id: string; reason: string }[] } };
 }
 
-const MIRROR = join(repositoryRoot, '../shared/data/ewt-propbank.tar.gz');
+const MIRROR = join(repositoryRoot, 'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz');
 const BUILT = existsSync(join(cliRoot, 'dist/commands/data/stats.js'));
 
 describe.skipIf(!BUILT)('stem data', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
-const MIRROR = join(repositoryRoot, '../shared/data/ewt-propbank.tar.gz');
+const MIRROR = join(repositoryRoot, 'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz');
 const BUILT = existsSync(join(cliRoot, 'dist/commands/train.js'));
 /** A few sentences per task and split: the examples' wiring, not their scores. */
 const SMALL = ['train=24', 'dev=12', 'test=12'];

@@ -11,7 +11,7 @@ import { parseProps } from './srl-props-reader.js';
 
 /** The PropBank EWT mirror beside the checkout (see packages/data tests); skipped without it. */
 const PROPBANK_MIRROR = fileURLToPath(
-  new URL('../../../../shared/data/ewt-propbank.tar.gz', import.meta.url),
+  new URL('../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz', import.meta.url),
 );
 
 interface TrainResult {

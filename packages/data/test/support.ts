@@ -8,7 +8,7 @@ export const UD_DIRECTORY = bundledUdDirectory();
 /** The local mirror of the PropBank EWT skeletons, beside the checkout; tests using it skip without it. */
 export const PROPBANK_MIRROR = join(
   dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/data/ewt-propbank.tar.gz',
+  '../sources/propbank-ewt/ewt-propbank.tar.gz',
 );
 export const HAS_MIRROR = existsSync(PROPBANK_MIRROR);
 export const EWT_DEV = udFile('en_ewt', 'dev');

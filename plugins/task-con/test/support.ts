@@ -17,7 +17,7 @@ import {
 /** The PropBank EWT mirror beside the checkout (gold EWT trees); tests using it skip without it. */
 export const PROPBANK_MIRROR = join(
   dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/data/ewt-propbank.tar.gz',
+  '../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz',
 );
 export const HAS_MIRROR = existsSync(PROPBANK_MIRROR);
 

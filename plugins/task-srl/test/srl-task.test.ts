@@ -16,7 +16,7 @@ import { z } from 'zod';
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 /** The local mirror of the PropBank EWT skeletons beside the checkout (see packages/data tests). */
 const PROPBANK_MIRROR = fileURLToPath(
-  new URL('../../../../shared/data/ewt-propbank.tar.gz', import.meta.url),
+  new URL('../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz', import.meta.url),
 );
 const HAS_MIRROR = existsSync(PROPBANK_MIRROR);
 

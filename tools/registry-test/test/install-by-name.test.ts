@@ -17,7 +17,10 @@ import { pnpmPack, publishablePackages, repositoryRoot } from './workspace-packa
 const UPLINK = process.env.STEM_REGISTRY_TEST_UPLINK ?? 'https://registry.npmjs.org/';
 /** A scope that is not @stem: third-party plugins are published under it. */
 const THIRD_PARTY_SCOPE = '@stem-community';
-const PROPBANK_MIRROR = join(repositoryRoot, '..', 'shared', 'data', 'ewt-propbank.tar.gz');
+const PROPBANK_MIRROR = join(
+  repositoryRoot,
+  'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz',
+);
 
 interface Info {
   plugins: Array<{ name: string; version: string; components: string[] }>;
