@@ -1,5 +1,5 @@
 import type { BackendInfo } from '../src/compute/backend-name.js';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -111,29 +111,34 @@ describe('writes that fail', () => {
     });
   });
 
-  it('refuses a read-only folder, keeping the old file (as an unprivileged user under root)', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
-    const state = join(directory, 'state.json');
-    await writeJsonAtomic(state, { step: 3 });
-    await chmod(directory, 0o555);
-    try {
-      // Root writes into read-only folders anyway: as root (here and in CI) the write runs
-      // in a child process as `nobody`, which the folder's mode really stops.
-      const failed =
-        process.getuid?.() === 0
-          ? await writeInChild(state, { step: 6 }, { uid: NOBODY, gid: NOBODY })
-          : await writeJsonAtomic(state, { step: 6 }).catch((e: StemError) => e);
-      expect(failed).toMatchObject({
-        code: 'WRITE_FAILED',
-        message: `cannot write ${state}: the folder is not writable (EACCES)`,
-        hint: expect.stringMatching(/earlier|unchanged/),
-      });
-    } finally {
-      await chmod(directory, 0o755);
-    }
-    expect(JSON.parse(await readFile(state, 'utf8'))).toEqual({ step: 3 });
-    expect(await readdir(directory)).toEqual(['state.json']);
-  });
+  // As root the write runs as `nobody`, who must be able to run this Node binary (not so
+  // when it lives under a 0700 folder such as /root/.nvm).
+  it.skipIf(process.getuid?.() === 0 && !nobodyCanRunNode())(
+    'refuses a read-only folder, keeping the old file (as an unprivileged user under root)',
+    async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
+      const state = join(directory, 'state.json');
+      await writeJsonAtomic(state, { step: 3 });
+      await chmod(directory, 0o555);
+      try {
+        // Root writes into read-only folders anyway: as root (here and in CI) the write runs
+        // in a child process as `nobody`, which the folder's mode really stops.
+        const failed =
+          process.getuid?.() === 0
+            ? await writeInChild(state, { step: 6 }, { uid: NOBODY, gid: NOBODY })
+            : await writeJsonAtomic(state, { step: 6 }).catch((e: StemError) => e);
+        expect(failed).toMatchObject({
+          code: 'WRITE_FAILED',
+          message: `cannot write ${state}: the folder is not writable (EACCES)`,
+          hint: expect.stringMatching(/earlier|unchanged/),
+        });
+      } finally {
+        await chmod(directory, 0o755);
+      }
+      expect(JSON.parse(await readFile(state, 'utf8'))).toEqual({ step: 3 });
+      expect(await readdir(directory)).toEqual(['state.json']);
+    },
+  );
 
   it('keeps the old file when the disk refuses the data halfway (file size limit)', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'stem-write-'));
@@ -162,6 +167,11 @@ describe('writes that fail', () => {
 });
 
 const NOBODY = 65534;
+
+/** Whether `nobody` may run this Node binary (false under a 0700 folder such as /root/.nvm). */
+function nobodyCanRunNode(): boolean {
+  return spawnSync(process.execPath, ['-e', ''], { uid: 65534, gid: 65534 }).status === 0;
+}
 const coreEntry = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
 
 /**

@@ -38,6 +38,11 @@ const { values } = parseArgs({
     words: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '7' },
     corpus: { type: 'string' },
+    // Encoder shape (random init: speed does not depend on the weights). The default is the
+    // example encoder; --layers 4 --heads 8 --hidden 256 is stem-mini's shape.
+    layers: { type: 'string', default: '2' },
+    heads: { type: 'string', default: '4' },
+    hidden: { type: 'string', default: '128' },
     // Another build of @stem/task-con (e.g. an older commit compiled elsewhere), timed in the
     // same rounds as 'con-head-baseline'.
     'baseline-con': { type: 'string' },
@@ -55,7 +60,13 @@ const tokenizer = await SubwordTokenizer.fromDirectory(tokenizerDirectory);
 const encoder = await TransformerEncoder.initialise(
   tf,
   architectureFor(
-    { arch: 'bert', layers: 2, heads: 4, hidden: 128, maxPositions: 128 },
+    {
+      arch: 'bert',
+      layers: Number(values.layers),
+      heads: Number(values.heads),
+      hidden: Number(values.hidden),
+      maxPositions: 128,
+    },
     tokenizer.vocabSize,
   ),
   tokenizerDirectory,
