@@ -105,6 +105,37 @@ describe('study config and grid', () => {
     expect(mtlDp['trainer']).toMatchObject({ epochs: 7, encoderLearningRate: 1e-5 });
   });
 
+  it("probes a pretrained encoder once, a random one once per seed with that seed's initialisation", () => {
+    const pretrained = expandGrid(parseStudyConfig(FIVE_TASKS, 'five.yaml', ['seeds=2']));
+    const staticOf = (grid: typeof pretrained) => grid.probes.filter((p) => p.setting === 'static');
+    expect(staticOf(pretrained).map((p) => p.file)).toEqual(
+      ['pos', 'ner', 'dep', 'con', 'srl'].map((t) => `probes/static/probe-${t}.json`),
+    );
+    expect(staticOf(pretrained).every((p) => p.seed === undefined)).toBe(true);
+
+    for (const random of [
+      FIVE_TASKS.replace('path: models/x', 'path: models/x, weights: random'),
+      FIVE_TASKS.replace(
+        'path: models/x',
+        'architecture: { arch: bert, layers: 2, heads: 2, hidden: 32 }',
+      ),
+    ]) {
+      const grid = expandGrid(parseStudyConfig(random, 'random.yaml', ['seeds=2']));
+      const probes = staticOf(grid);
+      expect(probes).toHaveLength(2 * 5);
+      expect(probes.filter((p) => p.seed === 2).map((p) => p.file)).toContain(
+        'probes/static-s2/probe-dep.json',
+      );
+      expect(new Set(probes.map((p) => p.id)).size).toBe(10);
+      // The probed initialisation is the one the seed's runs start from: same seed, and core
+      // forks it by the config path 'encoder' for both.
+      const run = grid.runs.find((r) => r.id === 'stl-dep-s2')!;
+      expect(runExperimentConfig(parseStudyConfig(random, 'random.yaml'), run, '/s')['seed']).toBe(
+        2,
+      );
+    }
+  });
+
   it('names the file, line and field of a bad study config', () => {
     const bad = FIVE_TASKS.replace('  pairs: true', '  pairs: sometimes').replace(
       'probes: { pairs: true }',

@@ -10,7 +10,13 @@ const BUILT = existsSync(join(cliRoot, 'dist/commands/study/plan.js'));
 interface Plan {
   tasks: string[];
   seeds: number[];
-  runs: Array<{ id: string; kind: string; directory: string; state: string }>;
+  runs: Array<{
+    id: string;
+    kind: string;
+    directory: string;
+    state: string;
+    estimatedSteps: number;
+  }>;
   probes: Array<{ id: string; setting: string }>;
   missing: string[];
 }
@@ -50,6 +56,15 @@ describe.skipIf(!BUILT)('stem study plan on the presets', () => {
     expect(result.seeds).toEqual([1, 2, 3]);
     expect(result.runs).toHaveLength(3 * (5 + 10 + 1 + 5 + 1));
     expect(result.probes).toHaveLength(5 + 3 * (5 + 20 + 5));
+    // Slices: 500 training sentences per task, 16 per batch, 3 epochs.
+    expect(result.runs.find((r) => r.id === 'stl-pos-s1')?.estimatedSteps).toBe(3 * 32);
+  });
+
+  it('study-full: the same grid on all the data', async () => {
+    const result = await plan('study-full.yaml');
+    expect(result.runs).toHaveLength(3 * (5 + 10 + 1 + 5 + 1));
+    // No train limit: a task counts about EWT's 12,000 sentences, 32 per batch, 5 epochs.
+    expect(result.runs.find((r) => r.id === 'stl-pos-s1')?.estimatedSteps).toBe(5 * 375);
   });
 
   it('study-paper: validates without bert-base-cased or OntoNotes and lists them as missing', async () => {

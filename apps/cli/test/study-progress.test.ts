@@ -1,5 +1,7 @@
+import { trainerSettingsSchema } from '@stem/core';
 import { describe, expect, it } from 'vitest';
-import { StudyProgress, formatDuration, plannedUpdates } from '../src/study/study-progress.js';
+import { estimatedSteps, stepCap } from '../src/study/estimated-steps.js';
+import { StudyProgress, formatDuration } from '../src/study/study-progress.js';
 
 describe('study progress', () => {
   it('plans epochs x batches of each task, capped by maxSteps', () => {
@@ -7,8 +9,26 @@ describe('study progress', () => {
       trainer: { epochs: 2, maxSentencesPerBatch: 16 },
       tasks: { pos: { limit: { train: 300 } }, dep: { limit: { train: 40 } } },
     };
-    expect(plannedUpdates(config)).toBe(2 * (19 + 3));
-    expect(plannedUpdates({ ...config, trainer: { ...config.trainer, maxSteps: 10 } })).toBe(10);
+    expect(estimatedSteps(config)).toBe(2 * (19 + 3));
+    expect(estimatedSteps({ ...config, trainer: { ...config.trainer, maxSteps: 10 } })).toBe(10);
+    expect(stepCap({ ...config, trainer: { ...config.trainer, maxSteps: 10 } })).toBe(10);
+    expect(stepCap(config)).toBeUndefined();
+  });
+
+  it("takes what a config leaves out from core's trainer defaults", () => {
+    const defaults = trainerSettingsSchema.parse({});
+    const tasks = { pos: { limit: { train: 1000 } } };
+    expect(estimatedSteps({ tasks })).toBe(
+      defaults.epochs * Math.ceil(1000 / defaults.maxSentencesPerBatch),
+    );
+    // Steps, not updates: accumulating gradients does not change the mini-batches walked.
+    expect(estimatedSteps({ tasks, trainer: { accumulate: 4, epochs: 1 } })).toBe(
+      Math.ceil(1000 / defaults.maxSentencesPerBatch),
+    );
+    // Without a train limit a task counts 12,000 sentences.
+    expect(
+      estimatedSteps({ tasks: { dep: {} }, trainer: { epochs: 1, maxSentencesPerBatch: 100 } }),
+    ).toBe(120);
   });
 
   it('estimates the time left from the measured seconds per step', () => {

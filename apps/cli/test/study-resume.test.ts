@@ -107,6 +107,8 @@ describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
     expect(summary.ran).toEqual([]);
     expect(summary.skipped).toHaveLength(12);
     expect((await stat(resultsFile)).mtimeMs).toBe(before);
+    // A finished study leaves no lock behind.
+    expect(existsSync(join(reference, 'study.lock'))).toBe(false);
   }, 60_000);
 
   it('killed with SIGKILL at several moments and rerun, ends with the same report', async () => {
@@ -131,6 +133,8 @@ describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
     }
     // The run killed after its first epoch went on from its checkpoint.
     expect(attempts[1]).toMatch(/resuming .*stl-dep-s1/);
+    // Each rerun took over the lock of the killed process.
+    expect(attempts[1]).toMatch(/taking over the lock of stem study pid \d+/);
     const last = await runStem(['study', '-c', STUDY, '--out', directory, '--json'], env);
     expect(last.code, last.stderr).toBe(0);
     // A finished result is never redone or overwritten.

@@ -28,7 +28,8 @@ import type { StudyConfig } from './study-config.js';
 import { dataNeeds, prepareData } from './study-data.js';
 import type { GridProbe, GridRun, StudyGrid } from './study-grid.js';
 import { writeStudyManifest, type StepRecord, type StudyManifest } from './study-manifest.js';
-import { StudyProgress, plannedUpdates, stepCap } from './study-progress.js';
+import { estimatedSteps, stepCap } from './estimated-steps.js';
+import { StudyProgress } from './study-progress.js';
 
 export interface StudyContext {
   session: StemSession;
@@ -85,7 +86,7 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
   for (const run of grid.runs) {
     if (runFinished(directory, run)) continue;
     const experiment = runExperimentConfig(config, run, directory);
-    planned.set(run.id, plannedUpdates(experiment));
+    planned.set(run.id, estimatedSteps(experiment));
     const cap = stepCap(experiment);
     if (cap !== undefined) caps.set(run.id, cap);
   }
@@ -301,7 +302,7 @@ async function executeProbe(
     encoder = built.encoder;
     release = () => disposeExperiment(built);
   } else {
-    encoder = await staticEncoder(context);
+    encoder = await staticEncoder(context, probe.seed);
     release = () => encoder.dispose();
   }
   try {
@@ -326,17 +327,18 @@ async function executeProbe(
 }
 
 /**
- * The study's encoder before fine-tuning: its pretrained weights, or for an encoder without
- * a path a random initialisation from the study's first seed.
+ * The study's encoder before fine-tuning: its pretrained weights, or for a random encoder the
+ * initialisation of the probe's seed, drawn as a run of that seed draws it (core forks the
+ * run's seed by the config path, `encoder`).
  */
-async function staticEncoder(context: StudyContext): Promise<Encoder> {
+async function staticEncoder(context: StudyContext, seed: number | undefined): Promise<Encoder> {
   const { session, config, grid } = context;
   const section = config.encoder;
   const component = session.registry.require('encoder', section.type);
   const { type: _type, ...fields } = component.schema.parse(section) as { type: string };
   return component.registration.create(fields, {
     tf: session.tf,
-    random: new SeededRandom(grid.seeds[0] ?? 1).fork('encoder'),
+    random: new SeededRandom(seed ?? grid.seeds[0] ?? 1).fork('encoder'),
     container: session.container,
   }) as Promise<Encoder>;
 }

@@ -24,6 +24,8 @@ export interface GridProbe {
   task: string;
   /** The run probed; absent for the static encoder. */
   run?: string;
+  /** Static probes of a random encoder: the seed whose initialisation is probed. */
+  seed?: number;
   /** Relative to the study directory. */
   file: string;
 }
@@ -45,6 +47,12 @@ export interface GridSelection {
   tasks?: readonly string[] | undefined;
   /** Seeds 1..N instead of the config's. */
   seeds?: number | undefined;
+}
+
+/** An encoder without pretrained weights: no `path`, or `weights: random` (a random twin). */
+export function randomEncoder(config: StudyConfig): boolean {
+  const encoder = config.encoder as { path?: unknown; weights?: unknown };
+  return typeof encoder.path !== 'string' || encoder.weights === 'random';
 }
 
 /** The MTL run over every task is "mtl5" with the paper's five tasks, "mtl<k>" with k. */
@@ -116,14 +124,28 @@ export function expandGrid(config: StudyConfig, selection: GridSelection = {}): 
       add('prune', 'mtl-dp', `${mtlName(tasks)}-dp`, tasks, seed);
   }
   const probes: GridProbe[] = [];
-  if (on('static'))
-    for (const task of tasks)
-      probes.push({
-        id: `static-${task}`,
-        setting: 'static',
-        task,
-        file: `probes/static/probe-${task}.json`,
-      });
+  if (on('static')) {
+    // A pretrained encoder is the same before every seed's fine-tuning; a random one is the
+    // initialisation each seed draws, so it is probed once per seed.
+    if (randomEncoder(config))
+      for (const seed of seeds)
+        for (const task of tasks)
+          probes.push({
+            id: `static-${task}-s${seed}`,
+            setting: 'static',
+            task,
+            seed,
+            file: `probes/static-s${seed}/probe-${task}.json`,
+          });
+    else
+      for (const task of tasks)
+        probes.push({
+          id: `static-${task}`,
+          setting: 'static',
+          task,
+          file: `probes/static/probe-${task}.json`,
+        });
+  }
   for (const run of runs) {
     if (run.kind !== 'train') continue;
     const probed = run.setting as 'stl' | 'pairs' | 'mtl5';

@@ -5,7 +5,8 @@ import { runConfigYaml, runExperimentConfig } from './run-config.js';
 import { dataNeeds, type DataNeeds } from './study-data.js';
 import { probeFinished, runFinished } from './study-executor.js';
 import type { ResolvedStudy } from './study-setup.js';
-import { plannedUpdates } from './study-progress.js';
+import { estimatedSteps } from './estimated-steps.js';
+import type { StudyLockOwner } from './study-lock.js';
 
 export type PlannedState = 'finished' | 'interrupted' | 'pending';
 
@@ -23,7 +24,7 @@ export interface StudyPlan {
     seed: number;
     directory: string;
     state: PlannedState;
-    plannedSteps: number;
+    estimatedSteps: number;
   }>;
   probes: Array<{ id: string; setting: string; task: string; run?: string; state: PlannedState }>;
   overlapRuns: string[];
@@ -32,6 +33,8 @@ export interface StudyPlan {
   /** What the study will do before its first run (build ewt-5). */
   notes: string[];
   data: DataNeeds;
+  /** The `stem study` process that holds the directory now, if one does. */
+  running?: StudyLockOwner;
 }
 
 /**
@@ -67,7 +70,7 @@ export function planStudy(study: ResolvedStudy, registry: ComponentRegistry): St
       seed: run.seed,
       directory: run.directory,
       state,
-      plannedSteps: plannedUpdates(experiment),
+      estimatedSteps: estimatedSteps(experiment),
     };
   });
   const data = dataNeeds(config, grid.tasks);
@@ -110,10 +113,16 @@ export function formatPlan(plan: StudyPlan): string[] {
     '',
     'runs:',
   ];
+  if (plan.running)
+    lines.splice(
+      3,
+      0,
+      `running now: stem study pid ${plan.running.pid} on ${plan.running.hostname}, since ${plan.running.startedAt} ("interrupted" below includes its current run)`,
+    );
   const width = Math.max(...plan.runs.map((r) => r.directory.length), 10);
   for (const run of plan.runs)
     lines.push(
-      `  ${run.directory.padEnd(width)}  ${run.kind.padEnd(5)}  ${run.tasks.join('+').padEnd(20)}  ~${String(run.plannedSteps).padStart(6)} steps  ${run.state}`,
+      `  ${run.directory.padEnd(width)}  ${run.kind.padEnd(5)}  ${run.tasks.join('+').padEnd(20)}  ~${String(run.estimatedSteps).padStart(6)} steps  ${run.state}`,
     );
   if (plan.probes.length > 0) {
     lines.push('', 'probes:');

@@ -11,9 +11,9 @@ export function formatDuration(seconds: number): string {
 
 /**
  * Overall study progress on stderr: steps done of total, the current step and an ETA. The
- * ETA is remaining updates times the measured wall seconds per update of this process (data
+ * ETA is remaining mini-batch steps times the measured wall seconds per step of this process (data
  * loading, evaluation and probes included, so it converges on the real pace); a run not yet
- * started counts the updates its config plans.
+ * started counts the steps its config is estimated to take (`estimatedSteps`).
  */
 export class StudyProgress {
   private readonly started: number;
@@ -27,7 +27,7 @@ export class StudyProgress {
 
   constructor(
     private readonly total: number,
-    /** Planned updates of every step not finished yet, by step id. */
+    /** Estimated mini-batch steps of every step not finished yet, by step id. */
     private readonly planned: Map<string, number>,
     private readonly write: (line: string) => void,
     /** Runs whose config caps their steps (trainer.maxSteps), which the trainer's progress does not show. */
@@ -90,28 +90,4 @@ export class StudyProgress {
   elapsedSeconds(): number {
     return (this.now() - this.started) / 1000;
   }
-}
-
-/**
- * Mini-batch steps a run's config plans: epochs x batches per epoch (its tasks' training sentences
- * over the sentence cap), capped by maxSteps. Without a train limit the size is unknown and
- * `unknownSentences` stands in.
- */
-export function stepCap(config: Record<string, unknown>): number | undefined {
-  const trainer = (config['trainer'] ?? {}) as Record<string, unknown>;
-  return typeof trainer['maxSteps'] === 'number' ? trainer['maxSteps'] : undefined;
-}
-
-export function plannedUpdates(config: Record<string, unknown>, unknownSentences = 12_000): number {
-  const trainer = (config['trainer'] ?? {}) as Record<string, unknown>;
-  const epochs = typeof trainer['epochs'] === 'number' ? trainer['epochs'] : 30;
-  const perBatch =
-    typeof trainer['maxSentencesPerBatch'] === 'number' ? trainer['maxSentencesPerBatch'] : 64;
-  const tasks = (config['tasks'] ?? {}) as Record<string, { limit?: { train?: number } }>;
-  const batches = Object.values(tasks).reduce(
-    (sum, task) => sum + Math.ceil((task.limit?.train ?? unknownSentences) / perBatch),
-    0,
-  );
-  const updates = epochs * batches;
-  return typeof trainer['maxSteps'] === 'number' ? Math.min(updates, trainer['maxSteps']) : updates;
 }

@@ -5,7 +5,8 @@ import { runEnvironment } from '../../run/run-environment.js';
 import { executeStudy, type StudyOutcome } from '../../study/study-executor.js';
 import { studyFlags } from '../../study/study-flags.js';
 import { newStudyManifest, readStudyManifest } from '../../study/study-manifest.js';
-import { resolveStudy } from '../../study/study-setup.js';
+import { lockStudy } from '../../study/study-lock.js';
+import { resolveStudy, type ResolvedStudy } from '../../study/study-setup.js';
 import { formatDuration } from '../../study/study-progress.js';
 import { formatHeadline, type StudyHeadline } from '../../report/study-headline.js';
 
@@ -35,6 +36,16 @@ export default class Study extends StemCommand<typeof Study> {
 
   async run(): Promise<StudySummary> {
     const study = await resolveStudy(this.flags);
+    // One process per study directory; released at the end, taken over after a kill.
+    const lock = await lockStudy(study.directory, (message) => this.reportWarning(message));
+    try {
+      return await this.runStudy(study);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async runStudy(study: ResolvedStudy): Promise<StudySummary> {
     const session = await this.session(study.config.device);
     this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
     const runLine = progressLine(!this.jsonEnabled());

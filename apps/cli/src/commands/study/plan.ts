@@ -1,6 +1,7 @@
 import { StemCommand } from '../../base-command.js';
 import { studyFlags } from '../../study/study-flags.js';
 import { formatPlan, planStudy, type StudyPlan } from '../../study/study-plan.js';
+import { studyLockHolder } from '../../study/study-lock.js';
 import { resolveStudy } from '../../study/study-setup.js';
 
 export default class StudyPlanCommand extends StemCommand<typeof StudyPlanCommand> {
@@ -18,6 +19,8 @@ export default class StudyPlanCommand extends StemCommand<typeof StudyPlanComman
     const study = await resolveStudy(this.flags);
     const session = await this.session(study.config.device);
     const plan = planStudy(study, session.registry);
+    const running = await studyLockHolder(study.directory);
+    if (running) plan.running = running;
     if (!this.jsonEnabled()) for (const line of formatPlan(plan)) this.log(line);
     return plan;
   }
