@@ -86,4 +86,38 @@ output: { directory: ${join(work, 'runs')} }
     expect(saved.testNotAvailable).toEqual(['pos']);
     expect(saved.dev.pos.scores.accuracy).toBeGreaterThanOrEqual(0);
   });
+
+  it('scores a pruning run on test for the tasks that have test sentences, dev-only for the rest', async () => {
+    const data = join(work, 'data');
+    const config = join(work, 'gaps-prune.yaml');
+    await writeFile(
+      config,
+      `name: gaps-prune
+seed: 3
+encoder:
+  type: stem.encoder.transformer.v1
+  architecture: { arch: bert, layers: 1, heads: 2, hidden: 16, maxPositions: 64, tokenizer: examples/tokenizers/ewt-wordpiece-8k }
+tasks:
+  gaps:
+    type: stem.task.pos.softmax.v1
+    dataset: { type: stem.dataset.conllu-files.v1, path: ${data} }
+  ewt:
+    type: stem.task.pos.softmax.v1
+    dataset: { type: stem.dataset.ud-ewt.v1 }
+    limit: { train: 24, dev: 8, test: 8 }
+trainer: { epochs: 1, maxSentencesPerBatch: 16, maxSubwordsPerBatch: 640 }
+output: { directory: ${join(work, 'runs')} }
+`,
+    );
+    const run = await runStem(['prune', '-c', config, '--json'], await isolatedHome());
+    expect(run.code, run.stderr).toBe(0);
+    const { pruning } = envelope<{
+      pruning: { scores: Record<'gated' | 'open', Record<string, Record<string, unknown>>> };
+    }>(run).result;
+    for (const view of ['gated', 'open'] as const) {
+      expect(Object.keys(pruning.scores[view]!.dev!).sort()).toEqual(['ewt', 'gaps']);
+      expect(Object.keys(pruning.scores[view]!.test ?? {})).toEqual(['ewt']);
+    }
+    expect(run.stdout + run.stderr).not.toContain('gated test gaps');
+  }, 300_000);
 });

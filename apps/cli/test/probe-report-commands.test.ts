@@ -27,7 +27,7 @@ interface ProbeOut {
       best: { accuracy: number };
     }>;
     weightedAccuracy: number[][];
-    baselines?: Array<{ name: string; accuracy: number }>;
+    baselines?: Array<{ name: string; accuracy: number; labels: Record<string, number> }>;
     source?: { kind?: string };
   };
 }
@@ -106,7 +106,7 @@ describe('stem probe / probe compare / report', () => {
     run = envelope<{ runDirectory: string }>(train).result.runDirectory;
   }, 240_000);
 
-  it('probes DEP on a static model, with adjacent-word baselines, streaming batches', async () => {
+  it('probes DEP on a static model, with positional baselines, streaming batches', async () => {
     const out = join(work, 'static');
     const probe = await runStem(
       [
@@ -134,7 +134,18 @@ describe('stem probe / probe compare / report', () => {
     expect(result.items).toBe(await firstWords('test', 20));
     expect(result.labels.reduce((n, l) => n + l.count, 0)).toBe(result.items);
     expect([result.layers, result.heads, result.weightedAccuracy.length]).toEqual([2, 2, 2]);
-    expect(result.baselines?.map((b) => b.name)).toEqual(['previous word', 'next word']);
+    expect(result.baselines?.map((b) => b.name)).toEqual([
+      'previous word',
+      'next word',
+      'best fixed offset per label',
+    ]);
+    // The per-label positional row is at least as good as either adjacent row on every label.
+    const [previous, next, offset] = result.baselines!;
+    for (const label of result.labels) {
+      const best = offset!.labels[label.label]!;
+      expect(best).toBeGreaterThanOrEqual(previous!.labels[label.label]!);
+      expect(best).toBeGreaterThanOrEqual(next!.labels[label.label]!);
+    }
     expect(result.source?.kind).toBe('static');
     // Progress on stderr: 20 sentences in batches of at most 8.
     expect(probe.stderr).toMatch(/batch 3\/3, 20\/20 sentences/);

@@ -142,6 +142,53 @@ describe('report tables', () => {
     expect(latex).toContain('NN & 6 & 50.00 (L2H1) & 90.00 (L2H1) & +40.00 \\\\');
   });
 
+  it('shows the positional reference of attention probes beside the best heads', () => {
+    // A DEP result: the same labels, with the baselines `stem probe` writes.
+    const withBaselines = (name: string, nn: number, dt: number): ProbeEntry => {
+      const entry = probe(name, nn, dt);
+      const result: ProbeResult = {
+        ...entry.result,
+        probe: 'attention',
+        task: 'dep',
+        baselines: [
+          { name: 'previous word', accuracy: 0.3, labels: { NN: 0.2, DT: 0.45 } },
+          { name: 'next word', accuracy: 0.2, labels: { NN: 0.1, DT: 0.35 } },
+          {
+            name: 'best fixed offset per label',
+            accuracy: 0.42,
+            labels: { NN: 0.4, DT: 0.45 },
+            offsets: { NN: 3, DT: -1 },
+          },
+        ],
+      };
+      delete result.fit;
+      return { ...entry, result };
+    };
+    const single = probeTable('dep', [withBaselines('static', 0.5, 0.75)]);
+    expect(single.columns).toEqual([
+      'label',
+      'count',
+      'best head',
+      'accuracy',
+      'best fixed offset (offset)',
+    ]);
+    expect(single.rows).toEqual([
+      ['NN', '6', 'L2H1', '50.00', '40.00 (+3)'],
+      ['DT', '4', 'L1H2', '75.00', '45.00 (-1)'],
+      ['macro (best per label)', '10', '', '62.50', ''],
+      ['baseline: previous word', '10', '', '30.00', ''],
+      ['baseline: next word', '10', '', '20.00', ''],
+      ['baseline: best fixed offset per label', '10', '', '42.00', ''],
+    ]);
+    const compared = probeTable('dep', [
+      withBaselines('static', 0.5, 0.75),
+      withBaselines('STL', 0.9, 0.7),
+    ]);
+    expect(compared.columns.at(-1)).toBe('best fixed offset');
+    expect(compared.rows.map((r) => r.at(-1))).toEqual(['40.00', '45.00', '']);
+    expect(compared.note).toContain('positional reference');
+  });
+
   it('escapes LaTeX specials in labels (PTB tags such as $ and PRP$)', () => {
     expect(latexEscape('PRP$')).toBe('PRP\\$');
     expect(latexEscape("''")).toBe('\\textquotesingle{}\\textquotesingle{}');

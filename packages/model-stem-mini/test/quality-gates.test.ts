@@ -142,3 +142,71 @@ describe('quality-gates.json agrees with MODEL_CARD.md and the files the gates w
     expect(createHash('sha256').update(weights).digest('hex')).toBe(json.weights.sha256);
   });
 });
+
+interface ProbeFile {
+  labels: Array<{
+    label: string;
+    count: number;
+    best: { layer: number; head: number; accuracy: number };
+  }>;
+  baselines: Array<{
+    name: string;
+    labels: Record<string, number>;
+    offsets?: Record<string, number>;
+  }>;
+}
+
+describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
+  const probe = (name: string) =>
+    JSON.parse(readFileSync(packageFile(`training/${name}`), 'utf8')) as ProbeFile;
+  const model = probe('probe-dep-ewt-test.json');
+  const random = probe('probe-dep-ewt-test-random-twin.json');
+  const section = card.slice(card.indexOf('### Gate (c) per relation'));
+  const rows = section
+    .slice(0, section.indexOf('\n### ', 5))
+    .split('\n')
+    .filter((line) => /^\| \**[a-z]/.test(line) && !line.startsWith('| relation'));
+  const bold = rows.map((line) => line.startsWith('| **'));
+  const cells = rows.map((line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim().replace(/\*\*/g, '')),
+  );
+
+  it('lists every relation with 100+ arcs, each row recomputed from the two probe files', () => {
+    const offsets = model.baselines.find((b) => b.name === 'best fixed offset per label')!;
+    const twin = new Map(random.labels.map((l) => [l.label, l.best.accuracy]));
+    const frequent = model.labels.filter((l) => l.count >= 100);
+    expect(cells.map((r) => r[0])).toEqual(frequent.map((l) => l.label));
+    let clearing = 0;
+    frequent.forEach((label, k) => {
+      const [, arcs, best, offset, randomBest, margin] = cells[k]!;
+      const reference = Math.max(offsets.labels[label.label]!, twin.get(label.label)!);
+      const gain = 100 * (label.best.accuracy - reference);
+      if (gain >= 10) clearing += 1;
+      expect(Number(arcs!.replace(/,/g, ''))).toBe(label.count);
+      expect(best).toBe(
+        `${(100 * label.best.accuracy).toFixed(1)} (layer ${label.best.layer}, head ${label.best.head})`,
+      );
+      const shift = offsets.offsets![label.label]!;
+      expect(offset).toBe(
+        `${(100 * offsets.labels[label.label]!).toFixed(1)} (${shift > 0 ? '+' : ''}${shift})`,
+      );
+      expect(randomBest).toBe((100 * twin.get(label.label)!).toFixed(1));
+      expect(Number(margin)).toBeCloseTo(gain, 1);
+      // Bold exactly where the margin is 10 points or more.
+      expect(bold[k]).toBe(gain >= 10);
+    });
+    expect(section).toContain(`${clearing} of the ${frequent.length} relations clear both`);
+  });
+
+  it('says how often the random twin clears its own offset reference', () => {
+    const offsets = random.baselines.find((b) => b.name === 'best fixed offset per label')!;
+    const clearing = random.labels.filter(
+      (l) => l.count >= 100 && 100 * (l.best.accuracy - offsets.labels[l.label]!) >= 10,
+    );
+    expect(clearing.map((l) => l.label)).toEqual(['list']);
+    expect(section).toContain('one relation only (`list`');
+  });
+});

@@ -3,7 +3,11 @@ export * from './probe-config.js';
 export * from './probes/probe-result.js';
 export { runAttentionProbe, type AttentionProbeRun } from './probes/attention-probe.js';
 export { runCentroidProbe, type CentroidProbeRun } from './probes/centroid-probe.js';
-export { adjacentWordBaselines } from './probes/adjacent-baseline.js';
+export {
+  positionalBaselines,
+  offsetPointer,
+  MAX_BASELINE_OFFSET,
+} from './probes/positional-baselines.js';
 export {
   attentionRelations,
   centroidItems,

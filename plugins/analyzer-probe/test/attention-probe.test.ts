@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Sentence } from '@stem/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adjacentWordBaselines } from '../src/probes/adjacent-baseline.js';
 import { runAttentionProbe } from '../src/probes/attention-probe.js';
+import { positionalBaselines } from '../src/probes/positional-baselines.js';
 import { attentionRelations, relationFound } from '../src/probes/probe-items.js';
-import type { ProbeResult } from '../src/probes/probe-result.js';
+import type { BaselineScores, ProbeResult } from '../src/probes/probe-result.js';
 import { ScriptedEncoder, type ScriptedSentence } from './support/scripted-encoder.js';
 
 beforeAll(async () => {
@@ -159,13 +159,79 @@ describe('attention probe', () => {
 
   it('scores the adjacent-word baselines by hand', () => {
     const relations = [S1, S2].map((s) => attentionRelations('dep', s) as never);
-    const [previous, next] = adjacentWordBaselines([4, 2], relations);
+    const [previous, next] = positionalBaselines([4, 2], relations);
     expect(previous!.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
     // Next word: pi(1) = 2 finds Dogs -> chase and It -> rains; pi(3) = 4 finds small -> cats.
     expect(next!.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
     // A sentence whose first word hangs off ROOT: only "previous word" reaches [CLS].
     const rooted = [[{ label: 'root', from: [1], to: 0 }]];
-    expect(adjacentWordBaselines([2], rooted).map((b) => b.accuracy)).toEqual([1, 0]);
+    expect(positionalBaselines([2], rooted).map((b) => b.accuracy)).toEqual([1, 0, 1]);
+  });
+
+  it('finds the best fixed offset of each label by hand', () => {
+    const relations = [S1, S2].map((s) => attentionRelations('dep', s) as never);
+    const best = positionalBaselines([4, 2], relations)[2]!;
+    expect(best.name).toBe('best fixed offset per label');
+    // chase (unit 2) is 2 words after ROOT; offset -2 from chase reaches ROOT, from rains
+    // (unit 2 of S2) too: both roots found. obj cats -> chase is 2 words back: offset -2 finds it
+    // (pi(cats) = chase; offset +2 would need pi(chase) = cats, which it also gives).
+    expect(best.offsets).toEqual({ nsubj: -1, root: -2, amod: -1, obj: -2, expl: -1 });
+    expect(best.labels).toEqual({ nsubj: 1, root: 1, amod: 1, obj: 1, expl: 1 });
+    expect(best.accuracy).toBe(1);
+  });
+
+  it('scores every offset as a brute-force pointer scan would', () => {
+    // Random head assignments (not trees); labels by arc length: short, mid, long.
+    let state = 7;
+    const draw = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const sentences: Array<Array<{ label: string; from: number[]; to: number }>> = [];
+    const lengths: number[] = [];
+    for (let s = 0; s < 40; s++) {
+      const words = 1 + draw(12);
+      lengths.push(words);
+      sentences.push(
+        Array.from({ length: words }, (_, w) => {
+          let head = draw(words + 1);
+          if (head === w + 1) head = 0;
+          const label = ['short', 'mid', 'long'][
+            Math.min(2, Math.floor(Math.abs(head - w - 1) / 3))
+          ]!;
+          return { label, from: [w + 1], to: head };
+        }),
+      );
+    }
+    const [previous, next, best] = positionalBaselines(lengths, sentences) as [
+      BaselineScores,
+      BaselineScores,
+      BaselineScores,
+    ];
+    // Brute force: for each offset, walk every arc and test pi(d) = g or pi(g) = d directly.
+    const scan = (offset: number, label: string) => {
+      let total = 0;
+      let correct = 0;
+      sentences.forEach((arcs, s) => {
+        const words = lengths[s]!;
+        const pi = (u: number) =>
+          u >= 1 && u + offset >= 0 && u + offset <= words ? u + offset : -1;
+        for (const arc of arcs)
+          if (arc.label === label) {
+            total += 1;
+            if (pi(arc.from[0]!) === arc.to || pi(arc.to) === arc.from[0]) correct += 1;
+          }
+      });
+      return correct / total;
+    };
+    for (const label of ['short', 'mid', 'long']) {
+      expect(previous!.labels[label]).toBeCloseTo(scan(-1, label), 12);
+      expect(next!.labels[label]).toBeCloseTo(scan(1, label), 12);
+      const offsets = Array.from({ length: 32 }, (_, k) => (k < 16 ? -(k + 1) : k - 15));
+      const top = Math.max(...offsets.map((o) => scan(o, label)));
+      expect(best.labels[label]).toBeCloseTo(top, 12);
+      expect(scan(best.offsets![label]!, label)).toBeCloseTo(top, 12);
+    }
   });
 
   it('counts sentences without the layer as skipped, not as misses', async () => {

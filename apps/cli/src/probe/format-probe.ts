@@ -1,4 +1,4 @@
-import type { HeadScore, ProbeComparison, ProbeResult } from '@stem/analyzer-probe';
+import type { BaselineScores, HeadScore, ProbeComparison, ProbeResult } from '@stem/analyzer-probe';
 
 const percent = (value: number | null | undefined): string =>
   value === null || value === undefined ? '-' : (100 * value).toFixed(2);
@@ -16,27 +16,48 @@ export function formatProbeResult(result: ProbeResult, rows = 25): string {
   if (skipped.length > 0)
     lines.push(`left out: ${skipped.map(([why, n]) => `${n} sentences (${why})`).join(', ')}`);
   const width = Math.max(8, ...result.labels.map((l) => l.label.length));
-  lines.push('', `${'label'.padEnd(width)}  ${'count'.padStart(7)}  best head  accuracy`);
+  const positional = positionalRow(result);
+  lines.push(
+    '',
+    `${'label'.padEnd(width)}  ${'count'.padStart(7)}  best head  accuracy${positional ? '  best fixed offset' : ''}`,
+  );
   for (const label of result.labels.slice(0, rows))
     lines.push(
-      `${label.label.padEnd(width)}  ${String(label.count).padStart(7)}  ${head(label.best).padEnd(9)}  ${percent(label.best.accuracy).padStart(8)}`,
+      `${label.label.padEnd(width)}  ${String(label.count).padStart(7)}  ${head(label.best).padEnd(9)}  ${percent(label.best.accuracy).padStart(8)}${positional ? `  ${offsetCell(positional, label.label)}` : ''}`,
     );
   if (result.labels.length > rows)
     lines.push(`... ${result.labels.length - rows} more labels in the JSON file`);
   return lines.join('\n');
 }
 
+/** The attention probe's per-label positional reference, if the result has one. */
+export function positionalRow(result: ProbeResult): BaselineScores | undefined {
+  return result.baselines?.find((b) => b.offsets !== undefined);
+}
+
+/** `41.20 (-1)`: the reference's accuracy on a label and the word offset that gave it. */
+export function offsetCell(row: BaselineScores, label: string): string {
+  const offset = row.offsets?.[label];
+  if (offset === undefined) return '-';
+  return `${percent(row.labels[label])} (${offset > 0 ? '+' : ''}${offset})`;
+}
+
 /** Human table of `stem probe compare`: best-head accuracy per label and the deltas to the first column. */
 export function formatComparison(comparison: ProbeComparison): string {
   const width = Math.max(8, ...comparison.rows.map((r) => r.label.length));
   const column = Math.max(9, ...comparison.columns.map((c) => c.length + 1));
+  const positional = comparison.rows.some((r) => r.positional !== undefined);
   const header = [
     'label'.padEnd(width),
     'count'.padStart(7),
     ...comparison.columns.map((c) => c.padStart(column)),
     ...comparison.columns.slice(1).map((c) => `Δ${c}`.padStart(column)),
+    ...(positional ? ['offset ref.'] : []),
   ];
-  const lines = [`${comparison.task}: best-head accuracy (%) per label`, header.join('  ')];
+  const lines = [
+    `${comparison.task}: best-head accuracy (%) per label${positional ? '; offset ref. = the best fixed word offset (no model)' : ''}`,
+    header.join('  '),
+  ];
   for (const row of comparison.rows)
     lines.push(
       [
@@ -48,6 +69,7 @@ export function formatComparison(comparison: ProbeComparison): string {
           .map((d) =>
             (d === null ? '-' : `${d >= 0 ? '+' : ''}${(100 * d).toFixed(2)}`).padStart(column),
           ),
+        ...(positional ? [percent(row.positional).padStart(11)] : []),
       ].join('  '),
     );
   lines.push(

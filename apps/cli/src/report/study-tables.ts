@@ -1,6 +1,7 @@
 import { compareProbeResults } from '@stem/analyzer-probe';
 import type { GatesEntry, OverlapEntry, ProbeEntry, RunEntry } from './study-files.js';
 import type { Table } from './table.js';
+import { offsetCell, positionalRow } from '../probe/format-probe.js';
 
 /** Mean and sample standard deviation (n - 1); std is absent for one value. */
 export function meanStd(values: readonly number[]): { mean: number; std?: number; n: number } {
@@ -118,17 +119,21 @@ export function correlationTable(overlap: OverlapEntry, index: number): Table | 
 export function probeTable(task: string, probes: readonly ProbeEntry[]): Table {
   if (probes.length === 1) {
     const { result, name } = probes[0]!;
+    const positional = positionalRow(result);
+    const extra = (cell: string) => (positional ? [cell] : []);
     const rows = result.labels.map((l) => [
       l.label,
       String(l.count),
       headName(l.best.layer, l.best.head),
       percent(l.best.accuracy),
+      ...extra(positional ? offsetCell(positional, l.label) : ''),
     ]);
     rows.push([
       'macro (best per label)',
       String(result.items),
       '',
       percent(result.macroBestAccuracy),
+      ...extra(''),
     ]);
     for (const baseline of result.baselines ?? [])
       rows.push([
@@ -136,16 +141,18 @@ export function probeTable(task: string, probes: readonly ProbeEntry[]): Table {
         String(result.items),
         '',
         percent(baseline.accuracy),
+        ...extra(''),
       ]);
     return {
       id: `probe-${task}`,
       title: `${task.toUpperCase()} ${result.probe} probe (${name}): best head per label, accuracy (%)`,
-      columns: ['label', 'count', 'best head', 'accuracy'],
+      columns: ['label', 'count', 'best head', 'accuracy', ...extra('best fixed offset (offset)')],
       rows,
-      note: `Scored on ${result.split}${result.fit ? `, centroids fitted on ${result.fit}` : ''}; heads L<layer>H<head> counted from 1.`,
+      note: `Scored on ${result.split}${result.fit ? `, centroids fitted on ${result.fit}` : ''}; heads L<layer>H<head> counted from 1.${positional ? ' Best fixed offset: every word points the same number of words away, the offset (in brackets) that finds most of the label, scored by the same rule as a head.' : ''}`,
     };
   }
   const comparison = compareProbeResults(probes.map((p) => ({ name: p.name, result: p.result })));
+  const positional = comparison.rows.some((r) => r.positional !== undefined);
   const bestOf = probes.map((p) => new Map(p.result.labels.map((l) => [l.label, l.best])));
   const rows = comparison.rows.map((row) => [
     row.label,
@@ -155,6 +162,7 @@ export function probeTable(task: string, probes: readonly ProbeEntry[]): Table {
       return a === null || !best ? '-' : `${percent(a)} (${headName(best.layer, best.head)})`;
     }),
     ...row.delta.slice(1).map((d) => (d === null ? '-' : `${d >= 0 ? '+' : ''}${percent(d)}`)),
+    ...(positional ? [row.positional == null ? '-' : percent(row.positional)] : []),
   ]);
   rows.push([
     'macro (best per label)',
@@ -164,6 +172,7 @@ export function probeTable(task: string, probes: readonly ProbeEntry[]): Table {
       const d = m - comparison.macro[0]!;
       return `${d >= 0 ? '+' : ''}${percent(d)}`;
     }),
+    ...(positional ? [''] : []),
   ]);
   return {
     id: `probe-${task}`,
@@ -173,11 +182,14 @@ export function probeTable(task: string, probes: readonly ProbeEntry[]): Table {
       'count',
       ...comparison.columns,
       ...comparison.columns.slice(1).map((c) => `Δ ${c}`),
+      ...(positional ? ['best fixed offset'] : []),
     ],
     rows,
     note: `Δ = difference to ${comparison.columns[0]}; ${comparison.columns
       .slice(1)
       .map((c, k) => `${c} is below on ${comparison.below[k]} of ${comparison.rows.length} labels`)
-      .join('; ')}.`,
+      .join(
+        '; ',
+      )}.${positional ? ' Best fixed offset: the positional reference of the label (every word points the same number of words away; no model).' : ''}`,
   };
 }

@@ -39,8 +39,10 @@ export async function summarisePruningRun(
       maxSubwords: config.trainer.maxSubwordsPerBatch,
     };
     const primary: Record<string, string> = {};
-    const withTest =
-      config.trainer.evaluateTest && built.tasks.every((t) => t.test && t.test.length > 0);
+    // As the trainer does: tasks without test sentences are scored on dev only.
+    const withTest = config.trainer.evaluateTest
+      ? built.tasks.filter((t) => t.test && t.test.length > 0)
+      : [];
     const score = async (gated: boolean) => {
       const components = gated ? built.components : [];
       const devResults = await evaluateTasks(
@@ -54,19 +56,20 @@ export async function summarisePruningRun(
       );
       for (const [task, result] of Object.entries(devResults)) primary[task] = result.primary;
       const dev = scoresOf(devResults);
-      const test = withTest
-        ? scoresOf(
-            await evaluateTasks(
-              tf,
-              built.encoder,
-              built.tasks,
-              'test',
-              limits,
-              undefined,
-              components,
-            ),
-          )
-        : undefined;
+      const test =
+        withTest.length > 0
+          ? scoresOf(
+              await evaluateTasks(
+                tf,
+                built.encoder,
+                withTest,
+                'test',
+                limits,
+                undefined,
+                components,
+              ),
+            )
+          : undefined;
       return test ? { dev, test } : { dev };
     };
     return {

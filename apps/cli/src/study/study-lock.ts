@@ -1,4 +1,5 @@
 import { mkdir, link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StemError } from '@stem/core';
@@ -40,6 +41,23 @@ async function readOwner(file: string): Promise<StudyLockOwner | undefined> {
   return undefined;
 }
 
+/** Errors of `link` on file systems without hard links (some FUSE and SMB mounts, FAT). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+/**
+ * Puts the lock file in place or fails with EEXIST. A hard link of the staged copy appears
+ * complete in one step; where the file system has no hard links, an exclusive create (`wx`)
+ * is the fallback, whose content lands a moment after the name (see the re-read below).
+ */
+async function placeLock(staged: string, file: string, content: string): Promise<void> {
+  try {
+    await link(staged, file);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await writeFile(file, content, { flag: 'wx' });
+  }
+}
+
 const sameOwner = (a: StudyLockOwner | undefined, b: StudyLockOwner) =>
   a !== undefined && a.pid === b.pid && a.hostname === b.hostname && a.startedAt === b.startedAt;
 
@@ -54,7 +72,7 @@ export async function studyLockHolder(directory: string): Promise<StudyLockOwner
  * Takes the study directory for this process, so that two `stem study` processes never train
  * the same runs or rewrite one study.json. The lock is a file naming the holder's pid and
  * host, created complete and atomically (written aside, then hard-linked into place, which
- * fails when the name exists). A lock whose process no longer runs on this machine (a study
+ * fails when the name exists; an exclusive create where the file system has no hard links). A lock whose process no longer runs on this machine (a study
  * killed with SIGKILL, a crashed machine's reboot) is stale and taken over; a live holder, or
  * one on another host (a shared file system), is refused with what to do.
  *
@@ -74,16 +92,18 @@ export async function lockStudy(
     startedAt: new Date().toISOString(),
   };
   const staged = `${file}.${process.pid}.${Date.now()}`;
-  await writeFile(staged, `${JSON.stringify(me)}\n`);
+  const content = `${JSON.stringify(me)}\n`;
+  await writeFile(staged, content);
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await link(staged, file);
+        await placeLock(staged, file, content);
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw error;
       }
-      const holder = await readOwner(file);
+      // An unreadable lock may be one an exclusive create has named but not yet filled.
+      const holder = (await readOwner(file)) ?? (await sleep(200).then(() => readOwner(file)));
       if (holder && (holder.hostname !== me.hostname || processAlive(holder.pid)))
         throw new StemError(
           `${directory} is in use by another stem study (pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}).`,

@@ -3,9 +3,9 @@ import type { AttentionTask } from '../probe-config.js';
 import { attentionPointers } from '../pooling/word-attention.js';
 import type { BatchLimits } from '../run/batch-plan.js';
 import { streamEncoded, type ProgressReporter } from '../run/stream-encoder.js';
-import { adjacentWordBaselines } from './adjacent-baseline.js';
 import { attentionRelations, relationFound, type LabelledRelation } from './probe-items.js';
 import { LabelHeadCounts, PROBE_RESULT_FORMAT, type ProbeResult } from './probe-result.js';
+import { positionalBaselines } from './positional-baselines.js';
 
 export interface AttentionProbeRun {
   task: AttentionTask;
@@ -18,7 +18,8 @@ export interface AttentionProbeRun {
 /**
  * The attention probe (DEP arcs, SRL arguments): each head's word-level attention gives
  * pi(u) = argmax_k A(u, k); a relation counts as found by the head when the rule of
- * `relationFound` holds. Accuracy per label and head; DEP also gets adjacent-word baselines.
+ * `relationFound` holds. Accuracy per label and head, beside positional baselines scored by
+ * the same rule (previous word, next word, best fixed offset per label).
  */
 export async function runAttentionProbe(
   tf: TensorFlow,
@@ -71,10 +72,9 @@ export async function runAttentionProbe(
     skipped,
     ...counts.summarize(),
   };
-  if (run.task === 'dep')
-    result.baselines = adjacentWordBaselines(
-      usable.map((s) => s.words.length),
-      relations,
-    );
+  result.baselines = positionalBaselines(
+    usable.map((s) => s.words.length),
+    relations,
+  );
   return result;
 }

@@ -12,6 +12,11 @@ export interface ProbeComparison {
     accuracy: Array<number | null>;
     /** accuracy[k] - accuracy[0]; null where either is missing. */
     delta: Array<number | null>;
+    /**
+     * The label's best fixed offset (a positional reference that needs no model) from the
+     * first result that has one; present when any result carries that baseline.
+     */
+    positional?: number | null;
   }>;
   /** Macro average of the best-head accuracy per column (over the labels each has). */
   macro: number[];
@@ -45,14 +50,19 @@ export function compareProbeResults(
   const lookup = results.map(
     ({ result }) => new Map(result.labels.map((l) => [l.label, l.best.accuracy])),
   );
+  const offsetRows = results
+    .map(({ result }) => result.baselines?.find((b) => b.offsets !== undefined))
+    .filter((b) => b !== undefined);
   const rows = order.map((label) => {
     const accuracy = lookup.map((m) => m.get(label) ?? null);
     const first = accuracy[0] ?? null;
+    const positional = offsetRows.find((b) => b.labels[label] !== undefined)?.labels[label];
     return {
       label,
       count: counts.get(label) as number,
       accuracy,
       delta: accuracy.map((a) => (a === null || first === null ? null : a - first)),
+      ...(offsetRows.length > 0 ? { positional: positional ?? null } : {}),
     };
   });
   return {

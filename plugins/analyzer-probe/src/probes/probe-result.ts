@@ -27,6 +27,8 @@ export interface BaselineScores {
   /** Over all items (frequency-weighted). */
   accuracy: number;
   labels: Record<string, number>;
+  /** Per label, the word offset the row used (the per-label positional reference only). */
+  offsets?: Record<string, number>;
 }
 
 /** What `stem probe` writes to `probe-<task>.json`. Accuracies are fractions in [0, 1]. */
@@ -55,7 +57,7 @@ export interface ProbeResult {
   bestHead: HeadScore;
   /** Mean over labels of the best head's accuracy (the paper's per-label best, macro-averaged). */
   macroBestAccuracy: number;
-  /** Reference rows that use no model (DEP: adjacent words). */
+  /** Reference rows that use no model (attention probe: adjacent words, best offset per label). */
   baselines?: BaselineScores[];
 }
 
