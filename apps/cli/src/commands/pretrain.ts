@@ -9,6 +9,7 @@ import {
   type TrainingResult,
 } from '@stem/core';
 import { StemCommand } from '../base-command.js';
+import { trainingRunFlags } from '../run/run-flags.js';
 import { formatScores } from '../run/format-scores.js';
 
 /** The masked-LM task a pretraining config trains (`@stem/task-mlm`). */
@@ -33,19 +34,8 @@ export default class Pretrain extends StemCommand<typeof Pretrain> {
     '<%= config.bin %> pretrain --resume runs/stem-mini-20261127-101500-s42',
   ];
   static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description: 'Experiment config (YAML or JSON) with a stem.task.mlm.v1 task.',
-      exactlyOne: ['config', 'resume'],
-    }),
-    set: Flags.string({
-      description: 'Override a config field: path.to.field=value. Repeatable.',
-      multiple: true,
-      default: [],
-    }),
-    resume: Flags.string({
-      description: 'Continue the interrupted run in this run directory from its last checkpoint.',
-      exactlyOne: ['config', 'resume'],
+    ...trainingRunFlags({
+      config: 'Experiment config (YAML or JSON) with a stem.task.mlm.v1 task.',
     }),
     dtype: Flags.string({
       description: 'Storage type of the saved model.safetensors (float16 halves its size).',

@@ -1,4 +1,3 @@
-import { Flags } from '@oclif/core';
 import {
   HEAD_GATES_ID,
   writePruningSummary,
@@ -8,6 +7,7 @@ import {
 } from '@stem/analyzer-pruning';
 import { StemError, loadExperimentConfig, trainRun, type TrainingResult } from '@stem/core';
 import { StemCommand } from '../base-command.js';
+import { trainingRunFlags } from '../run/run-flags.js';
 import { pruningOverrides } from '../run/pruning-defaults.js';
 import { gatesSectionOf, summarisePruningRun } from '../run/summarise-pruning.js';
 
@@ -21,22 +21,9 @@ export default class Prune extends StemCommand<typeof Prune> {
     '<%= config.bin %> prune -c examples/prune-pos-tiny.yaml --set seed=2 --set trainingComponents.pruning.lambda=0.02',
     '<%= config.bin %> prune --resume runs/prune-pos-tiny-20261127-101500-s42',
   ];
-  static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description: 'Experiment config (YAML or JSON).',
-      exactlyOne: ['config', 'resume'],
-    }),
-    set: Flags.string({
-      description: 'Override a config field: path.to.field=value. Repeatable.',
-      multiple: true,
-      default: [],
-    }),
-    resume: Flags.string({
-      description: 'Continue the interrupted pruning run in this run directory.',
-      exactlyOne: ['config', 'resume'],
-    }),
-  };
+  static override flags = trainingRunFlags({
+    resume: 'Continue the interrupted pruning run in this run directory.',
+  });
 
   async run(): Promise<
     { runDirectory: string; pruning: PruningSummary; summaryFile: string } & TrainingResult

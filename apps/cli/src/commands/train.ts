@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
 import { loadExperimentConfig, trainRun, type TrainingResult } from '@stem/core';
 import { StemCommand } from '../base-command.js';
+import { trainingRunFlags } from '../run/run-flags.js';
 import { formatScores } from '../run/format-scores.js';
 
 export default class Train extends StemCommand<typeof Train> {
@@ -13,22 +13,7 @@ export default class Train extends StemCommand<typeof Train> {
     '<%= config.bin %> train -c examples/pos-ewt-tiny.yaml --set trainer.epochs=1 --set seed=3',
     '<%= config.bin %> train --resume runs/pos-ewt-tiny-20261126-101500-s42',
   ];
-  static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description: 'Experiment config (YAML or JSON).',
-      exactlyOne: ['config', 'resume'],
-    }),
-    set: Flags.string({
-      description: 'Override a config field: path.to.field=value. Repeatable.',
-      multiple: true,
-      default: [],
-    }),
-    resume: Flags.string({
-      description: 'Continue the interrupted run in this run directory from its last checkpoint.',
-      exactlyOne: ['config', 'resume'],
-    }),
-  };
+  static override flags = trainingRunFlags();
 
   async run(): Promise<{ runDirectory: string } & TrainingResult> {
     const { config: file, resume, set } = this.flags;
