@@ -90,6 +90,43 @@ describe('report tables', () => {
     expect(table.columns).toEqual(['task', 'metric', 'STL', 'STL-DP']);
     expect(table.rows).toEqual([['pos', 'accuracy', '90.00 (n=1)', '50.00 (n=1)']]);
     expect(table.note).toContain('-DP: pruning runs');
+    expect(table.note).not.toContain('dev score');
+  });
+
+  it('marks cells whose runs were scored on dev, all or some of them', () => {
+    const onDev = (entry: RunEntry): RunEntry => ({
+      ...entry,
+      pruned: true,
+      scores: { pos: { ...entry.scores['pos']!, split: 'dev' } },
+    });
+    const table = scoreTable([
+      run(['pos'], 1, { pos: 0.9 }),
+      onDev(run(['pos'], 1, { pos: 0.5 })),
+      onDev(run(['pos'], 2, { pos: 0.7 })),
+      run(['dep', 'pos'], 1, { pos: 0.8 }),
+      onDev(run(['dep', 'pos'], 2, { pos: 0.6 })),
+      // A plain run without test sentences: one of the two STL scores is a dev score.
+      { ...onDev(run(['pos'], 2, { pos: 0.8 })), pruned: false },
+    ])!;
+    expect(table.columns).toEqual([
+      'task',
+      'metric',
+      'STL',
+      'MTL dep+pos',
+      'MTL-DP dep+pos',
+      'STL-DP',
+    ]);
+    expect(table.rows).toEqual([
+      [
+        'pos',
+        'accuracy',
+        '85.00 ± 7.07 (n=2, 1 on dev)',
+        '80.00 (n=1)',
+        '60.00 (n=1, dev)',
+        '60.00 ± 14.14 (n=2, dev)',
+      ],
+    ]);
+    expect(table.note).toContain('the cell is a dev score');
   });
 
   it('counts kept heads (gate > 1e-3) per task set', () => {

@@ -45,19 +45,27 @@ export function scoreTable(runs: readonly RunEntry[]): Table | undefined {
       task,
       metric,
       ...settings.map((setting) => {
-        const values = scored
+        const cell = scored
           .filter((r) => settingOf(r.tasks, r.pruned) === setting && r.scores[task])
-          .map((r) => r.scores[task]!.value);
-        return values.length === 0 ? '-' : `${formatMeanStd(values, 100)} (n=${values.length})`;
+          .map((r) => r.scores[task]!);
+        if (cell.length === 0) return '-';
+        // Say it in the cell when a score is not a test score, so no column mixes unseen.
+        const dev = cell.filter((score) => score.split === 'dev').length;
+        const split = dev === 0 ? '' : dev === cell.length ? ', dev' : `, ${dev} on dev`;
+        return `${formatMeanStd(
+          cell.map((score) => score.value),
+          100,
+        )} (n=${cell.length}${split})`;
       }),
     ];
   });
+  const anyDev = scored.some((r) => Object.values(r.scores).some((s) => s.split === 'dev'));
   return {
     id: 'task-scores',
     title: 'Task scores (%), mean ± std over seeds',
     columns: ['task', 'metric', ...settings],
     rows,
-    note: `Primary metric of each task on test (dev where a run has no test score); n = runs.${scored.some((r) => r.pruned) ? ' -DP: pruning runs (head gates, stem prune).' : ''}`,
+    note: `Primary metric of each task on test (dev where a run has no test score); n = runs.${anyDev ? ' "dev" in a cell: those runs have no test score, so the cell is a dev score (pruning runs of the study presets score dev only).' : ''}${scored.some((r) => r.pruned) ? ' -DP: pruning runs (head gates, stem prune).' : ''}`,
   };
 }
 
