@@ -12,11 +12,20 @@ export function formatProbeResult(result: ProbeResult, rows = 25): string {
   ];
   for (const baseline of result.baselines ?? [])
     lines.push(`baseline "${baseline.name}": ${percent(baseline.accuracy)}%`);
+  const positional = positionalRow(result);
+  const beyond = positional ? beyondPosition(result, positional) : undefined;
+  if (beyond)
+    lines.push(
+      beyond.length === 0
+        ? `no label (of ${BEYOND_POSITION_MIN_ITEMS}+ items) has a head ${BEYOND_POSITION_POINTS}+ points above its best fixed offset`
+        : `labels (of ${BEYOND_POSITION_MIN_ITEMS}+ items) with a head ${BEYOND_POSITION_POINTS}+ points above their best fixed offset: ${beyond
+            .map((b) => `${b.label} ${head(b.best)} (+${(100 * b.margin).toFixed(1)})`)
+            .join(', ')}`,
+    );
   const skipped = Object.entries(result.skipped);
   if (skipped.length > 0)
     lines.push(`left out: ${skipped.map(([why, n]) => `${n} sentences (${why})`).join(', ')}`);
   const width = Math.max(8, ...result.labels.map((l) => l.label.length));
-  const positional = positionalRow(result);
   lines.push(
     '',
     `${'label'.padEnd(width)}  ${'count'.padStart(7)}  best head  accuracy${positional ? '  best fixed offset' : ''}`,
@@ -28,6 +37,31 @@ export function formatProbeResult(result: ProbeResult, rows = 25): string {
   if (result.labels.length > rows)
     lines.push(`... ${result.labels.length - rows} more labels in the JSON file`);
   return lines.join('\n');
+}
+
+/** Margin (points) by which a head must beat a label's positional reference to be listed. */
+export const BEYOND_POSITION_POINTS = 10;
+/** Rarer labels are left out: on a handful of items any head can look specialised. */
+export const BEYOND_POSITION_MIN_ITEMS = 20;
+
+/**
+ * Labels of BEYOND_POSITION_MIN_ITEMS or more items whose best head finds BEYOND_POSITION_POINTS
+ * or more points more of the label than its best fixed offset, largest margin first: what the
+ * heads track that position does not.
+ */
+export function beyondPosition(
+  result: ProbeResult,
+  positional: BaselineScores,
+): Array<{ label: string; best: HeadScore; margin: number }> {
+  return result.labels
+    .filter((l) => l.count >= BEYOND_POSITION_MIN_ITEMS)
+    .map((l) => ({
+      label: l.label,
+      best: l.best,
+      margin: l.best.accuracy - (positional.labels[l.label] ?? 0),
+    }))
+    .filter((l) => 100 * l.margin >= BEYOND_POSITION_POINTS - 1e-9)
+    .sort((a, b) => b.margin - a.margin);
 }
 
 /** The attention probe's per-label positional reference, if the result has one. */
