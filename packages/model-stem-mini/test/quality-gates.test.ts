@@ -210,3 +210,39 @@ describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
     expect(section).toContain('one relation only (`list`');
   });
 });
+
+describe("MODEL_CARD.md's check that the probe sees heads that training makes", () => {
+  it('quotes the study-cpu run: static and STL DEP best heads against the previous word', () => {
+    const probeOf = (path: string) =>
+      JSON.parse(readFileSync(packageFile(`../../docs/study-cpu/${path}`), 'utf8')) as {
+        items: number;
+        sentences: number;
+        bestHead: { layer: number; head: number; accuracy: number };
+        baselines: Array<{ name: string; accuracy: number }>;
+      };
+    const pct = (v: number) => (100 * v).toFixed(1);
+    const stl = [1, 2, 3].map((s) => probeOf(`runs/stl-dep-s${s}/analyses/probe/probe-dep.json`));
+    const start = probeOf('probes/static/probe-dep.json');
+    const previous = stl[0]!.baselines.find((b) => b.name === 'previous word')!.accuracy;
+    const text = card.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      `${start.sentences} EWT test sentences, ${start.items.toLocaleString('en-US')} arcs`,
+    );
+    expect(text).toContain(
+      `from ${pct(start.bestHead.accuracy)}% (layer ${start.bestHead.layer}, head ${start.bestHead.head}, as here)`,
+    );
+    expect(text).toContain(
+      `to ${stl.map((p) => pct(p.bestHead.accuracy)).join(' / ')}% (layer ${stl[0]!.bestHead.layer}, head ${stl[0]!.bestHead.head}; seeds 1 / 2 / 3) against the previous word's ${pct(previous)}%`,
+    );
+    // Every seed's best head is the same one.
+    for (const p of stl)
+      expect(p.bestHead).toMatchObject({
+        layer: stl[0]!.bestHead.layer,
+        head: stl[0]!.bestHead.head,
+      });
+    const margins = stl.map((p) => 100 * (p.bestHead.accuracy - previous));
+    expect(text).toContain('6-8 points over that baseline');
+    expect(Math.round(Math.min(...margins))).toBe(6);
+    expect(Math.round(Math.max(...margins))).toBe(8);
+  });
+});
