@@ -23,6 +23,25 @@ const withoutXpos = (block: string) =>
     })
     .join('\n');
 
+/** A one-epoch config of a 1-layer encoder named `name` in `work`, with these tasks (YAML). */
+async function writeConfig(work: string, name: string, tasks: string): Promise<string> {
+  const config = join(work, `${name}.yaml`);
+  await writeFile(
+    config,
+    `name: ${name}
+seed: 3
+encoder:
+  type: stem.encoder.transformer.v1
+  architecture: { arch: bert, layers: 1, heads: 2, hidden: 16, maxPositions: 64, tokenizer: examples/tokenizers/ewt-wordpiece-8k }
+tasks:
+${tasks}
+trainer: { epochs: 1, maxSentencesPerBatch: 16, maxSubwordsPerBatch: 640 }
+output: { directory: ${join(work, 'runs')} }
+`,
+  );
+  return config;
+}
+
 describe('data gaps of a run', () => {
   let work: string;
   let result: ReturnType<typeof envelope<Record<string, unknown>>>;
@@ -42,21 +61,12 @@ describe('data gaps of a run', () => {
     );
     await write('dev.conllu', sentences.slice(60, 80));
     await write('test.conllu', sentences.slice(80, 84).map(withoutXpos));
-    const config = join(work, 'gaps.yaml');
-    await writeFile(
-      config,
-      `name: gaps
-seed: 3
-encoder:
-  type: stem.encoder.transformer.v1
-  architecture: { arch: bert, layers: 1, heads: 2, hidden: 16, maxPositions: 64, tokenizer: examples/tokenizers/ewt-wordpiece-8k }
-tasks:
-  pos:
+    const config = await writeConfig(
+      work,
+      'gaps',
+      `  pos:
     type: stem.task.pos.softmax.v1
-    dataset: { type: stem.dataset.conllu-files.v1, path: ${data} }
-trainer: { epochs: 1, maxSentencesPerBatch: 16, maxSubwordsPerBatch: 640 }
-output: { directory: ${join(work, 'runs')} }
-`,
+    dataset: { type: stem.dataset.conllu-files.v1, path: ${data} }`,
     );
     const run = await runStem(['train', '-c', config, '--json'], await isolatedHome());
     expect(run.code, run.stderr).toBe(0);
@@ -89,25 +99,16 @@ output: { directory: ${join(work, 'runs')} }
 
   it('scores a pruning run on test for the tasks that have test sentences, dev-only for the rest', async () => {
     const data = join(work, 'data');
-    const config = join(work, 'gaps-prune.yaml');
-    await writeFile(
-      config,
-      `name: gaps-prune
-seed: 3
-encoder:
-  type: stem.encoder.transformer.v1
-  architecture: { arch: bert, layers: 1, heads: 2, hidden: 16, maxPositions: 64, tokenizer: examples/tokenizers/ewt-wordpiece-8k }
-tasks:
-  gaps:
+    const config = await writeConfig(
+      work,
+      'gaps-prune',
+      `  gaps:
     type: stem.task.pos.softmax.v1
     dataset: { type: stem.dataset.conllu-files.v1, path: ${data} }
   ewt:
     type: stem.task.pos.softmax.v1
     dataset: { type: stem.dataset.ud-ewt.v1 }
-    limit: { train: 24, dev: 8, test: 8 }
-trainer: { epochs: 1, maxSentencesPerBatch: 16, maxSubwordsPerBatch: 640 }
-output: { directory: ${join(work, 'runs')} }
-`,
+    limit: { train: 24, dev: 8, test: 8 }`,
     );
     const run = await runStem(['prune', '-c', config, '--json'], await isolatedHome());
     expect(run.code, run.stderr).toBe(0);
