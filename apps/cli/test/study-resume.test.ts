@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +109,22 @@ describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
     expect((await stat(resultsFile)).mtimeMs).toBe(before);
     // A finished study leaves no lock behind.
     expect(existsSync(join(reference, 'study.lock'))).toBe(false);
-  }, 60_000);
+
+    // Moved elsewhere (as docs/study-cpu was), it resumes as a no-op without warnings; a changed
+    // study config is still noticed.
+    const moved = join(work, 'moved');
+    await cp(reference, moved, { recursive: true });
+    const there = await runStem(['study', '-c', STUDY, '--out', moved, '--json'], env);
+    expect(there.code, there.stderr).toBe(0);
+    expect(envelope<{ ran: string[] }>(there).result.ran).toEqual([]);
+    expect(there.stderr).not.toContain('finished with a different config');
+    const changed = await runStem(
+      ['study', '-c', STUDY, '--out', moved, '--set', 'trainer.headLearningRate=0.5', '--json'],
+      env,
+    );
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain('runs/stl-pos-s1 finished with a different config');
+  }, 90_000);
 
   it('killed with SIGKILL at several moments and rerun, ends with the same report', async () => {
     const directory = join(work, 'killed');

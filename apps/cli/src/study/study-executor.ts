@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { overlapOfRuns, writePruningSummary } from '@stem/analyzer-pruning';
 import { probeResultFile, type ProbeResult } from '@stem/analyzer-probe';
 import {
@@ -17,6 +18,7 @@ import {
   type Split,
   type TrainingProgress,
 } from '@stem/core';
+import { parse as parseYaml } from 'yaml';
 import { probeEncoder } from '../probe/probe-encoder.js';
 import { collectStudy, type Study } from '../report/study-files.js';
 import { renderReport, type ReportFiles } from '../report/render-report.js';
@@ -245,12 +247,26 @@ async function writeRunConfig(context: StudyContext, run: GridRun): Promise<stri
   return file;
 }
 
-/** A finished run is kept even when the study config now asks for something else: say so. */
+/**
+ * A finished run is kept even when the study config now asks for something else: say so.
+ * Where the study directory lives (`output.directory`) is not part of the experiment, so a
+ * study moved or copied elsewhere (the committed docs/study-cpu) resumes without warnings.
+ */
 async function warnIfConfigChanged(context: StudyContext, run: GridRun): Promise<void> {
   const file = configFileOf(context, run);
   if (!existsSync(file)) return;
-  const now = runConfigYaml(runExperimentConfig(context.config, run, context.directory), run);
-  if ((await readFile(file, 'utf8')) !== now)
+  const experiment = ({ output: _, ...rest }: Record<string, unknown>) => rest;
+  let before: Record<string, unknown> | undefined;
+  try {
+    before = parseYaml(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    before = undefined; // unreadable: treated as changed
+  }
+  // Through JSON, as YAML would: keys whose value is undefined are not written.
+  const now = JSON.parse(
+    JSON.stringify(runExperimentConfig(context.config, run, context.directory)),
+  ) as Record<string, unknown>;
+  if (!before || !isDeepStrictEqual(experiment(before), experiment(now)))
     context.warn(
       `${run.directory} finished with a different config than the study config gives now; it is kept (delete the folder to run it again)`,
     );
