@@ -199,6 +199,14 @@ describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
       expect(bold[k]).toBe(gain >= 10);
     });
     expect(section).toContain(`${clearing} of the ${frequent.length} relations clear both`);
+    // quality-gates.json (which every report quotes) carries the same counts.
+    expect(gate('c').measured).toMatchObject({
+      relationsWithAtLeast100Arcs: frequent.length,
+      relationsBeyondPositionAndRandom: clearing,
+    });
+    expect(gate('c').result).toContain(
+      `${clearing} of the ${frequent.length} relations with 100+ arcs have a head 10+ points above both`,
+    );
   });
 
   it('says how often the random twin clears its own offset reference', () => {
