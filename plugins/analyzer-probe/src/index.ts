@@ -5,6 +5,7 @@ export { runAttentionProbe, type AttentionProbeRun } from './probes/attention-pr
 export { runCentroidProbe, type CentroidProbeRun } from './probes/centroid-probe.js';
 export {
   positionalBaselines,
+  perLabelOffsetBaseline,
   offsetPointer,
   MAX_BASELINE_OFFSET,
 } from './probes/positional-baselines.js';

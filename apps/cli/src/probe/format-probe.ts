@@ -1,4 +1,10 @@
-import type { BaselineScores, HeadScore, ProbeComparison, ProbeResult } from '@stem/analyzer-probe';
+import {
+  perLabelOffsetBaseline,
+  type BaselineScores,
+  type HeadScore,
+  type ProbeComparison,
+  type ProbeResult,
+} from '@stem/analyzer-probe';
 
 const percent = (value: number | null | undefined): string =>
   value === null || value === undefined ? '-' : (100 * value).toFixed(2);
@@ -65,9 +71,8 @@ export function beyondPosition(
 }
 
 /** The attention probe's per-label positional reference, if the result has one. */
-export function positionalRow(result: ProbeResult): BaselineScores | undefined {
-  return result.baselines?.find((b) => b.offsets !== undefined);
-}
+export const positionalRow = (result: ProbeResult): BaselineScores | undefined =>
+  perLabelOffsetBaseline(result);
 
 /** `41.20 (-1)`: the reference's accuracy on a label and the word offset that gave it. */
 export function offsetCell(row: BaselineScores, label: string): string {

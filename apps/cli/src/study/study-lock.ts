@@ -72,9 +72,10 @@ export async function studyLockHolder(directory: string): Promise<StudyLockOwner
  * Takes the study directory for this process, so that two `stem study` processes never train
  * the same runs or rewrite one study.json. The lock is a file naming the holder's pid and
  * host, created complete and atomically (written aside, then hard-linked into place, which
- * fails when the name exists; an exclusive create where the file system has no hard links). A lock whose process no longer runs on this machine (a study
- * killed with SIGKILL, a crashed machine's reboot) is stale and taken over; a live holder, or
- * one on another host (a shared file system), is refused with what to do.
+ * fails when the name exists; an exclusive create where the file system has no hard links).
+ * A lock whose process no longer runs on this machine (a study killed with SIGKILL, a crashed
+ * machine's reboot) is stale and taken over; a live holder, or one on another host (a shared
+ * file system), is refused with what to do.
  *
  * A pid check rather than a heart-beat lock (proper-lockfile's mtime updates): a training step
  * can block the event loop for longer than any sensible staleness window, and after SIGKILL

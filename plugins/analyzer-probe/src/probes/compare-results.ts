@@ -1,3 +1,4 @@
+import { perLabelOffsetBaseline } from './positional-baselines.js';
 import type { ProbeResult } from './probe-result.js';
 
 export interface ProbeComparison {
@@ -51,7 +52,7 @@ export function compareProbeResults(
     ({ result }) => new Map(result.labels.map((l) => [l.label, l.best.accuracy])),
   );
   const offsetRows = results
-    .map(({ result }) => result.baselines?.find((b) => b.offsets !== undefined))
+    .map(({ result }) => perLabelOffsetBaseline(result))
     .filter((b) => b !== undefined);
   const rows = order.map((label) => {
     const accuracy = lookup.map((m) => m.get(label) ?? null);

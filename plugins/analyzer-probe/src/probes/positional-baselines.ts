@@ -16,6 +16,13 @@ export function offsetPointer(offset: number, words: number): (unit: number) => 
   };
 }
 
+/** The per-label positional row of an attention probe result (absent in older results). */
+export function perLabelOffsetBaseline(result: {
+  baselines?: readonly BaselineScores[];
+}): BaselineScores | undefined {
+  return result.baselines?.find((b) => b.offsets !== undefined);
+}
+
 /** Correct / total per label for one pointer rule applied to every sentence. */
 function countsOf(
   wordCounts: readonly number[],
