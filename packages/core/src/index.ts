@@ -4,6 +4,7 @@ export * from './contracts/index.js';
 export { TOKENS } from './tokens.js';
 export { StemError } from './errors.js';
 export { SeededRandom, type RandomState } from './random/seeded-random.js';
+export { runRandom, runStreamIdentity, type RunStreamInput } from './random/run-stream.js';
 export { DEVICE_CHOICES, type DeviceChoice, type BackendInfo } from './compute/backend-name.js';
 export { selectBackend } from './compute/select-backend.js';
 export { COMPONENT_KINDS, type ComponentKind } from './registry/component-kind.js';

@@ -316,7 +316,7 @@ describe('Trainer', () => {
       false,
     ]);
     expect(run.events.filter((e) => e.event === 'early-stop')).toEqual([
-      { event: 'early-stop', epoch: 3, patience: 2 },
+      { event: 'early-stop', epoch: 3, reason: 'patience', patience: 2 },
     ]);
     run.dispose();
   });

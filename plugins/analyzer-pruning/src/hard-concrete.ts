@@ -69,3 +69,14 @@ export function evaluationGateOf(logAlpha: number): number {
 export function isKept(gate: number): boolean {
   return gate > HARD_CONCRETE.keepThreshold;
 }
+
+/**
+ * Evaluation gates strictly between 0 and 1: the heads whose gate has not yet been driven to
+ * a clamp (closed at log_a <= -ln 11, open at log_a >= ln 11). A run whose count is 0 has
+ * decided on every head; "kept" then means open, not merely above 1e-3.
+ */
+export function undecidedGateCount(gates: readonly (readonly number[])[]): number {
+  let count = 0;
+  for (const row of gates) for (const gate of row) if (gate > 0 && gate < 1) count += 1;
+  return count;
+}

@@ -18,6 +18,7 @@ import {
   expectedOpenHeadsPerLayer,
   isKept,
   trainingGates,
+  undecidedGateCount,
 } from './hard-concrete.js';
 import type { HeadGatesConfig } from './pruning-config.js';
 import { penaltyWeight, type PenaltyWeight } from './penalty-weight.js';
@@ -33,6 +34,8 @@ export interface HeadGatesReport extends Record<string, unknown> {
   /** [layers][heads] 1 iff the evaluation gate > 1e-3. */
   kept: number[][];
   keptHeads: number;
+  /** Evaluation gates strictly between 0 and 1: heads the gates have not decided on yet. */
+  undecidedGates: number;
   totalHeads: number;
   keptFraction: number;
   /** Per layer, the fraction of its heads kept. */
@@ -93,6 +96,15 @@ export class HardConcreteHeadGates implements TrainingComponent {
     );
   }
 
+  /** Settled when every evaluation gate is exactly 0 or 1 (the trainer then stops). */
+  settled(): boolean {
+    return undecidedGateCount(this.evaluationGateValues()) === 0;
+  }
+
+  private evaluationGateValues(): number[][] {
+    return (this.logAlpha.arraySync() as number[][]).map((row) => row.map(evaluationGateOf));
+  }
+
   report(): HeadGatesReport {
     const logAlpha = this.logAlpha.arraySync() as number[][];
     const gates = logAlpha.map((row) => row.map(evaluationGateOf));
@@ -106,6 +118,7 @@ export class HardConcreteHeadGates implements TrainingComponent {
       logAlpha,
       kept,
       keptHeads,
+      undecidedGates: undecidedGateCount(gates),
       totalHeads,
       keptFraction: keptHeads / totalHeads,
       keptFractionPerLayer: kept.map((row) => row.reduce<number>((n, k) => n + k, 0) / this.heads),

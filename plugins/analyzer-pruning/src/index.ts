@@ -7,6 +7,7 @@ export {
   expectedOpenHeadsPerLayer,
   evaluationGateOf,
   isKept,
+  undecidedGateCount,
 } from './hard-concrete.js';
 export { HardConcreteHeadGates, type HeadGatesReport } from './head-gates.js';
 export { HEAD_GATES_ID, headGatesConfigSchema, type HeadGatesConfig } from './pruning-config.js';
@@ -14,6 +15,9 @@ export {
   PAPER_LAMBDA,
   SHARED_GATES_LAMBDA,
   FALLBACK_LAMBDA,
+  PAPER_PRUNING_EPOCHS,
+  FALLBACK_PRUNING_EPOCHS,
+  pruningEpochs,
   penaltyWeight,
   type PenaltyWeight,
 } from './penalty-weight.js';

@@ -33,3 +33,24 @@ export function penaltyWeight(
     ? { lambda: FALLBACK_LAMBDA, source: 'fallback' }
     : { lambda, source: 'paper' };
 }
+
+/**
+ * The paper's pruning budget in epochs per task family: POS, DEP and CON 30, NER and SRL 100
+ * (He & Choi 2021). A pruning run trains until every gate is decided or this many epochs;
+ * with several tasks (MTL-DP) the longest of theirs; a task the paper did not prune: 30.
+ */
+export const PAPER_PRUNING_EPOCHS: Readonly<Record<string, number>> = {
+  pos: 30,
+  ner: 100,
+  dep: 30,
+  con: 30,
+  srl: 100,
+};
+export const FALLBACK_PRUNING_EPOCHS = 30;
+
+/** The paper's maximum pruning epochs for a run's tasks (registered `type` ids). */
+export function pruningEpochs(tasks: ReadonlyArray<{ type: string }>): number {
+  return Math.max(
+    ...tasks.map((t) => PAPER_PRUNING_EPOCHS[t.type.split('.')[2] ?? ''] ?? FALLBACK_PRUNING_EPOCHS),
+  );
+}

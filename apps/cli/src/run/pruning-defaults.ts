@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { HEAD_GATES_ID } from '@stem/analyzer-pruning';
+import { HEAD_GATES_ID, pruningEpochs } from '@stem/analyzer-pruning';
 import { parse } from 'yaml';
 
 /** PAPER.md: the encoder is fine-tuned at 1e-5 while heads are pruned (5e-5 in plain runs). */
@@ -8,7 +8,9 @@ export const PRUNING_ENCODER_LEARNING_RATE = 1e-5;
 /**
  * `--set` overrides that make a config a pruning run, placed before the user's own: a
  * `trainingComponents.pruning` section with the head gates when the config has none, and
- * the pruning encoder learning rate when neither the file nor `--set` gives one.
+ * the pruning encoder learning rate and the paper's maximum epochs for the tasks (30; 100 for
+ * NER and SRL: the run stops earlier once every gate is decided) when neither the file nor
+ * `--set` gives them.
  */
 export async function pruningOverrides(
   file: string,
@@ -29,5 +31,10 @@ export async function pruningOverrides(
     overrides.push(`trainingComponents.pruning.type=${HEAD_GATES_ID}`);
   if (trainer.encoderLearningRate === undefined && !userSets('trainer.encoderLearningRate'))
     overrides.push(`trainer.encoderLearningRate=${PRUNING_ENCODER_LEARNING_RATE}`);
+  const tasks = Object.values((raw.tasks ?? {}) as Record<string, { type?: unknown }>).filter(
+    (t): t is { type: string } => typeof t?.type === 'string',
+  );
+  if (tasks.length > 0 && trainer.epochs === undefined && !userSets('trainer.epochs'))
+    overrides.push(`trainer.epochs=${pruningEpochs(tasks)}`);
   return overrides;
 }

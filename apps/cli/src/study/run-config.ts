@@ -1,4 +1,4 @@
-import { HEAD_GATES_ID } from '@stem/analyzer-pruning';
+import { HEAD_GATES_ID, pruningEpochs } from '@stem/analyzer-pruning';
 import { stringify } from 'yaml';
 import { PRUNING_ENCODER_LEARNING_RATE } from '../run/pruning-defaults.js';
 import type { PruningSettingValue, SettingValue, StudyConfig } from './study-config.js';
@@ -20,8 +20,8 @@ function trainerOf(
 /**
  * The ordinary experiment config of one run of the grid: the study's encoder, the run's
  * tasks, the shared trainer settings with the setting's own on top, and for a pruning run
- * the head gates (lambda from the study or the paper's default) with the pruning encoder rate
- * unless one is given (as `stem prune` does).
+ * the head gates (lambda from the study or the paper's default), the pruning encoder rate and
+ * the paper's maximum epochs unless the pruning setting gives its own.
  */
 export function runExperimentConfig(
   study: StudyConfig,
@@ -32,7 +32,16 @@ export function runExperimentConfig(
     run.kind === 'prune'
       ? study.pruning[run.setting as 'stl-dp' | 'mtl-dp']
       : study.settings[run.setting as 'stl' | 'pairs' | 'mtl5'];
-  const trainer: Record<string, unknown> = { ...study.trainer, ...trainerOf(setting, run.tasks) };
+  const own = trainerOf(setting, run.tasks);
+  const trainer: Record<string, unknown> = { ...study.trainer, ...own };
+  if (run.kind === 'prune') {
+    // A pruning run has its own encoder rate (the paper's 1e-5) and trains until its gates
+    // are decided or the paper's maximum epochs: the study-wide trainer's rate and epochs
+    // (sized for plain fine-tuning) do not leak in. The pruning setting's own values win.
+    trainer['encoderLearningRate'] = own['encoderLearningRate'] ?? PRUNING_ENCODER_LEARNING_RATE;
+    trainer['epochs'] =
+      own['epochs'] ?? pruningEpochs(run.tasks.map((t) => ({ type: study.tasks[t]!.type })));
+  }
   const config: Record<string, unknown> = {
     name: run.id,
     seed: run.seed,
@@ -64,8 +73,6 @@ export function runExperimentConfig(
         ...(gates?.learningRate !== undefined ? { learningRate: gates.learningRate } : {}),
       },
     };
-    if (trainer['encoderLearningRate'] === undefined)
-      trainer['encoderLearningRate'] = PRUNING_ENCODER_LEARNING_RATE;
   }
   return config;
 }

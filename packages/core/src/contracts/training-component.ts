@@ -46,6 +46,14 @@ export interface TrainingComponent {
   evaluationEncodeOptions?(): Partial<EncodeOptions>;
   /** Extra loss of this step, a function of the component's own variables. */
   lossTerm?(step: TrainingStepContext): Scalar;
+  /**
+   * Whether the component has settled (pruning: every evaluation gate is exactly 0 or 1).
+   * When any component defines it, the trainer (a) prefers settled checkpoints when it picks
+   * the best one, (b) counts patience only once every such component has settled, and (c)
+   * stops at the first dev evaluation where they all have: `trainer.epochs` is then the
+   * maximum, not the length of the run.
+   */
+  settled?(): boolean;
   /** Plain JSON written with every dev evaluation and at the end (NDJSON `components`). */
   report?(): Record<string, unknown>;
   weights(): NamedTensorMap;

@@ -2,7 +2,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
 import type { ExperimentConfig } from '../config/experiment-schema.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
-import { SeededRandom } from '../random/seeded-random.js';
+import { runRandom } from '../random/run-stream.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 import type { RunDirectory } from '../run/run-directory.js';
 import { TOKENS } from '../tokens.js';
@@ -26,7 +26,7 @@ export function createProcessContainer(services: {
 
 /**
  * One container per run: a child of the process container holding the run's config,
- * seed-derived randomness and directory. Disposing the run drops everything it built.
+ * randomness derived from the seed and the run's identity (`runRandom`) and directory. Disposing the run drops everything it built.
  */
 export function createRunContainer(
   parent: DependencyContainer,
@@ -34,7 +34,7 @@ export function createRunContainer(
 ): DependencyContainer {
   const runContainer = parent.createChildContainer();
   runContainer.registerInstance(TOKENS.experimentConfig, run.config);
-  runContainer.registerInstance(TOKENS.random, new SeededRandom(run.config.seed));
+  runContainer.registerInstance(TOKENS.random, runRandom(run.config));
   runContainer.registerInstance(TOKENS.container, runContainer);
   if (run.directory) runContainer.registerInstance(TOKENS.runDirectory, run.directory);
   return runContainer;

@@ -16,6 +16,8 @@ export interface RunManifest {
   name: string;
   createdAt: string;
   seed: number;
+  /** The run's identity its random streams are forked by (`runStreamIdentity`): seed + identity = the run's randomness. */
+  randomStream?: string;
   /** The config after overrides, interpolation and defaults. */
   config: unknown;
   command: string[];
@@ -34,6 +36,7 @@ export interface RunManifest {
 export interface ManifestInput {
   name: string;
   seed: number;
+  randomStream?: string;
   config: unknown;
   command: string[];
   packages: PackageVersion[];
@@ -51,6 +54,7 @@ export function createManifest(input: ManifestInput): RunManifest {
     name: input.name,
     createdAt: (input.now ?? new Date()).toISOString(),
     seed: input.seed,
+    ...(input.randomStream !== undefined ? { randomStream: input.randomStream } : {}),
     config: input.config,
     command: input.command,
     versions: { node: process.version, core: CORE_VERSION, packages: input.packages },

@@ -11,6 +11,7 @@ import { createRunContainer } from '../di/run-container.js';
 import { StemError } from '../errors.js';
 import { readJsonFile } from '../io/json-file.js';
 import type { SeededRandom } from '../random/seeded-random.js';
+import { runStreamIdentity } from '../random/run-stream.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 import { TOKENS } from '../tokens.js';
 import { CheckpointStore, underPrefix } from '../training/checkpoint-store.js';
@@ -111,6 +112,7 @@ export async function trainRun(
         createManifest({
           name: config.name,
           seed: config.seed,
+          randomStream: runStreamIdentity(config),
           config,
           command: environment.command,
           packages: environment.packages,

@@ -55,8 +55,12 @@ export interface TrainingProgress {
 export interface TrainingResult {
   epochsTrained: number;
   steps: number;
-  best: { score: number; epoch: number } | null;
+  best: { score: number; epoch: number; settled?: boolean } | null;
   stoppedEarly: boolean;
+  /** Why training stopped early: patience ran out, or every settling component settled. */
+  stopReason?: 'patience' | 'settled';
+  /** With settling components (pruning gates): whether they had all settled at the end. */
+  settled?: boolean;
   dev: Record<string, MetricResult>;
   test?: Record<string, MetricResult>;
   /** Tasks with no test sentences (when test scores were asked for): they have no test score. */
@@ -339,12 +343,21 @@ export class Trainer {
     const dev = await this.evaluate('dev');
     const score = meanPrimary(dev);
     const epoch = this.state.epoch + 1;
-    const improved = this.state.best === null || score > this.state.best.score;
+    const settled = this.componentsSettled();
+    const best = this.state.best;
+    const bestSettled = best?.settled ?? true;
+    // A settled checkpoint (every gate decided) beats an unsettled one whatever the scores:
+    // the final gates and scores must come from a model whose components had settled.
+    const improved =
+      best === null ||
+      (settled && !bestSettled) ||
+      (settled === bestSettled && score > best.score);
     if (improved) {
-      this.state.best = { score, epoch };
+      this.state.best = { score, epoch, ...(settled ? {} : { settled: false }) };
       this.state.epochsWithoutGain = 0;
       await this.bestStore.save(this.state.globalStep, this.modelTensors(), { epoch, score });
-    } else {
+    } else if (settled) {
+      // Patience counts only once the components have settled.
       this.state.epochsWithoutGain += 1;
     }
     const memory = this.tf.memory();
@@ -364,15 +377,31 @@ export class Trainer {
       this.state.epoch += 1;
       this.state.stepInEpoch = 0;
     }
-    if (this.state.epochsWithoutGain >= this.settings.patience) {
+    if (this.hasSettlingComponents() && settled) {
       this.state.stopped = true;
+      this.state.stopReason = 'settled';
+      await this.input.observer.event({ event: 'early-stop', epoch, reason: 'settled' });
+    } else if (this.state.epochsWithoutGain >= this.settings.patience) {
+      this.state.stopped = true;
+      this.state.stopReason = 'patience';
       await this.input.observer.event({
         event: 'early-stop',
         epoch,
+        reason: 'patience',
         patience: this.settings.patience,
       });
     }
     await this.saveLast();
+  }
+
+  /** Whether any component says when it has settled (`TrainingComponent.settled`). */
+  private hasSettlingComponents(): boolean {
+    return this.components.some(({ component }) => component.settled !== undefined);
+  }
+
+  /** True when every component that can settle has (true when none can). */
+  private componentsSettled(): boolean {
+    return this.components.every(({ component }) => component.settled?.() ?? true);
   }
 
   private async finish(): Promise<TrainingResult> {
@@ -397,6 +426,8 @@ export class Trainer {
       steps: this.state.globalStep,
       best: this.state.best,
       stoppedEarly: this.state.stopped,
+      ...(this.state.stopReason ? { stopReason: this.state.stopReason } : {}),
+      ...(this.hasSettlingComponents() ? { settled: this.componentsSettled() } : {}),
       dev,
       ...(test ? { test } : {}),
       ...(testNotAvailable.length > 0 ? { testNotAvailable } : {}),

@@ -10,9 +10,16 @@ export interface TrainingState {
   globalStep: number;
   optimizerUpdates: number;
   balancer: LossBalancerState;
-  best: { score: number; epoch: number } | null;
+  /**
+   * The best dev checkpoint so far. `settled` (absent = true, as in runs without settling
+   * components) says whether every settling component had settled there: a settled
+   * checkpoint beats an unsettled one whatever the scores.
+   */
+  best: { score: number; epoch: number; settled?: boolean } | null;
   epochsWithoutGain: number;
   stopped: boolean;
+  /** Why training stopped before its last epoch (absent: it ran them all). */
+  stopReason?: 'patience' | 'settled';
 }
 
 export function initialTrainingState(): TrainingState {
