@@ -89,20 +89,34 @@ describe('study config and grid', () => {
       (runExperimentConfig(config, byId('stl-dp-srl-s1'), '/s')['trainer'] as { epochs: number })
         .epochs,
     ).toBe(100);
-    expect((prunedNer['trainer'] as { epochs: number }).epochs).toBe(3);
+    // The study-wide 3 epochs do not cap a pruning run: the paper's maximum, 100 for NER
+    // (it stops earlier once every gate is decided).
+    expect((prunedNer['trainer'] as { epochs: number }).epochs).toBe(100);
     // No lambda for POS in the study: the plugin's paper default applies.
     const prunedPos = runExperimentConfig(config, byId('stl-dp-pos-s1'), '/s');
     expect(prunedPos['trainingComponents']).toEqual({
       pruning: { type: HEAD_GATES_ID, learningRate: 0.05 },
     });
-    // The study's encoder rate wins; without one a pruning run gets the paper's 1e-5.
-    expect((prunedPos['trainer'] as Record<string, unknown>)['encoderLearningRate']).toBe(0.0003);
-    const mtlDp = runExperimentConfig(
-      parseStudyConfig(FIVE_TASKS.replace(', encoderLearningRate: 0.0003', ''), 'five.yaml'),
+    // The study-wide encoder rate (3e-4, for plain fine-tuning) does not leak into pruning
+    // runs: they get the paper's 1e-5 and 30 epochs for POS ...
+    expect(prunedPos['trainer']).toMatchObject({ epochs: 30, encoderLearningRate: 1e-5 });
+    // ... while the plain runs keep the study's rate.
+    expect((stl['trainer'] as Record<string, unknown>)['encoderLearningRate']).toBe(0.0003);
+    const mtlDp = runExperimentConfig(config, byId('mtl5-dp-s1'), '/s');
+    expect(mtlDp['trainer']).toMatchObject({ epochs: 7, encoderLearningRate: 1e-5 });
+    // The pruning setting's own rate wins over the paper's.
+    const ownRate = runExperimentConfig(
+      parseStudyConfig(
+        FIVE_TASKS.replace(
+          'mtl-dp: { trainer: { epochs: 7 } }',
+          'mtl-dp: { trainer: { encoderLearningRate: 2e-5 } }',
+        ),
+        'five.yaml',
+      ),
       byId('mtl5-dp-s1'),
       '/s',
     );
-    expect(mtlDp['trainer']).toMatchObject({ epochs: 7, encoderLearningRate: 1e-5 });
+    expect(ownRate['trainer']).toMatchObject({ epochs: 100, encoderLearningRate: 2e-5 });
   });
 
   it("probes a pretrained encoder once, a random one once per seed with that seed's initialisation", () => {

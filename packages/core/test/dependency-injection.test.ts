@@ -8,6 +8,7 @@ import { ComponentRegistry } from '../src/registry/component-registry.js';
 import { createRegistrationFacade } from '../src/registry/registration-facade.js';
 import { parseExperimentConfig } from '../src/config/load-config.js';
 import { SeededRandom } from '../src/random/seeded-random.js';
+import { runRandom, runStreamIdentity } from '../src/random/run-stream.js';
 import { TOKENS } from '../src/tokens.js';
 import { missingInjectionTokens } from '../src/di/injection-coverage.js';
 import { inject, injectable } from 'tsyringe';
@@ -48,12 +49,16 @@ describe('dependency injection', () => {
   it('gives each run its own container, config and random stream', () => {
     const registry = new ComponentRegistry();
     const processContainer = createProcessContainer({ registry, tf, backend });
-    const config = (seed: number) => ({ seed }) as never;
+    const config = (seed: number) => ({ seed, tasks: { pos: { type: 't' } } }) as never;
     const runA = createRunContainer(processContainer, { config: config(1) });
     const runB = createRunContainer(processContainer, { config: config(2) });
     expect(runA.resolve(TOKENS.registry)).toBe(registry);
-    expect(runA.resolve<SeededRandom>(TOKENS.random).seed).toBe(1);
-    expect(runB.resolve<SeededRandom>(TOKENS.random).seed).toBe(2);
+    expect(runA.resolve<SeededRandom>(TOKENS.random).seed).toBe(runRandom(config(1)).seed);
+    expect(runB.resolve<SeededRandom>(TOKENS.random).seed).toBe(runRandom(config(2)).seed);
+    expect(runA.resolve<SeededRandom>(TOKENS.random).seed).not.toBe(
+      runB.resolve<SeededRandom>(TOKENS.random).seed,
+    );
+    expect(runA.resolve<SeededRandom>(TOKENS.seedRandom).seed).toBe(1);
     expect(processContainer.isRegistered(TOKENS.random)).toBe(false);
   });
 
@@ -79,6 +84,42 @@ describe('dependency injection', () => {
     const run = createRunContainer(createProcessContainer({ registry, tf, backend }), { config });
     await run.resolve(ComponentFactory).encoder(config.encoder);
     expect(seen?.config).toEqual({ width: 4 });
+    // The encoder forks the seed's own stream: every run of seed 3 starts from one network.
     expect(seen?.first).toBe(new SeededRandom(3).fork('encoder').next());
+    expect(run.resolve(ComponentFactory).context('tasks.pos').random.next()).toBe(
+      new SeededRandom(3).fork('run/tasks=pos:toy.task.tagger.v1').fork('tasks.pos').next(),
+    );
+  });
+
+  it('forks each run by its identity: one seed, other tasks or setting -> independent streams', () => {
+    const processContainer = createProcessContainer({
+      registry: new ComponentRegistry(),
+      tf,
+      backend,
+    });
+    const gates = { pruning: { type: 'stem.training.head-gates.hard-concrete.v1' } };
+    const stlDp = (task: string, type: string) =>
+      ({ seed: 1, tasks: { [task]: { type } }, trainingComponents: gates }) as never;
+    const gateDraws = (config: never) =>
+      Array.from({ length: 8 }, (_, __, random = createRunContainer(processContainer, { config })
+        .resolve<SeededRandom>(TOKENS.random)
+        .fork('trainingComponents.pruning')) => random.next());
+    const pos = gateDraws(stlDp('pos', 'stem.task.pos.softmax.v1'));
+    const dep = gateDraws(stlDp('dep', 'stem.task.dep.biaffine.v1'));
+    // The gate initialisation of STL-DP POS and STL-DP DEP at seed 1 no longer coincide ...
+    expect(pos).not.toEqual(dep);
+    // ... and the same run drawn again is identical.
+    expect(gateDraws(stlDp('pos', 'stem.task.pos.softmax.v1'))).toEqual(pos);
+    // The same tasks with and without pruning (STL vs STL-DP) are other runs too.
+    expect(
+      runStreamIdentity({ seed: 1, tasks: { pos: { type: 'stem.task.pos.softmax.v1' } } }),
+    ).toBe('tasks=pos:stem.task.pos.softmax.v1');
+    expect(runStreamIdentity(stlDp('pos', 'stem.task.pos.softmax.v1'))).toBe(
+      'tasks=pos:stem.task.pos.softmax.v1;components=pruning:stem.training.head-gates.hard-concrete.v1',
+    );
+    // Section order does not matter.
+    expect(runStreamIdentity({ seed: 1, tasks: { b: { type: 'y' }, a: { type: 'x' } } })).toBe(
+      runStreamIdentity({ seed: 1, tasks: { a: { type: 'x' }, b: { type: 'y' } } }),
+    );
   });
 });

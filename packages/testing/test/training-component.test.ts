@@ -68,12 +68,33 @@ class PullToThree implements TrainingComponent {
   }
 }
 
-async function makeRun(directory?: string, observer?: Partial<TrainingObserver>) {
+/** PullToThree that says it has settled once it has seen `settleAtStep` training steps. */
+class SettlesAfter extends PullToThree {
+  private stepsSeen = 0;
+  constructor(private readonly settleAtStep: number) {
+    super();
+  }
+
+  override trainingEncodeOptions(step: TrainingStepContext): Partial<EncodeOptions> {
+    this.stepsSeen = step.step + 1;
+    return super.trainingEncodeOptions(step);
+  }
+
+  settled(): boolean {
+    return this.stepsSeen >= this.settleAtStep;
+  }
+}
+
+async function makeRun(
+  directory?: string,
+  observer?: Partial<TrainingObserver>,
+  options: { component?: PullToThree; epochs?: number; patience?: number } = {},
+) {
   const root = directory ?? (await mkdtemp(join(tmpdir(), 'stem-component-')));
   const random = new SeededRandom(5);
   const encoder = new ToyEncoder(tf, random.fork('encoder'), { hiddenSize: 8, wordDropout: 0.1 });
   const head = new ToyTagger(tf, 8, ToyTagger.tagsOf(train), random.fork('tasks.pos'));
-  const component = new PullToThree();
+  const component = options.component ?? new PullToThree();
   const seenGates: number[] = [];
   const encode = encoder.encode.bind(encoder);
   encoder.encode = (batch, options) => {
@@ -87,7 +108,8 @@ async function makeRun(directory?: string, observer?: Partial<TrainingObserver>)
     tasks: [{ name: 'pos', head, train, dev }],
     components: [{ name: 'pull', component }],
     settings: trainerSettingsSchema.parse({
-      epochs: 2,
+      epochs: options.epochs ?? 2,
+      ...(options.patience !== undefined ? { patience: options.patience } : {}),
       maxSentencesPerBatch: 8,
       maxSubwordsPerBatch: 100,
       checkpointEvery: 3,
@@ -163,6 +185,44 @@ describe('training components', () => {
     expect(result).toEqual(expected);
     expect(resumed.component.target.dataSync()[0]).toBe(expectedValue);
     resumed.dispose();
+  });
+});
+
+describe('settling components (pruning gates that must all be decided)', () => {
+  it('stop the run at the first evaluation where they have settled; epochs is the maximum', async () => {
+    // 8 steps per epoch: unsettled at the ends of epochs 1 and 2, settled at the end of 3.
+    const run = await makeRun(undefined, undefined, { component: new SettlesAfter(17), epochs: 6 });
+    const result = await run.trainer.train();
+    expect(result.steps).toBe(24);
+    expect(result.stopReason).toBe('settled');
+    expect(result.settled).toBe(true);
+    // A settled checkpoint beats the unsettled ones whatever their scores.
+    expect(result.best?.epoch).toBe(3);
+    expect(run.events.filter((e) => e.event === 'early-stop')).toEqual([
+      { event: 'early-stop', epoch: 3, reason: 'settled' },
+    ]);
+    run.dispose();
+  });
+
+  it('never run out of patience while unsettled: the run trains to its maximum', async () => {
+    const run = await makeRun(undefined, undefined, {
+      component: new SettlesAfter(Infinity),
+      epochs: 4,
+      patience: 1,
+    });
+    const result = await run.trainer.train();
+    expect(result.steps).toBe(32);
+    expect(result.settled).toBe(false);
+    expect(result.stopReason).toBeUndefined();
+    expect(run.events.filter((e) => e.event === 'early-stop')).toEqual([]);
+    run.dispose();
+  });
+
+  it('leave runs without them as they were (no settled field)', async () => {
+    const run = await makeRun();
+    const result = await run.trainer.train();
+    expect(result.settled).toBeUndefined();
+    run.dispose();
   });
 });
 

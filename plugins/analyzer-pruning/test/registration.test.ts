@@ -67,11 +67,16 @@ describe('@stem/analyzer-pruning registration', () => {
         skipped: [],
       },
     });
+    const runConfig = (task: string, type: string) =>
+      ({
+        seed: 5,
+        tasks: { [task]: { type } },
+        trainingComponents: { pruning: { type: HEAD_GATES_ID } },
+      }) as unknown as ExperimentConfig;
     const container = createRunContainer(processContainer, {
-      config: { seed: 5 } as ExperimentConfig,
+      config: runConfig('ner', 'stem.task.ner.biaffine.v1'),
     });
-    const factory = container.resolve(ComponentFactory);
-    const build = () =>
+    const build = (factory = container.resolve(ComponentFactory)) =>
       factory.trainingComponent(
         parsed.pruning as { type: string },
         {
@@ -89,9 +94,40 @@ describe('@stem/analyzer-pruning registration', () => {
     // Same seed and path: the same initial log_a.
     const again = (await build()) as HardConcreteHeadGates;
     expect(again.report().logAlpha).toEqual(report.logAlpha);
-    expect(container.resolve<SeededRandom>(TOKENS.random).seed).toBe(5);
+    // Another task's pruning run at the same seed draws other gates (its own run stream).
+    const depRun = createRunContainer(processContainer, {
+      config: runConfig('dep', 'stem.task.dep.biaffine.v1'),
+    });
+    const dep = (await build(depRun.resolve(ComponentFactory))) as HardConcreteHeadGates;
+    expect(dep.report().logAlpha).not.toEqual(report.logAlpha);
     gates.dispose();
     again.dispose();
+    dep.dispose();
+  });
+
+  it('counts undecided gates (strictly between 0 and 1) and settles when there are none', () => {
+    const gates = new HardConcreteHeadGates(
+      tf,
+      { learningRate: 1e-3 },
+      {
+        encoderShape: { layers: 1, heads: 3, hiddenSize: 8, maxPositions: 16 },
+        tasks: [{ name: 'pos', type: 'stem.task.pos.softmax.v1' }],
+      },
+      new SeededRandom(1),
+    );
+    // log_a = +-ln 11 are exactly the clamps: 1.2 sigmoid(ln 11) - 0.1 = 1.2 * 11/12 - 0.1 = 1.
+    const ln11 = Math.log(11) + 1e-4;
+    gates.loadWeights({ log_alpha: tf.tensor2d([[ln11, -ln11, 0]]) });
+    const [open, closed, half] = gates.report().gates[0] as number[];
+    expect([open, closed]).toEqual([1, 0]);
+    expect(half).toBeCloseTo(0.5, 9);
+    expect(gates.report().undecidedGates).toBe(1);
+    expect(gates.settled()).toBe(false);
+    gates.loadWeights({ log_alpha: tf.tensor2d([[ln11, -ln11, -3]]) });
+    expect(gates.report().undecidedGates).toBe(0);
+    expect(gates.report().keptHeads).toBe(1);
+    expect(gates.settled()).toBe(true);
+    gates.dispose();
   });
 
   it('hands the encoder noisy gates per step and noiseless ones at evaluation, and restores log_a', () => {

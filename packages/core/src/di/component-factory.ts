@@ -16,8 +16,11 @@ import type { ComponentConfig } from '../config/experiment-schema.js';
 
 /**
  * Builds components from config sections through the registry. Each component gets its
- * own random stream forked from the run's seed by its config path, so adding a task does
- * not change how the encoder is initialised.
+ * own random stream forked by its config path from the run's stream (seed + run identity),
+ * so within a run components are independent and runs of one seed are too. The encoder is
+ * the exception: it forks the seed's own stream, so every run of a seed (STL, MTL, pruning,
+ * and the study's static probe of a random encoder) starts from the same initial network,
+ * as they would from one pretrained checkpoint.
  */
 @injectable()
 export class ComponentFactory {
@@ -25,16 +28,19 @@ export class ComponentFactory {
     @inject(TOKENS.registry) private readonly registry: ComponentRegistry,
     @inject(TOKENS.tf) private readonly tf: TensorFlow,
     @inject(TOKENS.random) private readonly random: SeededRandom,
+    @inject(TOKENS.seedRandom) private readonly seedRandom: SeededRandom,
     @inject(TOKENS.container) private readonly container: DependencyContainer,
   ) {}
 
-  context(path: string): FactoryContext {
-    return { tf: this.tf, random: this.random.fork(path), container: this.container };
+  context(path: string, from: SeededRandom = this.random): FactoryContext {
+    return { tf: this.tf, random: from.fork(path), container: this.container };
   }
 
   async encoder(config: ComponentConfig, path = 'encoder'): Promise<Encoder> {
     const { type, ...fields } = config;
-    return this.registry.require('encoder', type).registration.create(fields, this.context(path));
+    return this.registry
+      .require('encoder', type)
+      .registration.create(fields, this.context(path, this.seedRandom));
   }
 
   async task(config: ComponentConfig, input: TaskHeadBuildInput, path: string): Promise<TaskHead> {

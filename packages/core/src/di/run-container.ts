@@ -3,6 +3,7 @@ import type { BackendInfo } from '../compute/backend-name.js';
 import type { ExperimentConfig } from '../config/experiment-schema.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import { runRandom } from '../random/run-stream.js';
+import { SeededRandom } from '../random/seeded-random.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 import type { RunDirectory } from '../run/run-directory.js';
 import { TOKENS } from '../tokens.js';
@@ -35,6 +36,7 @@ export function createRunContainer(
   const runContainer = parent.createChildContainer();
   runContainer.registerInstance(TOKENS.experimentConfig, run.config);
   runContainer.registerInstance(TOKENS.random, runRandom(run.config));
+  runContainer.registerInstance(TOKENS.seedRandom, new SeededRandom(run.config.seed));
   runContainer.registerInstance(TOKENS.container, runContainer);
   if (run.directory) runContainer.registerInstance(TOKENS.runDirectory, run.directory);
   return runContainer;
