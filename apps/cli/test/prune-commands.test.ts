@@ -94,9 +94,18 @@ describe('stem prune and stem analyze overlap', () => {
         .scores.pos?.scores,
     ).toEqual(summary.scores.gated.dev.pos);
 
+    // Two epochs leave gates between 0 and 1: such runs are counted only on request.
     const overlapDirectory = join(output, 'overlap');
     const overlap = await runStem(
-      ['analyze', 'overlap', ...runs.map((r) => r.runDirectory), '-o', overlapDirectory, '--json'],
+      [
+        'analyze',
+        'overlap',
+        ...runs.map((r) => r.runDirectory),
+        '-o',
+        overlapDirectory,
+        '--include-undecided',
+        '--json',
+      ],
       env,
     );
     expect(overlap.code, overlap.stderr).toBe(0);
@@ -104,15 +113,24 @@ describe('stem prune and stem analyze overlap', () => {
       tasks: Array<{ task: string; runs: string[] }>;
       correlation: { diagonal: Array<{ method: string; note?: string }> };
       stemCells: unknown[];
+      excludedUndecided: unknown[];
       files: string[];
     }>(overlap).result;
     expect(result.tasks.map((t) => [t.task, t.runs.length])).toEqual([['pos', 2]]);
+    expect(result.excludedUndecided).toEqual([]);
     expect(result.correlation.diagonal[0]?.method).toBe('pearson-two-runs');
     expect((await readdir(overlapDirectory)).sort()).toEqual(
       ['correlation.svg', 'mean-gates.svg', 'overlap.json', 'rgb-pos.svg'].sort(),
     );
     const human = await runStem(
-      ['analyze', 'overlap', ...runs.map((r) => r.runDirectory), '-o', overlapDirectory],
+      [
+        'analyze',
+        'overlap',
+        ...runs.map((r) => r.runDirectory),
+        '-o',
+        overlapDirectory,
+        '--include-undecided',
+      ],
       env,
     );
     expect(human.stdout).toMatch(/stem cells \(claimed by every task/);

@@ -165,9 +165,12 @@ export async function writeProbe(file: string, result: ProbeResult): Promise<voi
   await writeJson(file, result);
 }
 
-/** overlap.json as `stem analyze overlap` writes it, from the producer's own analysis. */
+/**
+ * overlap.json as `stem analyze overlap --include-undecided` writes it, from the producer's own
+ * analysis (the fixtures' gates such as 0.9 are not all 0 or 1; counted, as before).
+ */
 export async function writeOverlap(file: string, runs: PruningRunGates[]): Promise<void> {
-  await writeJson(file, analyzeOverlap(runs));
+  await writeJson(file, analyzeOverlap(runs, { includeUndecided: true }));
 }
 
 /**

@@ -38,11 +38,34 @@ export {
 } from './overlap/statistics.js';
 export {
   analyzeOverlap,
+  type OverlapOptions,
   type OverlapResult,
   type PruningRunGates,
   type TaskOverlap,
   type DiagonalEntry,
 } from './overlap/overlap-analysis.js';
+export {
+  STEM_CELL_DEFINITION,
+  claimsByTask,
+  claimedByTaskCount,
+  stemCellHeads,
+  type TaskClaims,
+} from './overlap/stem-cells.js';
+export {
+  sharingTest,
+  DEFAULT_SHARING_DRAWS,
+  type NullSummary,
+  type SharingStatistic,
+  type SharingTestResult,
+  type SharingTestOptions,
+  type SharingRandom,
+} from './overlap/sharing-test.js';
+export { KeptHeadSampler } from './overlap/null-draws.js';
+export {
+  seedCoupling,
+  type SeedCoupling,
+  type SeedCouplingGroup,
+} from './overlap/seed-coupling.js';
 export { headGridSvg, rgbMapSvg, meanGateSvg, correlationSvg } from './overlap/svg-maps.js';
 export { overlapOfRuns } from './overlap/write-overlap.js';
 export { default as registerHook } from './hooks/register.js';

@@ -5,7 +5,6 @@ import {
   ComponentRegistry,
   CORE_VERSION,
   SeededRandom,
-  TOKENS,
   buildExperimentSchema,
   createProcessContainer,
   createRunContainer,

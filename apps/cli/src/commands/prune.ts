@@ -1,5 +1,6 @@
 import {
   HEAD_GATES_ID,
+  undecidedGateCount,
   writePruningSummary,
   type HeadGatesReport,
   type PruningSummary,
@@ -15,7 +16,7 @@ export default class Prune extends StemCommand<typeof Prune> {
   static override summary =
     'Prune attention heads: train with one hard-concrete gate per head (STL-DP with one task, MTL-DP with several, sharing one gate set).';
   static override description =
-    "A normal training run (run directory, manifest, metrics.ndjson with the gates of every dev evaluation, resume) with the head gates of @stem/analyzer-pruning as a training component: the config's trainingComponents section holding them, or `pruning` with the paper's defaults when it has none (lambda per task; encoder learning rate 1e-5 unless the config sets one). At the end it writes <run>/pruning/gates.json: the best checkpoint's gates [layers x heads], the kept mask (gate > 1e-3), the fraction kept, and the task scores with the gates applied and with all heads open.";
+    "A normal training run (run directory, manifest, metrics.ndjson with the gates of every dev evaluation, resume) with the head gates of @stem/analyzer-pruning as a training component: the config's trainingComponents section holding them, or `pruning` with the paper's defaults when it has none (lambda per task; encoder learning rate 1e-5 and the paper's maximum epochs, 30 or 100 for NER and SRL, unless the config sets them); it stops once every gate is decided (0 or 1). At the end it writes <run>/pruning/gates.json: the best checkpoint's gates [layers x heads], the kept mask (gate > 1e-3), the fraction kept, and the task scores with the gates applied and with all heads open.";
   static override examples = [
     '<%= config.bin %> prune -c examples/prune-pos-tiny.yaml',
     '<%= config.bin %> prune -c examples/prune-pos-tiny.yaml --set seed=2 --set trainingComponents.pruning.lambda=0.02',
@@ -53,6 +54,12 @@ export default class Prune extends StemCommand<typeof Prune> {
       this.log(`run: ${directory}`);
       this.log(
         `kept ${pruning.final.keptHeads} of ${pruning.final.totalHeads} heads (${(100 * pruning.final.keptFraction).toFixed(1)}%), lambda ${pruning.final.lambda} (${pruning.final.lambdaSource})`,
+      );
+      const undecided = pruning.final.undecidedGates ?? undecidedGateCount(pruning.final.gates);
+      this.log(
+        undecided === 0
+          ? 'every gate decided (0 or 1)'
+          : `${undecided} gate(s) still undecided (strictly between 0 and 1) after ${result.epochsTrained} epoch(s): raise trainer.epochs or the gates' learning rate; "kept" here is not final`,
       );
       this.log(gateMap(pruning.final));
       this.log(formatTaskScores('gated dev', pruning.scores.gated.dev, pruning.primary));
