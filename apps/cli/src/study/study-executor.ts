@@ -364,10 +364,13 @@ async function analyseOverlap(context: StudyContext): Promise<string | undefined
   const runs = context.grid.runs.filter((r) => context.grid.overlapRuns.includes(r.id));
   if (runs.length === 0) return undefined;
   const output = join(context.directory, OVERLAP_DIRECTORY);
+  // The sharing test's permutations come from the study's first seed, on their own stream.
+  const seed = context.grid.seeds[0] ?? 1;
   try {
     await overlapOfRuns(
       runs.map((r) => join(context.directory, r.directory)),
       output,
+      { random: new SeededRandom(seed).fork('overlap/sharing'), seed },
     );
   } catch (error) {
     context.warn(`stem analyze overlap: ${(error as Error).message}`);
