@@ -1,5 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { DEVICE_CHOICES, StemError, type DeviceChoice, type RunEnvironment } from '@stem/core';
+import { FailureWithData } from './failure-with-data.js';
 import { deviceOfConfig, deviceOfRun } from './run/config-device.js';
 import { progressLine } from './run/progress-line.js';
 import { runEnvironment } from './run/run-environment.js';
@@ -16,7 +17,8 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
  * Base of every stem command. With `--json` the result goes to stdout as a stable envelope
  *   { "stem": 1, "command": "info", "ok": true, "result": {...}, "warnings": [...] }
  *   { "stem": 1, "command": "info", "ok": false, "error": { "code", "message", "hint" } }
- * and everything else (progress, logs, plugin warnings) goes to stderr.
+ * and everything else (progress, logs, plugin warnings) goes to stderr. A failure that could
+ * still read something (FailureWithData) adds it to the error envelope as `"data"`.
  */
 export abstract class StemCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
@@ -118,6 +120,8 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
       command: this.commandName(),
       ok: false,
       error: describeError(error),
+      // What a describing command could still read (model inspect of damaged weights).
+      ...(error instanceof FailureWithData ? { data: error.data } : {}),
       warnings: this.warnings,
     };
   }

@@ -198,6 +198,20 @@ const FAILURES: Failure[] = [
     names: /truncated-model\/model\.safetensors: header length \d+ exceeds the file size/,
   },
   {
+    name: 'model inspect of a truncated model.safetensors (it describes the rest, then fails)',
+    args: async (w) => {
+      const model = join(w, 'truncated-inspected');
+      await cp(join(repositoryRoot, 'plugins/encoder-transformer/test/fixtures/tiny-bert'), model, {
+        recursive: true,
+      });
+      await truncate(join(model, 'model.safetensors'), 100);
+      return ['model', 'inspect', model];
+    },
+    exit: 1,
+    code: 'WEIGHTS_INVALID',
+    names: /truncated-inspected\/model\.safetensors: header length \d+ exceeds the file size/,
+  },
+  {
     name: '--set on a resumed run',
     args: async (w) => ['train', '--resume', join(w, 'not-a-run'), '--set', 'seed=3'],
     exit: 1,

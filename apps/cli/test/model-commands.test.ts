@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,7 +123,7 @@ describe('stem model', () => {
     expect(maxAbsDiff([[0, 0]], [[0, NaN]])).toBe(Infinity);
   });
 
-  it('inspect reads and checks the weights; a damaged file is reported, and attend refuses it', async () => {
+  it('inspect reads and checks the weights; a damaged file fails it after the description, and attend refuses it', async () => {
     const home = await isolatedHome();
     const scratch = await mkdtemp(join(tmpdir(), 'stem-model-weights-'));
     const intact = await runStem(['model', 'inspect', join(fixtures, 'tiny-bert'), '--json'], home);
@@ -139,23 +139,38 @@ describe('stem model', () => {
     await cp(join(fixtures, 'tiny-bert'), broken, { recursive: true });
     await truncate(join(broken, 'model.safetensors'), 100);
     const inspect = await runStem(['model', 'inspect', broken, '--json'], home);
-    expect(inspect.code, inspect.stderr).toBe(0);
-    const { result, warnings } = envelope<{
-      layers: number;
-      weights: { intact: boolean; problems: string[]; bytes: number };
-    }>(inspect);
-    expect(result.layers).toBe(2);
-    expect(result.weights.intact).toBe(false);
-    expect(result.weights.bytes).toBe(100);
-    expect(result.weights.problems).toEqual([
+    expect(inspect.code, inspect.stderr).toBe(1);
+    const failed = envelope(inspect) as ReturnType<typeof envelope> & {
+      data?: { layers: number; weights: { intact: boolean; problems: string[]; bytes: number } };
+    };
+    expect(failed.ok).toBe(false);
+    expect(failed.error?.code).toBe('WEIGHTS_INVALID');
+    expect(failed.error?.message).toContain(`${join(broken, 'model.safetensors')}: header length `);
+    // What could be read is still there: the description from config.json and the tokenizer.
+    expect(failed.data?.layers).toBe(2);
+    expect(failed.data?.weights.intact).toBe(false);
+    expect(failed.data?.weights.bytes).toBe(100);
+    expect(failed.data?.weights.problems).toEqual([
       expect.stringMatching(
         /model\.safetensors: header length \d+ exceeds the file size \(100 bytes\)/,
       ),
     ]);
-    expect(warnings).toEqual([expect.stringMatching(/weights of .*truncated are damaged/)]);
-    expect(inspect.stderr).toMatch(/warning: the weights of .*truncated are damaged/);
     const text = await runStem(['model', 'inspect', broken], home);
+    expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/weights +DAMAGED: .*truncated/);
+    expect(text.stderr).toMatch(/error: .*truncated\/model\.safetensors: header length/);
+
+    // No model.safetensors at all: the directory is incomplete (MODEL_INVALID), still described.
+    const missing = join(scratch, 'missing');
+    await cp(join(fixtures, 'tiny-bert'), missing, { recursive: true });
+    await rm(join(missing, 'model.safetensors'));
+    const withoutWeights = await runStem(['model', 'inspect', missing, '--json'], home);
+    expect(withoutWeights.code).toBe(1);
+    expect(envelope(withoutWeights).error).toMatchObject({
+      code: 'MODEL_INVALID',
+      message: `${join(missing, 'model.safetensors')} does not exist`,
+    });
+    expect((envelope(withoutWeights) as { data?: { layers?: number } }).data?.layers).toBe(2);
 
     const attend = await runStem(['model', 'attend', broken, '--text', 'The cat', '--json'], home);
     expect(attend.code).toBe(1);

@@ -9,6 +9,10 @@ import * as tf from '@tensorflow/tfjs';
  *   runs in a slow generic loop (1-2 GFLOP/s instead of 17-20). The replacement transposes
  *   explicitly (a fast wasm kernel) and calls the plain product; rank-2 products stay on
  *   XNNPACK's fast path. This alone makes a training step several times faster.
+ * - The wasm `BatchMatMul` kernel folds each operand's batch dims into one before pairing
+ *   batches, so it is right only when each operand's batch is 1 or the whole output batch.
+ *   The gradient's products broadcast other operands explicitly (`kernelSafeOperands`); a
+ *   forward tf.matMul of such shapes is still wrong on plain wasm, so callers avoid it.
  *
  * Gradients are global to the tfjs engine, so this runs only when wasm is the backend
  * (one backend per process). Idempotent.
@@ -114,20 +118,34 @@ function plainProduct(a: tf.Tensor, b: tf.Tensor, shape: number[]): tf.Tensor {
     const bFolded = tf.reshape(b, [batch * m, n]) as tf.Tensor2D;
     return tf.matMul(aFolded, bFolded);
   } else {
-    product = tf.matMul(a, b);
+    const [left, right] = kernelSafeOperands(a, b);
+    product = tf.matMul(left, right);
   }
-  if (product.rank !== shape.length || product.shape.some((d, i) => d !== shape[i])) {
-    // Broadcast batch dims: sum them away.
-    const extra = product.rank - shape.length;
-    let reduced = product;
-    if (extra > 0) reduced = tf.sum(reduced, [...Array(extra).keys()]);
-    const axes: number[] = [];
-    for (let i = 0; i < shape.length - 2; i++)
-      if (shape[i] === 1 && reduced.shape[i] !== 1) axes.push(i);
-    if (axes.length > 0) reduced = tf.sum(reduced, axes, true);
-    product = tf.reshape(reduced, shape);
-  }
-  return product;
+  // Broadcast batch dims: sum them away.
+  return reduceTo(product, shape);
+}
+
+/**
+ * `a` and `b` as the wasm kernel multiplies them correctly. It folds each operand's batch
+ * dims into one before pairing batches, which agrees with numpy broadcasting only when an
+ * operand's batch is 1 or the whole output batch: [2,1,..] x [1,3,..] and [2,1,..] x [2,3,..]
+ * come out wrong. Any other operand is broadcast to the output batch explicitly.
+ */
+function kernelSafeOperands(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(aBatch, bBatch);
+  const outSize = sizeOf(outBatch);
+  const safe = (x: tf.Tensor, batch: number[]): tf.Tensor => {
+    const size = sizeOf(batch);
+    if (size === 1 || size === outSize) return x;
+    return tf.broadcastTo(x, [...outBatch, ...x.shape.slice(-2)]);
+  };
+  return [safe(a, aBatch), safe(b, bBatch)];
+}
+
+function sizeOf(shape: number[]): number {
+  return shape.reduce((product, d) => product * d, 1);
 }
 
 function registerMatMulGradients(): void {

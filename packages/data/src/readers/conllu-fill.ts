@@ -4,6 +4,8 @@
  * columns changed (comments, multi-word token lines, empty nodes and every other column stay
  * byte for byte); otherwise a minimal document (words only, `_` elsewhere) is built.
  * Byte-identical holds for LF files (as UD releases are); CRLF line ends come back as LF.
+ * The output always ends with the blank line the format requires after the last sentence,
+ * even where the input left it out: the CoNLL 2018 scorer rejects a file without it.
  */
 import type { Sentence } from '@stem/core';
 import { DataFormatError } from '../errors.js';
@@ -55,7 +57,7 @@ export function fillConllu(
       );
     fill(conllu.words, sentence);
   });
-  return writeConllu(document.sentences, { finalBlankLine: document.finalBlankLine });
+  return writeConllu(document.sentences, { finalBlankLine: true });
 }
 
 /** Replaces (or adds) one `Key=value` item of a MISC column, keeping every other item in place. */

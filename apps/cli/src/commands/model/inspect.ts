@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Args } from '@oclif/core';
 import { safetensors } from '@stem/core';
 import {
@@ -7,12 +8,13 @@ import {
   type WeightsCheck,
 } from '@stem/encoder-transformer';
 import { StemCommand } from '../../base-command.js';
+import { FailureWithData } from '../../failure-with-data.js';
 
 export default class ModelInspect extends StemCommand<typeof ModelInspect> {
   static override summary =
     'Show a model directory: architecture, layers x heads, parameter count and tokenizer, and check its weights.';
   static override description =
-    'Reads model.safetensors in full and checks it: the header against the file (lengths, offsets, dtypes, sizes), every tensor config.json needs with its shape, and no NaN or infinite values. Damaged weights are reported (`weights.intact: false` with the problems, and a warning) rather than failing the description.';
+    'Reads model.safetensors in full and checks it: the header against the file (lengths, offsets, dtypes, sizes), every tensor config.json needs with its shape, and no NaN or infinite values. Damaged weights fail the command (exit 1, WEIGHTS_INVALID; MODEL_INVALID when model.safetensors is missing) after the description is printed; with --json the error envelope holds the description under `data` (`weights.intact: false` with the problems).';
   static override examples = [
     '<%= config.bin %> model inspect models/tiny-bert',
     '<%= config.bin %> model inspect models/tiny-bert --json',
@@ -29,14 +31,32 @@ export default class ModelInspect extends StemCommand<typeof ModelInspect> {
     const { args } = await this.parse(ModelInspect);
     const description = { ...(await describeModel(args.directory)) };
     const weights = await checkModelWeights(args.directory, safetensors);
-    if (!weights.intact)
-      this.reportWarning(
-        `the weights of ${args.directory} are damaged: ${weights.problems.join('; ')}`,
-      );
     const result = { ...description, weights };
     if (!this.jsonEnabled()) this.log(formatDescription(result));
+    // A damaged model must fail scripts and CI that inspect it, not only read as DAMAGED.
+    if (!weights.intact) throw damagedWeights(result);
     return result;
   }
+}
+
+/** WEIGHTS_INVALID naming the file (MODEL_INVALID when it is missing), carrying the description. */
+function damagedWeights(described: ModelDescription & { weights: WeightsCheck }): FailureWithData {
+  const { file, problems } = described.weights;
+  if (!existsSync(file))
+    return new FailureWithData(
+      `${file} does not exist`,
+      'a model directory holds config.json, model.safetensors and tokenizer files: copy or export model.safetensors into it',
+      'MODEL_INVALID',
+      described,
+    );
+  // The codec's messages already start with the path: name it once.
+  const details = problems.map((p) => (p.startsWith(`${file}: `) ? p.slice(file.length + 2) : p));
+  return new FailureWithData(
+    `${file}: ${details.join('; ')}`,
+    'model.safetensors is damaged, incomplete or not the weights of this config.json: download, copy or export the model again',
+    'WEIGHTS_INVALID',
+    described,
+  );
 }
 
 function formatWeights(w: WeightsCheck): string {
