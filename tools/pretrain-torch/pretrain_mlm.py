@@ -285,7 +285,11 @@ def evaluate(model, sequences, args, device):
 @torch.no_grad()
 def dep_attention_probe(model, probe_file, device, limit=None):
     """Best-head DEP attention probe on word-pooled attention (query: mean over its sub-words,
-    key: sum), ROOT = [CLS]; an arc (d, g) is found when argmax(d) = g or argmax(g) = d."""
+    key: sum), ROOT = [CLS]; an arc (d, g) is found when argmax(d) = g or, when g is a word,
+    argmax(g) = d: an arc to ROOT only when d points at [CLS] (the ROOT rule of stem probe's
+    relationFound; the [CLS] row is where [CLS] attends, which a positional baseline has no
+    counterpart of). The adjacent baseline (previous / next word, which find the same arcs under
+    that rule) never points at [CLS]."""
     model.eval()
     sentences = [json.loads(line) for line in open(probe_file)]
     longest = model.config["max_position_embeddings"]
@@ -312,11 +316,13 @@ def dep_attention_probe(model, probe_file, device, limit=None):
             pi = words.argmax(-1).cpu().numpy()  # [heads, n+1]
             for d in range(1, n + 1):
                 g = heads_of[d - 1]
-                hit = (pi[:, d] == g) | (pi[:, g] == d)
+                hit = pi[:, d] == g
+                if g != 0:
+                    hit = hit | (pi[:, g] == d)
                 found[l] += hit
         for d in range(1, n + 1):
             g = heads_of[d - 1]
-            adjacent += abs(d - g) == 1
+            adjacent += g != 0 and abs(d - g) == 1
         arcs += n
     model.train()
     accuracy = found / max(arcs, 1)

@@ -51,6 +51,51 @@ const cardVerdict = (id: string): boolean => {
   throw new Error(`MODEL_CARD.md's row of gate (${id}) says neither passes nor fails`);
 };
 
+interface ProbeFile {
+  items: number;
+  labels: Array<{
+    label: string;
+    count: number;
+    best: { layer: number; head: number; accuracy: number };
+  }>;
+  bestHead: { layer: number; head: number; accuracy: number };
+  baselines: Array<{
+    name: string;
+    accuracy: number;
+    rootExcludedAccuracy?: number;
+    labels: Record<string, number>;
+    offsets?: Record<string, number>;
+  }>;
+  rootExcluded?: { items: number; bestHead: { layer: number; head: number; accuracy: number } };
+}
+
+/** Gate (c): 10 points over both references on 5 relations of 100+ EWT test arcs. */
+const GATE_C_MARGIN_POINTS = 10;
+const GATE_C_RELATIONS = 5;
+const GATE_C_MIN_ARCS = 100;
+
+const probeFile = (name: string) =>
+  JSON.parse(readFileSync(packageFile(`training/${name}`), 'utf8')) as ProbeFile;
+const model = probeFile('probe-dep-ewt-test.json');
+const random = probeFile('probe-dep-ewt-test-random-twin.json');
+const offsetRow = (file: ProbeFile) =>
+  file.baselines.find((b) => b.name === 'best fixed offset per label')!;
+
+/**
+ * Per relation of GATE_C_MIN_ARCS+ arcs (most frequent first): stem-mini's best head minus the
+ * larger of the relation's best fixed offset and the random twin's best head, in points.
+ */
+function relationMargins(): Array<{ label: string; gain: number }> {
+  const offsets = offsetRow(model);
+  const twin = new Map(random.labels.map((l) => [l.label, l.best.accuracy]));
+  return model.labels
+    .filter((l) => l.count >= GATE_C_MIN_ARCS)
+    .map((l) => ({
+      label: l.label,
+      gain: 100 * (l.best.accuracy - Math.max(offsets.labels[l.label]!, twin.get(l.label)!)),
+    }));
+}
+
 describe('quality-gates.json agrees with MODEL_CARD.md and the files the gates were measured from', () => {
   it('names the card and the format the report reads, and its overall verdict is every gate passing', () => {
     expect(json.format).toBe('stem.quality-gates.v1');
@@ -101,40 +146,73 @@ describe('quality-gates.json agrees with MODEL_CARD.md and the files the gates w
     expect(gate('b').passed).toBe(cardVerdict('b'));
   });
 
-  it('gate (c): best head and baselines of the card and of the stored probe result; pass = 10 points over the baseline', () => {
-    const [best, layer, head, previous, next, arcs] = numbersIn(
-      cardRow('c'),
-      /best head ([\d.]+)% \(layer (\d+), head (\d+)\) against the previous-word baseline ([\d.]+)% \(next word: ([\d.]+)%\) over the ([\d,]+) arcs/,
-    );
+  it('gate (c): recomputed per relation from the two probe files, under the ROOT rule', () => {
     const measured = gate('c').measured;
-    // The card counts layers and heads from 0 (as probe-result files do); the JSON from 1.
     expect(measured).toMatchObject({
+      requiredMarginPoints: GATE_C_MARGIN_POINTS,
+      requiredRelations: GATE_C_RELATIONS,
+      minimumArcs: GATE_C_MIN_ARCS,
+    });
+    // Both files were scored under the ROOT rule: they carry the ROOT-excluded scores, and no
+    // offset reaches [CLS], so the per-label positional row finds no root arc.
+    for (const file of [model, random]) {
+      expect(file.rootExcluded).toBeDefined();
+      expect(offsetRow(file).labels['root']).toBe(0);
+    }
+    const margins = relationMargins();
+    const clearing = margins.filter((m) => m.gain >= GATE_C_MARGIN_POINTS);
+    expect(measured).toMatchObject({
+      arcs: model.items,
+      relationsWithAtLeast100Arcs: margins.length,
+      relationsBeyondPositionAndRandom: clearing.length,
+      relationsBeyondPositionAndRandomList: clearing.map((m) => m.label),
+    });
+    const passes = clearing.length >= GATE_C_RELATIONS;
+    expect(gate('c').passed).toBe(passes);
+    expect(gate('c').passed).toBe(cardVerdict('c'));
+    const [cleared, of, required] = numbersIn(
+      cardRow('c'),
+      /\*\*passes on (\d+) of the (\d+) relations\*\* \((\d+) required\)/,
+    );
+    expect([cleared, of, required]).toEqual([clearing.length, margins.length, GATE_C_RELATIONS]);
+    // The margins the card and the JSON quote, in the table's order.
+    const signed = (gain: number) => `${gain >= 0 ? '+' : ''}${gain.toFixed(1)}`;
+    expect(cardRow('c')).toContain(
+      clearing.map((m) => `\`${m.label}\` ${signed(m.gain)}`).join(', '),
+    );
+    expect(gate('c').result).toContain(
+      clearing.map((m) => `${m.label} ${signed(m.gain)}`).join(', '),
+    );
+    const withoutRoot = clearing.filter((m) => m.label !== 'root').length;
+    expect(cardRow('c')).toContain(`${withoutRoot} relations without \`root\``);
+  });
+
+  it('gate (c): the all-arcs and ROOT-excluded numbers of the card, the JSON and the probe file', () => {
+    const [arcs, best, layer, head, previous, bestRootExcluded, previousRootExcluded, wordArcs] =
+      numbersIn(
+        cardRow('c'),
+        /over all ([\d,]+) arcs of EWT test the best head finds ([\d.]+)% \(layer (\d+), head (\d+)\) against the previous word's ([\d.]+)% \(([\d.]+)% vs ([\d.]+)% on the ([\d,]+) arcs whose head is a word\)/,
+      );
+    const pct = (value: number) => Number((100 * value).toFixed(2));
+    const baseline = (name: string) => model.baselines.find((b) => b.name === name)!;
+    expect(arcs).toBe(model.items);
+    expect(best).toBe(pct(model.bestHead.accuracy));
+    expect([layer, head]).toEqual([model.bestHead.layer, model.bestHead.head]);
+    expect(previous).toBe(pct(baseline('previous word').accuracy));
+    expect(bestRootExcluded).toBe(pct(model.rootExcluded!.bestHead.accuracy));
+    expect(previousRootExcluded).toBe(pct(baseline('previous word').rootExcludedAccuracy!));
+    expect(wordArcs).toBe(model.rootExcluded!.items);
+    // The card counts layers and heads from 0 (as probe-result files do); the JSON from 1.
+    expect(gate('c').measured).toMatchObject({
       bestHeadPercent: best,
       bestHeadLayer: layer! + 1,
       bestHeadHead: head! + 1,
       previousWordBaselinePercent: previous,
-      nextWordBaselinePercent: next,
-      arcs,
-      requiredMarginPoints: 10,
+      nextWordBaselinePercent: pct(baseline('next word').accuracy),
+      rootExcludedArcs: wordArcs,
+      rootExcludedBestHeadPercent: bestRootExcluded,
+      rootExcludedPreviousWordPercent: previousRootExcluded,
     });
-    const passes = best! - previous! >= measured['requiredMarginPoints']!;
-    expect(gate('c').passed).toBe(passes);
-    expect(gate('c').passed).toBe(cardVerdict('c'));
-    const probe = JSON.parse(
-      readFileSync(packageFile('training/probe-dep-ewt-test.json'), 'utf8'),
-    ) as {
-      items: number;
-      bestHead: { layer: number; head: number; accuracy: number };
-      baselines: Array<{ name: string; accuracy: number }>;
-    };
-    expect(probe.items).toBe(arcs);
-    expect(probe.bestHead.layer).toBe(layer);
-    expect(probe.bestHead.head).toBe(head);
-    expect(best).toBe(Number((100 * probe.bestHead.accuracy).toFixed(2)));
-    const baseline = (name: string) =>
-      Number((100 * probe.baselines.find((b) => b.name === name)!.accuracy).toFixed(2));
-    expect(previous).toBe(baseline('previous word'));
-    expect(next).toBe(baseline('next word'));
   });
 
   it('belongs to the shipped weights: their sha256 is the one it records', () => {
@@ -143,24 +221,7 @@ describe('quality-gates.json agrees with MODEL_CARD.md and the files the gates w
   });
 });
 
-interface ProbeFile {
-  labels: Array<{
-    label: string;
-    count: number;
-    best: { layer: number; head: number; accuracy: number };
-  }>;
-  baselines: Array<{
-    name: string;
-    labels: Record<string, number>;
-    offsets?: Record<string, number>;
-  }>;
-}
-
 describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
-  const probe = (name: string) =>
-    JSON.parse(readFileSync(packageFile(`training/${name}`), 'utf8')) as ProbeFile;
-  const model = probe('probe-dep-ewt-test.json');
-  const random = probe('probe-dep-ewt-test-random-twin.json');
   const section = card.slice(card.indexOf('### Gate (c) per relation'));
   const rows = section
     .slice(0, section.indexOf('\n### ', 5))
@@ -175,16 +236,16 @@ describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
   );
 
   it('lists every relation with 100+ arcs, each row recomputed from the two probe files', () => {
-    const offsets = model.baselines.find((b) => b.name === 'best fixed offset per label')!;
+    const offsets = offsetRow(model);
     const twin = new Map(random.labels.map((l) => [l.label, l.best.accuracy]));
-    const frequent = model.labels.filter((l) => l.count >= 100);
+    const frequent = model.labels.filter((l) => l.count >= GATE_C_MIN_ARCS);
     expect(cells.map((r) => r[0])).toEqual(frequent.map((l) => l.label));
     let clearing = 0;
     frequent.forEach((label, k) => {
       const [, arcs, best, offset, randomBest, margin] = cells[k]!;
       const reference = Math.max(offsets.labels[label.label]!, twin.get(label.label)!);
       const gain = 100 * (label.best.accuracy - reference);
-      if (gain >= 10) clearing += 1;
+      if (gain >= GATE_C_MARGIN_POINTS) clearing += 1;
       expect(Number(arcs!.replace(/,/g, ''))).toBe(label.count);
       expect(best).toBe(
         `${(100 * label.best.accuracy).toFixed(1)} (layer ${label.best.layer}, head ${label.best.head})`,
@@ -196,7 +257,7 @@ describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
       expect(randomBest).toBe((100 * twin.get(label.label)!).toFixed(1));
       expect(Number(margin)).toBeCloseTo(gain, 1);
       // Bold exactly where the margin is 10 points or more.
-      expect(bold[k]).toBe(gain >= 10);
+      expect(bold[k]).toBe(gain >= GATE_C_MARGIN_POINTS);
     });
     expect(section).toContain(`${clearing} of the ${frequent.length} relations clear both`);
     // quality-gates.json (which every report quotes) carries the same counts.
@@ -210,12 +271,18 @@ describe("MODEL_CARD.md's per-relation view of gate (c)", () => {
   });
 
   it('says how often the random twin clears its own offset reference', () => {
-    const offsets = random.baselines.find((b) => b.name === 'best fixed offset per label')!;
+    const offsets = offsetRow(random);
     const clearing = random.labels.filter(
-      (l) => l.count >= 100 && 100 * (l.best.accuracy - offsets.labels[l.label]!) >= 10,
+      (l) =>
+        l.count >= GATE_C_MIN_ARCS &&
+        100 * (l.best.accuracy - offsets.labels[l.label]!) >= GATE_C_MARGIN_POINTS,
     );
-    expect(clearing.map((l) => l.label)).toEqual(['list']);
-    expect(section).toContain('one relation only (`list`');
+    // root's offset reference is 0 by construction (no offset points at [CLS]).
+    expect(clearing.map((l) => l.label)).toEqual(['root', 'list']);
+    expect(offsets.labels['root']).toBe(0);
+    expect(section.replace(/\s+/g, ' ')).toContain(
+      'two relations only: `root` (by construction) and `list`',
+    );
   });
 });
 

@@ -12,7 +12,9 @@ export {
 export {
   attentionRelations,
   centroidItems,
+  headIsWord,
   relationFound,
+  ROOT_UNIT,
   type LabelledItem,
   type LabelledRelation,
 } from './probes/probe-items.js';

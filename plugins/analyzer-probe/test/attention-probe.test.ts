@@ -3,7 +3,11 @@ import type { Sentence } from '@stem/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAttentionProbe } from '../src/probes/attention-probe.js';
 import { positionalBaselines } from '../src/probes/positional-baselines.js';
-import { attentionRelations, relationFound } from '../src/probes/probe-items.js';
+import {
+  attentionRelations,
+  relationFound,
+  type LabelledRelation,
+} from '../src/probes/probe-items.js';
 import type { BaselineScores, ProbeResult } from '../src/probes/probe-result.js';
 import { ScriptedEncoder, type ScriptedSentence } from './support/scripted-encoder.js';
 
@@ -94,13 +98,16 @@ function accuracyOf(result: ProbeResult, label: string): number[][] {
 }
 
 describe('attention probe', () => {
-  it('applies "pi(d) = g or pi(g) = d" with ROOT = [CLS]', () => {
+  it('applies "pi(d) = g or pi(g) = d" with ROOT = [CLS], the reverse only from a word', () => {
     const arc = { label: 'x', from: [3], to: 1 };
     expect(relationFound((u) => [0, 0, 0, 1][u]!, arc)).toBe(true); // pi(d) = g
     expect(relationFound((u) => [0, 3, 0, 0][u]!, arc)).toBe(true); // pi(g) = d
     expect(relationFound((u) => [0, 2, 0, 2][u]!, arc)).toBe(false);
-    const root = attentionRelations('dep', S2) as Array<{ from: number[]; to: number }>;
+    const root = attentionRelations('dep', S2) as LabelledRelation[];
     expect(root[1]).toEqual({ label: 'root', from: [2], to: 0 });
+    // An arc to ROOT: found when the root word points at [CLS], not when [CLS] points at it.
+    expect(relationFound((u) => [1, 2, 0][u]!, root[1]!)).toBe(true);
+    expect(relationFound((u) => [2, 1, 1][u]!, root[1]!)).toBe(false);
     // SRL: argument [b, e] found when any of its words points to the predicate or back.
     const argument = { label: 'ARG1', from: [2, 3, 4], to: 1 };
     expect(relationFound((u) => [9, 9, 9, 1, 9][u]!, argument)).toBe(true);
@@ -149,9 +156,18 @@ describe('attention probe', () => {
     });
     expect(result.bestHead).toEqual({ layer: 0, head: 0, accuracy: 1 });
     expect(result.macroBestAccuracy).toBe(1);
-    // Head (0, 1) attends to the previous word, so it must equal the previous-word baseline.
+    // Without the two root arcs: 4 arcs; layer 1's heads find 2 of them each, head (0, 1) 3.
+    expect(result.rootExcluded!.items).toBe(4);
+    expect(result.rootExcluded!.weightedAccuracy).toEqual([
+      [1, 0.75],
+      [0.5, 0.5],
+    ]);
+    expect(result.rootExcluded!.bestHead).toEqual({ layer: 0, head: 0, accuracy: 1 });
+    // Head (0, 1) attends to the previous unit, so it equals the previous-word baseline here
+    // (its first word points at [CLS], the baseline's nowhere: no arc here tells them apart).
     const previous = result.baselines!.find((b) => b.name === 'previous word')!;
     expect(previous.accuracy).toBeCloseTo(3 / 6, 10);
+    expect(previous.rootExcludedAccuracy).toBe(0.75);
     expect(previous.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
     for (const label of result.labels)
       expect(label.accuracy[0]![1]).toBeCloseTo(previous.labels[label.label]!, 10);
@@ -163,21 +179,24 @@ describe('attention probe', () => {
     expect(previous!.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
     // Next word: pi(1) = 2 finds Dogs -> chase and It -> rains; pi(3) = 4 finds small -> cats.
     expect(next!.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 0, expl: 1 });
-    // A sentence whose first word hangs off ROOT: only "previous word" reaches [CLS].
+    // A sentence whose first word hangs off ROOT: no offset maps a word to [CLS], so no
+    // positional row finds it (the previous word of the first word is nowhere).
     const rooted = [[{ label: 'root', from: [1], to: 0 }]];
-    expect(positionalBaselines([2], rooted).map((b) => b.accuracy)).toEqual([1, 0, 1]);
+    expect(positionalBaselines([2], rooted).map((b) => b.accuracy)).toEqual([0, 0, 0]);
   });
 
   it('finds the best fixed offset of each label by hand', () => {
     const relations = [S1, S2].map((s) => attentionRelations('dep', s) as never);
     const best = positionalBaselines([4, 2], relations)[2]!;
     expect(best.name).toBe('best fixed offset per label');
-    // chase (unit 2) is 2 words after ROOT; offset -2 from chase reaches ROOT, from rains
-    // (unit 2 of S2) too: both roots found. obj cats -> chase is 2 words back: offset -2 finds it
-    // (pi(cats) = chase; offset +2 would need pi(chase) = cats, which it also gives).
-    expect(best.offsets).toEqual({ nsubj: -1, root: -2, amod: -1, obj: -2, expl: -1 });
-    expect(best.labels).toEqual({ nsubj: 1, root: 1, amod: 1, obj: 1, expl: 1 });
-    expect(best.accuracy).toBe(1);
+    // No offset reaches ROOT: root stays at 0 with the first offset tried (-1). obj cats ->
+    // chase is 2 words back: offset -2 finds it (pi(cats) = chase; offset +2 would need
+    // pi(chase) = cats, which it also gives).
+    expect(best.offsets).toEqual({ nsubj: -1, root: -1, amod: -1, obj: -2, expl: -1 });
+    expect(best.labels).toEqual({ nsubj: 1, root: 0, amod: 1, obj: 1, expl: 1 });
+    // 4 of the 6 arcs; all 4 arcs whose head is a word.
+    expect(best.accuracy).toBeCloseTo(4 / 6, 12);
+    expect(best.rootExcludedAccuracy).toBe(1);
   });
 
   it('scores every offset as a brute-force pointer scan would', () => {
@@ -208,18 +227,19 @@ describe('attention probe', () => {
       BaselineScores,
       BaselineScores,
     ];
-    // Brute force: for each offset, walk every arc and test pi(d) = g or pi(g) = d directly.
+    // Brute force: for each offset, walk every arc and test pi(d) = g or (g a word) pi(g) = d.
     const scan = (offset: number, label: string) => {
       let total = 0;
       let correct = 0;
       sentences.forEach((arcs, s) => {
         const words = lengths[s]!;
         const pi = (u: number) =>
-          u >= 1 && u + offset >= 0 && u + offset <= words ? u + offset : -1;
+          u >= 1 && u + offset >= 1 && u + offset <= words ? u + offset : -1;
         for (const arc of arcs)
           if (arc.label === label) {
             total += 1;
-            if (pi(arc.from[0]!) === arc.to || pi(arc.to) === arc.from[0]) correct += 1;
+            if (pi(arc.from[0]!) === arc.to || (arc.to !== 0 && pi(arc.to) === arc.from[0]))
+              correct += 1;
           }
       });
       return correct / total;
@@ -232,6 +252,83 @@ describe('attention probe', () => {
       expect(best.labels[label]).toBeCloseTo(top, 12);
       expect(scan(best.offsets![label]!, label)).toBeCloseTo(top, 12);
     }
+  });
+
+  it('scores a root arc by one ROOT rule for heads and positional baselines', async () => {
+    // "Stop the car now": units ROOT 0, Stop 1, the 2, car 3, now 4 (one sub-word each, so
+    // sub-word k is unit k). Arcs (d, g): root (1, 0), det (2, 3), obj (3, 1), advmod (4, 1).
+    const sentence = dep(
+      'imperative',
+      ['Stop', 'the', 'car', 'now'],
+      [0, 3, 1, 1],
+      ['root', 'det', 'obj', 'advmod'],
+    );
+    // Hand-written argmax per head, pi[unit]. Head A: [CLS] -> Stop (the old rule's credit
+    // for the root arc), Stop -> the, the -> car, car -> now, now -> Stop. Head B: [CLS] and
+    // Stop -> [CLS], the -> car, car -> Stop, now -> car.
+    const headA = [1, 2, 3, 4, 1];
+    const headB = [0, 0, 3, 1, 3];
+    const encoder = new ScriptedEncoder(tf, {
+      layers: 1,
+      heads: 2,
+      headSize: 2,
+      attention: (s) => {
+        const rows = (pi: number[]) =>
+          Array.from({ length: s.length }, (_, q) => oneHot(s.length, pi[q] ?? s.length - 1));
+        return [[rows(headA), rows(headB)]];
+      },
+    });
+    const result = await runAttentionProbe(tf, encoder, {
+      task: 'dep',
+      split: 'test',
+      sentences: [sentence],
+      limits: { maxSentences: 1, maxSubwords: 100 },
+    });
+    const root = (attentionRelations('dep', sentence) as LabelledRelation[])[0]!;
+    // The old rule also took pi(ROOT) = d: head A's [CLS] row points at Stop. Not any more.
+    expect(headA[root.to]).toBe(root.from[0]);
+    expect(relationFound((u) => headA[u]!, root)).toBe(false);
+    expect(relationFound((u) => headB[u]!, root)).toBe(true); // pi(Stop) = [CLS]
+    // Head A: det by pi(the) = car, advmod by pi(now) = Stop; obj missed (pi(car) = now,
+    // pi(Stop) = the), root missed: 2 of 4 (the old rule gave 3 of 4).
+    const perLabel = (head: number) =>
+      Object.fromEntries(result.labels.map((l) => [l.label, l.accuracy[0]![head]]));
+    expect(perLabel(0)).toEqual({ advmod: 1, det: 1, obj: 0, root: 0 });
+    // Head B: root by pi(Stop) = [CLS], det by pi(the) = car, obj by pi(car) = Stop; advmod
+    // missed (pi(now) = car, pi(Stop) = [CLS]): 3 of 4.
+    expect(perLabel(1)).toEqual({ advmod: 0, det: 1, obj: 1, root: 1 });
+    expect(result.weightedAccuracy).toEqual([[0.5, 0.75]]);
+    expect(result.bestHead).toEqual({ layer: 0, head: 1, accuracy: 0.75 });
+    // ROOT excluded (det, obj, advmod): 2 of 3 for either head; the first one on ties.
+    expect(result.rootExcluded).toEqual({
+      items: 3,
+      weightedAccuracy: [[2 / 3, 2 / 3]],
+      bestHead: { layer: 0, head: 0, accuracy: 2 / 3 },
+    });
+    const [previous, next, offset] = result.baselines!;
+    // Previous word: Stop -> nowhere, the -> Stop, car -> the, now -> car. det by the reverse
+    // pi(car) = the; root missed (no word points at [CLS]); obj and advmod missed.
+    expect(previous).toEqual({
+      name: 'previous word',
+      accuracy: 0.25,
+      rootExcludedAccuracy: 1 / 3,
+      labels: { root: 0, det: 1, obj: 0, advmod: 0 },
+    });
+    // Next word: Stop -> the, the -> car, car -> now, now -> nowhere. det only.
+    expect(next).toMatchObject({
+      accuracy: 0.25,
+      rootExcludedAccuracy: 1 / 3,
+      labels: { root: 0, det: 1, obj: 0, advmod: 0 },
+    });
+    // Per label: det at -1 (pi(car) = the), obj at -2 (pi(car) = Stop), advmod at -3
+    // (pi(now) = Stop); root at none (0 at every offset; -1 is the first tried).
+    expect(offset).toEqual({
+      name: 'best fixed offset per label',
+      accuracy: 0.75,
+      rootExcludedAccuracy: 1,
+      labels: { root: 0, det: 1, obj: 1, advmod: 1 },
+      offsets: { root: -1, det: -1, obj: -2, advmod: -3 },
+    });
   });
 
   it('counts sentences without the layer as skipped, not as misses', async () => {

@@ -16,8 +16,16 @@ export function formatProbeResult(result: ProbeResult, rows = 25): string {
     `${result.task} ${result.probe} probe on ${result.split}${result.fit && result.fit !== result.split ? ` (centroids fitted on ${result.fit})` : ''}: ${result.sentences} sentences, ${result.items} items, ${result.layers} x ${result.heads} heads`,
     `best head overall: ${head(result.bestHead)} ${percent(result.bestHead.accuracy)}%; mean of per-label best: ${percent(result.macroBestAccuracy)}%`,
   ];
+  // DEP: the same scores without the arcs to ROOT (found only by pointing at [CLS]).
+  const rootExcluded = result.rootExcluded;
+  if (rootExcluded)
+    lines.push(
+      `ROOT excluded (${rootExcluded.items} arcs whose head is a word): best head ${head(rootExcluded.bestHead)} ${percent(rootExcluded.bestHead.accuracy)}%`,
+    );
   for (const baseline of result.baselines ?? [])
-    lines.push(`baseline "${baseline.name}": ${percent(baseline.accuracy)}%`);
+    lines.push(
+      `baseline "${baseline.name}": ${percent(baseline.accuracy)}%${rootExcluded && baseline.rootExcludedAccuracy !== undefined ? ` (ROOT excluded: ${percent(baseline.rootExcludedAccuracy)}%)` : ''}`,
+    );
   const positional = positionalRow(result);
   const beyond = positional ? beyondPosition(result, positional) : undefined;
   if (beyond)
@@ -81,9 +89,13 @@ export function offsetCell(row: BaselineScores, label: string): string {
   return `${percent(row.labels[label])} (${offset > 0 ? '+' : ''}${offset})`;
 }
 
+/** Row names under the per-label rows of `stem probe compare`. */
+const OVERALL_ROW = 'best head';
+const ROOT_EXCLUDED_ROW = 'no ROOT';
+
 /** Human table of `stem probe compare`: best-head accuracy per label and the deltas to the first column. */
 export function formatComparison(comparison: ProbeComparison): string {
-  const width = Math.max(8, ...comparison.rows.map((r) => r.label.length));
+  const width = Math.max(8, OVERALL_ROW.length, ...comparison.rows.map((r) => r.label.length));
   const column = Math.max(9, ...comparison.columns.map((c) => c.length + 1));
   const positional = comparison.rows.some((r) => r.positional !== undefined);
   const header = [
@@ -94,7 +106,7 @@ export function formatComparison(comparison: ProbeComparison): string {
     ...(positional ? ['offset ref.'] : []),
   ];
   const lines = [
-    `${comparison.task}: best-head accuracy (%) per label${positional ? '; offset ref. = the best fixed word offset (no model)' : ''}`,
+    `${comparison.task}: best-head accuracy (%) per label${positional ? '; offset ref. = the best fixed word offset (no model)' : ''}; ${OVERALL_ROW} = the best head over all items${comparison.rootExcluded ? `, ${ROOT_EXCLUDED_ROW} = over the arcs whose head is a word` : ''}`,
     header.join('  '),
   ];
   for (const row of comparison.rows)
@@ -111,13 +123,13 @@ export function formatComparison(comparison: ProbeComparison): string {
         ...(positional ? [percent(row.positional).padStart(11)] : []),
       ].join('  '),
     );
-  lines.push(
-    [
-      'macro'.padEnd(width),
-      ''.padStart(7),
-      ...comparison.macro.map((m) => percent(m).padStart(column)),
-    ].join('  '),
-  );
+  const summaryRow = (name: string, values: ReadonlyArray<number | null>) =>
+    [name.padEnd(width), ''.padStart(7), ...values.map((v) => percent(v).padStart(column))].join(
+      '  ',
+    );
+  lines.push(summaryRow('macro', comparison.macro));
+  lines.push(summaryRow(OVERALL_ROW, comparison.bestHead));
+  if (comparison.rootExcluded) lines.push(summaryRow(ROOT_EXCLUDED_ROW, comparison.rootExcluded));
   comparison.columns
     .slice(1)
     .forEach((c, k) =>

@@ -3,7 +3,12 @@ import type { AttentionTask } from '../probe-config.js';
 import { attentionPointers } from '../pooling/word-attention.js';
 import type { BatchLimits } from '../run/batch-plan.js';
 import { streamEncoded, type ProgressReporter } from '../run/stream-encoder.js';
-import { attentionRelations, relationFound, type LabelledRelation } from './probe-items.js';
+import {
+  attentionRelations,
+  headIsWord,
+  relationFound,
+  type LabelledRelation,
+} from './probe-items.js';
 import { LabelHeadCounts, PROBE_RESULT_FORMAT, type ProbeResult } from './probe-result.js';
 import { positionalBaselines } from './positional-baselines.js';
 
@@ -19,7 +24,8 @@ export interface AttentionProbeRun {
  * The attention probe (DEP arcs, SRL arguments): each head's word-level attention gives
  * pi(u) = argmax_k A(u, k); a relation counts as found by the head when the rule of
  * `relationFound` holds. Accuracy per label and head, beside positional baselines scored by
- * the same rule (previous word, next word, best fixed offset per label).
+ * the same rule (previous word, next word, best fixed offset per label). DEP also gets the
+ * ROOT-excluded scores (arcs whose head is a word), for heads and baselines alike.
  */
 export async function runAttentionProbe(
   tf: TensorFlow,
@@ -28,6 +34,7 @@ export async function runAttentionProbe(
 ): Promise<ProbeResult> {
   const { layers, heads } = encoder.shape;
   const counts = new LabelHeadCounts(layers, heads);
+  const wordHeaded = new LabelHeadCounts(layers, heads);
   const skipped: Record<string, number> = {};
   const usable: Sentence[] = [];
   const relations: LabelledRelation[][] = [];
@@ -50,11 +57,13 @@ export async function runAttentionProbe(
       const batch = indices.length;
       indices.forEach((sentenceIndex, b) => {
         for (const relation of relations[sentenceIndex] as LabelledRelation[]) {
-          counts.add(relation.label, (headIndex) => {
+          const found = (headIndex: number) => {
             const layer = Math.floor(headIndex / heads);
             const base = ((layer * batch + b) * heads + (headIndex % heads)) * units;
             return relationFound((unit) => pointers[base + unit] as number, relation);
-          });
+          };
+          counts.add(relation.label, found);
+          if (headIsWord(relation)) wordHeaded.add(relation.label, found);
         }
       });
     },
@@ -72,6 +81,10 @@ export async function runAttentionProbe(
     skipped,
     ...counts.summarize(),
   };
+  if (run.task === 'dep') {
+    const { items, weightedAccuracy, bestHead } = wordHeaded.summarize();
+    result.rootExcluded = { items, weightedAccuracy, bestHead };
+  }
   result.baselines = positionalBaselines(
     usable.map((s) => s.words.length),
     relations,

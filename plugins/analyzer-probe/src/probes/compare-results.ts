@@ -21,6 +21,13 @@ export interface ProbeComparison {
   }>;
   /** Macro average of the best-head accuracy per column (over the labels each has). */
   macro: number[];
+  /** Per column, the best head's accuracy over all items (the result's `bestHead`). */
+  bestHead: number[];
+  /**
+   * Per column, the best head's accuracy over the DEP arcs whose head is a word (ROOT arcs
+   * left out); null for a result written before that field. Present when any result has it.
+   */
+  rootExcluded?: Array<number | null>;
   /** Per column (from the second): labels where it is below the first. */
   below: number[];
 }
@@ -66,11 +73,14 @@ export function compareProbeResults(
       ...(offsetRows.length > 0 ? { positional: positional ?? null } : {}),
     };
   });
+  const rootExcluded = results.map(({ result }) => result.rootExcluded?.bestHead.accuracy ?? null);
   return {
     task,
     columns: results.map((r) => r.name),
     rows,
     macro: results.map((r) => r.result.macroBestAccuracy),
+    bestHead: results.map((r) => r.result.bestHead.accuracy),
+    ...(rootExcluded.some((a) => a !== null) ? { rootExcluded } : {}),
     below: results.slice(1).map((_, k) => rows.filter((row) => (row.delta[k + 1] ?? 0) < 0).length),
   };
 }

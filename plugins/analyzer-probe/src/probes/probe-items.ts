@@ -10,9 +10,9 @@ export interface LabelledItem {
 
 /**
  * A labelled relation the attention probe looks for, in units (0 = ROOT, word w = w + 1):
- * found by a head when some `from` unit points to a `to` unit or the `to` unit points back
- * to some `from` unit. DEP: from = [dependent], to = head; SRL: from = the argument's words,
- * to = the predicate.
+ * found by a head when some `from` unit points to the `to` unit or, when `to` is a word, the
+ * `to` unit points back to some `from` unit (`relationFound`). DEP: from = [dependent], to =
+ * head (ROOT_UNIT for the root word); SRL: from = the argument's words, to = the predicate.
  */
 export interface LabelledRelation {
   label: string;
@@ -88,15 +88,28 @@ export function attentionRelations(
   return relations;
 }
 
+/** ROOT's unit: [CLS], which a DEP arc's `to` names when the dependent hangs off ROOT. */
+export const ROOT_UNIT = 0;
+
+/** Whether a relation's head is a word, not ROOT: the arcs of the ROOT-excluded accuracy. */
+export const headIsWord = (relation: LabelledRelation): boolean => relation.to !== ROOT_UNIT;
+
 /**
- * The attention probe's rule on one head's pointers pi (unit -> unit): DEP arc (d, g) is
- * found if pi(d) = g or pi(g) = d; SRL argument [b, e] of predicate p if some i in [b, e]
- * has pi(i) = p or pi(p) = i.
+ * The attention probe's rule on one pointer rule pi (unit -> unit; a head's argmax, or a
+ * positional baseline's offset): DEP arc (d, g) is found if pi(d) = g or, when g is a word,
+ * pi(g) = d; SRL argument [b, e] of predicate p if some i in [b, e] has pi(i) = p or pi(p) = i
+ * (a predicate is always a word).
+ *
+ * The ROOT rule (He & Choi 2021 take ROOT = [CLS]): an arc to ROOT is found only when
+ * pi(d) = [CLS]. The reverse direction would read the [CLS] row's argmax as "ROOT points at
+ * its dependent", but that row is where [CLS] attends, which a head does whatever the tree, and
+ * a positional pointer has no such row at all: crediting it would score heads by a rule the
+ * baselines cannot meet. Heads and baselines both go through this one function.
  */
 export function relationFound(
   pointer: (unit: number) => number,
   relation: LabelledRelation,
 ): boolean {
-  const back = pointer(relation.to);
+  const back = headIsWord(relation) ? pointer(relation.to) : undefined;
   return relation.from.some((unit) => pointer(unit) === relation.to || back === unit);
 }

@@ -26,6 +26,12 @@ export interface BaselineScores {
   name: string;
   /** Over all items (frequency-weighted). */
   accuracy: number;
+  /**
+   * Over the relations whose head is a word, with the same pointer (and, for the per-label row,
+   * the same offset per label): DEP leaves its arcs to ROOT out; for SRL (a predicate is always
+   * a word) it equals `accuracy`. Absent in results written before it.
+   */
+  rootExcludedAccuracy?: number;
   labels: Record<string, number>;
   /** Per label, the word offset the row used (the per-label positional reference only). */
   offsets?: Record<string, number>;
@@ -59,6 +65,22 @@ export interface ProbeResult {
   macroBestAccuracy: number;
   /** Reference rows that use no model (attention probe: adjacent words, best offset per label). */
   baselines?: BaselineScores[];
+  /**
+   * DEP attention probe: the same heads scored on the arcs whose head is a word only (ROOT
+   * arcs left out), beside the all-arcs `weightedAccuracy` / `bestHead`. Absent in older
+   * results and for the other tasks.
+   */
+  rootExcluded?: RootExcludedScores;
+}
+
+/** Head accuracy over the DEP arcs whose head is a word (no arc to ROOT). */
+export interface RootExcludedScores {
+  /** Arcs scored (the result's items less its arcs to ROOT). */
+  items: number;
+  /** [layer][head], fractions in [0, 1]. */
+  weightedAccuracy: number[][];
+  /** The head with the highest accuracy on these arcs (the first one on ties). */
+  bestHead: HeadScore;
 }
 
 /** Correct / total per (label, head) while batches stream past. */
