@@ -25,6 +25,7 @@ import { renderReport, type ReportFiles } from '../report/render-report.js';
 import { studyHeadline, type StudyHeadline } from '../report/study-headline.js';
 import { summarisePruningRun } from '../run/summarise-pruning.js';
 import type { StemSession } from '../session/stem-session.js';
+import { computePath } from '../run/compute-path.js';
 import { runConfigYaml, runExperimentConfig } from './run-config.js';
 import type { StudyConfig } from './study-config.js';
 import { dataNeeds, prepareData } from './study-data.js';
@@ -93,7 +94,15 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
     if (cap !== undefined) caps.set(run.id, cap);
   }
   const total = grid.runs.length + grid.probes.length + 2;
-  const progress = new StudyProgress(total, planned, (line) => context.log(line), caps);
+  const progress = new StudyProgress(
+    total,
+    planned,
+    (line) => context.log(line),
+    caps,
+    undefined,
+    undefined,
+    computePath(context.session.backend),
+  );
   const ran: string[] = [];
   const skipped: string[] = [];
   const record = async (id: string, step: StepRecord) => {

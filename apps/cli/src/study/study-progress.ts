@@ -34,6 +34,8 @@ export class StudyProgress {
     private readonly caps: Map<string, number> = new Map(),
     private readonly intervalMs = 20_000,
     private readonly now: () => number = Date.now,
+    /** The compute path (`computePath`), shown in every line: "native kernels", "plain wasm". */
+    private readonly path?: string,
   ) {
     this.started = now();
   }
@@ -84,7 +86,7 @@ export class StudyProgress {
 
   private line(what: string): string {
     const eta = this.eta();
-    return `study: ${this.done}/${this.total} steps done · now ${what} · elapsed ${formatDuration((this.now() - this.started) / 1000)} · ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
+    return `study${this.path ? ` [${this.path}]` : ''}: ${this.done}/${this.total} steps done · now ${what} · elapsed ${formatDuration((this.now() - this.started) / 1000)} · ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
   }
 
   elapsedSeconds(): number {

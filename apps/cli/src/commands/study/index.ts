@@ -8,6 +8,7 @@ import { newStudyManifest, readStudyManifest } from '../../study/study-manifest.
 import { lockStudy } from '../../study/study-lock.js';
 import { resolveStudy, type ResolvedStudy } from '../../study/study-setup.js';
 import { formatDuration } from '../../study/study-progress.js';
+import { computePath } from '../../run/compute-path.js';
 import { formatHeadline, type StudyHeadline } from '../../report/study-headline.js';
 
 export interface StudySummary {
@@ -20,6 +21,8 @@ export interface StudySummary {
   runs: number;
   probes: number;
   headline: StudyHeadline;
+  /** Which compute path ran the study (`native kernels (OpenBLAS, 1 thread)`, `plain wasm ...`). */
+  computePath: string;
 }
 
 export default class Study extends StemCommand<typeof Study> {
@@ -47,7 +50,9 @@ export default class Study extends StemCommand<typeof Study> {
 
   private async runStudy(study: ResolvedStudy): Promise<StudySummary> {
     const session = await this.session(study.config.device);
-    this.progress(`backend: ${session.backend.device} (${session.backend.package})`);
+    this.progress(
+      `backend: ${session.backend.device} (${session.backend.package}), ${computePath(session.backend)}`,
+    );
     const runLine = progressLine(!this.jsonEnabled());
     const packages = runEnvironment(this.config, session, {}).packages;
     const manifest = newStudyManifest(
@@ -85,12 +90,13 @@ export default class Study extends StemCommand<typeof Study> {
       runs: study.grid.runs.length,
       probes: study.grid.probes.length,
       headline: outcome.headline,
+      computePath: computePath(session.backend),
     };
     if (!this.jsonEnabled()) {
       for (const line of formatHeadline(outcome.headline)) this.log(line);
       this.log('');
       this.log(
-        `study ${study.config.name}: ${outcome.ran.length} steps run, ${outcome.skipped.length} already finished, ${formatDuration(outcome.seconds)}`,
+        `study ${study.config.name}: ${outcome.ran.length} steps run, ${outcome.skipped.length} already finished, ${formatDuration(outcome.seconds)} on ${computePath(session.backend)}`,
       );
       const shown = relative(process.cwd(), outcome.report.index);
       this.log(`report: ${shown.startsWith('..') ? outcome.report.index : shown}`);
