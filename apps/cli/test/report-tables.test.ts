@@ -129,7 +129,7 @@ describe('report tables', () => {
     expect(table.note).toContain('the cell is a dev score');
   });
 
-  it('counts kept heads (gate > 1e-3) per task set', () => {
+  it('counts kept heads (gate > 1e-3) per task set and marks runs with undecided gates', () => {
     const gates = (values: number[][], seed: number): GatesEntry => ({
       file: `g${seed}`,
       name: `g${seed}`,
@@ -137,6 +137,7 @@ describe('report tables', () => {
       seed,
       gates: values,
       keptHeads: values.flat().filter((g) => g > 1e-3).length,
+      undecided: values.flat().filter((g) => g > 0 && g < 1).length,
     });
     const table = keptHeadsTable([
       gates(
@@ -154,8 +155,21 @@ describe('report tables', () => {
         2,
       ),
     ])!;
-    // 3 and 1 kept of 4: mean 2, sample std sqrt(2) = 1.41; 50% ± 35.36%.
-    expect(table.rows).toEqual([['pos', '2', '2.0 ± 1.4', '4', '50.00 ± 35.36']]);
+    // 3 and 1 kept of 4: mean 2, sample std sqrt(2) = 1.41; 50% ± 35.36%. Undecided gates:
+    // 0.5 and 0.002 in the first run, 0.0009 in the second; none would be 0 and unmarked.
+    expect(table.columns.at(-1)).toBe('undecided gates per run');
+    expect(table.rows).toEqual([['pos', '2', '2.0 ± 1.4', '4', '50.00 ± 35.36', '2*, 1*']]);
+    expect(table.note).toContain('* marks a run that did not decide every gate');
+    const converged = keptHeadsTable([
+      gates(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        3,
+      ),
+    ])!;
+    expect(converged.rows[0]!.at(-1)).toBe('0');
   });
 
   it('lists per-label best heads of one result, and deltas between results', () => {

@@ -137,7 +137,18 @@ figcaption{font-size:.8em;color:#555;max-width:480px;word-break:break-all}
 table{border-collapse:collapse;margin:1em 0}caption{font-weight:bold;text-align:left;padding:.3em 0}
 th,td{border-bottom:1px solid #ccc;padding:.2em .7em;text-align:right}th:first-child,td:first-child{text-align:left}
 .note{font-size:.85em;color:#555}.problems{color:#a00}
-.headline pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}.caveat{color:#a00;font-weight:bold}`;
+.headline pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}.caveat{color:#a00;font-weight:bold}
+.verdict{font-weight:bold;padding:0 .3em}.verdict-reproduced{color:#060}.verdict-not-reproduced{color:#a00}
+.verdict-inconclusive,.verdict-not-tested,.verdict-not-enough-data{color:#865}`;
+
+/** One line per claim of He & Choi 2021: its verdict, marked when the data are no evidence. */
+function claimsHtml(headline: StudyHeadline): string {
+  const items = headline.claims.map(
+    (claim) =>
+      `<li>${claim.id}. ${htmlEscape(claim.claim)}: <span class="verdict verdict-${claim.verdict.replaceAll(' ', '-')}">${htmlEscape(claim.verdict.toUpperCase())}</span>${claim.evidence ? '' : ' (not evidence: see the caveat)'}</li>`,
+  );
+  return `<ul class="claims">${items.join('')}</ul>`;
+}
 
 /**
  * Writes `figures/*.svg`, `tables/*.md|tex` and one self-contained `index.html` (no scripts,
@@ -174,6 +185,7 @@ export async function renderReport(
     '<h1>stem report</h1>',
     '<section class="headline"><h2>Headline</h2>',
     headline.encoder.caveat ? `<p class="caveat">${htmlEscape(headline.encoder.caveat)}</p>` : '',
+    claimsHtml(headline),
     `<pre>${htmlEscape(formatHeadline(headline).join('\n'))}</pre></section>`,
     `<p>${htmlEscape(counts)}.</p>`,
     study.problems.length > 0

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PROBE_RESULT_FORMAT, type ProbeResult } from '@stem/analyzer-probe';
+import { undecidedGateCount } from '@stem/analyzer-pruning';
 import { describeEncoder, locateRelative, type EncoderDescription } from './study-encoder.js';
 
 /** A finished (or running) training run: its manifest and, when present, results.json. */
@@ -38,6 +39,11 @@ export interface GatesEntry {
   seed: number | undefined;
   gates: number[][];
   keptHeads: number;
+  /**
+   * Gates strictly between 0 and 1 at the final evaluation: the run stopped before its hard
+   * concrete gates decided, so its kept set is not a pruning result (0 = converged).
+   */
+  undecided: number;
 }
 
 /** `stem analyze overlap`'s overlap.json (tolerant: mean gates and correlation, if present). */
@@ -55,23 +61,35 @@ export interface OverlapEntry {
   correlation?: { tasks: string[]; r: Array<Array<number | null>> };
 }
 
+/** Per-task learning floors from a study's study.json (its config's `learningFloors`). */
+export interface StudyFloors {
+  floors: Record<string, number>;
+  file: string;
+}
+
 export interface Study {
   runs: RunEntry[];
   probes: ProbeEntry[];
   gates: GatesEntry[];
   overlaps: OverlapEntry[];
+  /** From the study.json in or above the given paths, when its config sets any. */
+  learningFloors?: StudyFloors;
   /** Files that looked relevant but could not be used, with the reason. */
   problems: string[];
 }
 
 const KEEP_THRESHOLD = 1e-3;
 const MAX_DEPTH = 5;
+const STUDY_FILE = 'study.json';
+/** `stem study` hands the report <study>/runs/<run> and <study>/analyses/overlap/overlap.json. */
+const STUDY_FILE_LEVELS_ABOVE = 3;
 
 /**
  * Everything a report can show, found under the given paths: run directories
  * (manifest.json), probe results (probe-*.json), pruning gates (pruning/gates.json) and
  * overlap analyses (overlap.json). Paths may be files or folders (searched 5 levels deep,
- * skipping checkpoints and node_modules).
+ * skipping checkpoints and node_modules). The learning floors come from the first study.json
+ * found in a given folder or up to three folders above a given path.
  */
 export async function collectStudy(paths: readonly string[]): Promise<Study> {
   const study: Study = { runs: [], probes: [], gates: [], overlaps: [], problems: [] };
@@ -91,6 +109,10 @@ export async function collectStudy(paths: readonly string[]): Promise<Study> {
         if (entry) study.gates.push(entry);
         else study.problems.push(`${file}: no [layers][heads] gates in it`);
       } else if (name === 'overlap.json') study.overlaps.push(await readOverlap(file));
+      else if (name === STUDY_FILE && !study.learningFloors) {
+        const floors = await readStudyFloors(file);
+        if (floors) study.learningFloors = floors;
+      }
     } catch (error) {
       study.problems.push(`${file}: ${(error as Error).message}`);
     }
@@ -115,7 +137,37 @@ export async function collectStudy(paths: readonly string[]): Promise<Study> {
     }
     await walk(path, 0);
   }
+  for (const path of paths) {
+    if (study.learningFloors) break;
+    for (
+      let level = 1, folder = dirname(resolve(path));
+      level <= STUDY_FILE_LEVELS_ABOVE;
+      level++
+    ) {
+      const file = join(folder, STUDY_FILE);
+      if (existsSync(file)) {
+        const floors = await readStudyFloors(file).catch(() => undefined);
+        if (floors) study.learningFloors = floors;
+        break;
+      }
+      if (dirname(folder) === folder) break;
+      folder = dirname(folder);
+    }
+  }
   return study;
+}
+
+/** `learningFloors` of a study.json's config (numbers only), or undefined when it sets none. */
+async function readStudyFloors(file: string): Promise<StudyFloors | undefined> {
+  const config = (await readJson(file))['config'] as { learningFloors?: unknown } | undefined;
+  const given = config?.learningFloors;
+  if (!given || typeof given !== 'object') return undefined;
+  const floors = Object.fromEntries(
+    Object.entries(given as Record<string, unknown>).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
+  );
+  return Object.keys(floors).length > 0 ? { floors, file } : undefined;
 }
 
 async function readJson(file: string): Promise<Record<string, unknown>> {
@@ -206,6 +258,7 @@ async function readGates(file: string): Promise<GatesEntry | undefined> {
     seed: typeof json['seed'] === 'number' ? json['seed'] : undefined,
     gates,
     keptHeads: gates.flat().filter((g) => g > KEEP_THRESHOLD).length,
+    undecided: undecidedGateCount(gates),
   };
 }
 

@@ -1,4 +1,18 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { scoreOutcome, scoreOutcomeText, type ScoreOutcome } from './claim-scores.js';
+import { countStatistics, countText, statisticText, undecidedText } from './claim-sharing.js';
+import { probeOutcome, type ProbeOutcome } from './claim-probes.js';
+import { intervalText, pText } from './claim-verdict.js';
+import {
+  headSharing,
+  pruningRunLines,
+  type HeadSharing,
+  type PruningRunLine,
+} from './head-sharing.js';
+import { learningFloors } from './learning-floors.js';
+import { meanInterval, type MeanInterval } from './mean-interval.js';
+import { byPaperOrder } from './paper-order.js';
+import { signTestP } from './sign-test.js';
 import { encoderKey, type EncoderDescription } from './study-encoder.js';
 import type { GatesEntry, ProbeEntry, RunEntry, Study } from './study-files.js';
 import { meanStd } from './study-tables.js';
@@ -27,6 +41,15 @@ export interface TaskScoreLine {
   stl?: Stat;
   /** Absent: no finished run of the all-tasks setting. */
   mtl?: Stat;
+  /**
+   * All-tasks minus STL, paired by seed (the mean of each setting's runs of a seed, over the
+   * seeds with both), with its 95% Student-t interval; absent when no seed has both.
+   */
+  difference?: MeanInterval & { seeds: number[] };
+  /** The task's learning floor: an STL mean below it is under-trained. Absent: none. */
+  floor?: number;
+  /** Claim 1 on this task; absent without both an STL and an all-tasks score. */
+  outcome?: ScoreOutcome;
 }
 
 export interface KeptHeadsLine {
@@ -38,36 +61,8 @@ export interface KeptHeadsLine {
   /** Heads of the encoder (layers x heads). */
   totalHeads?: number;
   from?: 'gates' | 'overlap';
-}
-
-/**
- * Stem-cell heads as PAPER.md states claim 2: heads "claimed by most tasks". A task claims a
- * head it keeps (evaluation gate > 1e-3) in at least half of its STL-DP runs (as
- * `stem analyze overlap` counts); "most" is a strict majority of the pruned tasks
- * (3 of 5, 2 of 2 or 3). Heads claimed by every task are counted too. (overlap.json's
- * `stemCells` are the heads claimed by every group `stem analyze overlap` was given, an MTL-DP
- * group included; the headline counts the STL-DP tasks only.)
- */
-export interface StemCells {
-  /** The STL-DP tasks counted, with how many runs each. */
-  tasks: Array<{ task: string; runs: number; claimed: number }>;
-  layers: number;
-  headsPerLayer: number;
-  /** A head is a stem cell when at least this many tasks claim it. */
-  majority: number;
-  /** The stem-cell heads, 0-based, with the number of tasks claiming each. */
-  heads: Array<{ layer: number; head: number; claimedBy: number }>;
-  claimedByAll: number;
-  /** Stem cells per layer (index 0 = layer 1). */
-  perLayer: number[];
-  /**
-   * Expected number of heads claimed by a majority if each task claimed its number of heads
-   * at random, independently of the others (Poisson-binomial): what "shared" is compared to.
-   */
-  expectedByChance: number;
-  /** 0-based layers in the middle half of the encoder (centre of the layer strictly inside). */
-  middleLayers: number[];
-  inMiddleLayers: number;
+  /** Per pruning run (gates files only): final evaluation gates strictly between 0 and 1. */
+  undecided?: number[];
 }
 
 export interface ProbeLine {
@@ -77,8 +72,21 @@ export interface ProbeLine {
   static?: Stat;
   stl?: Stat;
   mtl?: Stat;
-  /** Labels on which the MTL mean is below the STL mean (the paper's "45/49 POS tags"). */
-  mtlBelowStl?: { labels: number; of: number };
+  /** STL minus static per STL run (static probes are deterministic), with its 95% interval. */
+  gain?: MeanInterval;
+  /** STL mean minus MTL mean: the part of the specialisation MTL gives back. */
+  givenBack?: number;
+  /** givenBack / gain; absent when the gain is <= 0 (nothing to give back). */
+  shareGivenBack?: number;
+  /**
+   * Per label, MTL mean vs STL mean (the paper's "45/49 POS tags"): labels below, above, of
+   * those both have, and the exact two-sided sign test's p (ties dropped).
+   */
+  mtlBelowStl?: { below: number; above: number; of: number; p: number };
+  /** Claim 3 on this task; absent without static, STL and MTL results. */
+  outcome?: ProbeOutcome;
+  /** The runs whose probes were used (folder names). */
+  runs?: { stl: string[]; mtl: string[] };
 }
 
 /** Which encoder the study's runs used, and whether their head analyses can be evidence. */
@@ -97,24 +105,20 @@ export interface StudyHeadline {
   encoder: EncoderVerdict;
   allTasks?: AllTasksSetting;
   scores: TaskScoreLine[];
+  /** The learning floors claim 1 used, and the study.json that set any of them. */
+  learningFloors: { floors: Record<string, number>; from?: string };
   keptHeads: KeptHeadsLine[];
-  /** Absent when fewer than two tasks have STL-DP gates; `missing` says why. */
-  stemCells?: StemCells;
+  /** Every pruning run's gates file, with its undecided gates. */
+  pruningRuns: PruningRunLine[];
+  /**
+   * The sharing permutation test over the STL-DP runs that decided every gate; absent when
+   * fewer than two tasks have such runs (claim 2 says why).
+   */
+  sharing?: HeadSharing;
   probes: ProbeLine[];
   claims: ClaimVerdict[];
   /** Parts of the headline the study has no data for, in words. */
   missing: string[];
-}
-
-const KEEP_THRESHOLD = 1e-3;
-const PAPER_ORDER = ['pos', 'ner', 'dep', 'con', 'srl'];
-
-function byPaperOrder(a: string, b: string): number {
-  const ia = PAPER_ORDER.indexOf(a);
-  const ib = PAPER_ORDER.indexOf(b);
-  if (ia >= 0 && ib >= 0) return ia - ib;
-  if (ia >= 0 || ib >= 0) return ia >= 0 ? -1 : 1;
-  return a.localeCompare(b);
 }
 
 function stat(values: readonly number[]): Stat | undefined {
@@ -131,10 +135,33 @@ function allTasksSetting(runs: readonly RunEntry[]): AllTasksSetting | undefined
   return { label: `MTL-${tasks.length}`, tasks };
 }
 
+/** Per seed, the mean score of a task over the given runs of that seed (runs without a seed left out). */
+function bySeed(runs: readonly RunEntry[], task: string): Map<number, number> {
+  const values = new Map<number, number[]>();
+  for (const run of runs)
+    if (run.seed !== undefined)
+      values.set(run.seed, [...(values.get(run.seed) ?? []), run.scores[task]!.value]);
+  return new Map([...values].map(([seed, v]) => [seed, v.reduce((a, b) => a + b, 0) / v.length]));
+}
+
+/** MTL minus STL over the seeds that have both: the comparison claim 1 tests. */
+function pairedDifference(
+  stlRuns: readonly RunEntry[],
+  mtlRuns: readonly RunEntry[],
+  task: string,
+): TaskScoreLine['difference'] {
+  const stl = bySeed(stlRuns, task);
+  const mtl = bySeed(mtlRuns, task);
+  const seeds = [...stl.keys()].filter((seed) => mtl.has(seed)).sort((a, b) => a - b);
+  if (seeds.length === 0) return undefined;
+  return { ...meanInterval(seeds.map((seed) => mtl.get(seed)! - stl.get(seed)!)), seeds };
+}
+
 function scoreLines(
   runs: readonly RunEntry[],
   tasks: readonly string[],
   all: AllTasksSetting | undefined,
+  floors: Readonly<Record<string, number>>,
 ): TaskScoreLine[] {
   return tasks.map((task) => {
     const stlRuns = runs.filter((r) => sameTasks(r.tasks, [task]) && r.scores[task]);
@@ -148,6 +175,11 @@ function scoreLines(
     const mtl = stat(mtlRuns.map((r) => r.scores[task]!.value));
     if (stl) line.stl = stl;
     if (mtl) line.mtl = mtl;
+    const difference = pairedDifference(stlRuns, mtlRuns, task);
+    if (difference) line.difference = difference;
+    if (floors[task] !== undefined) line.floor = floors[task];
+    const outcome = scoreOutcome(line);
+    if (outcome) line.outcome = outcome;
     return line;
   });
 }
@@ -179,6 +211,7 @@ function keptHeadLines(study: Study, tasks: readonly string[]): KeptHeadsLine[] 
         kept: meanStd(entries.map((e) => e.keptHeads / e.gates.flat().length)),
         totalHeads: total,
         from: 'gates',
+        undecided: entries.map((e) => e.undecided),
       };
     }
     const overlap = fromOverlap.get(key);
@@ -200,101 +233,10 @@ function keptHeadLines(study: Study, tasks: readonly string[]): KeptHeadsLine[] 
   return [...tasks.map((task) => line(task)), ...multi.map(line)];
 }
 
-/** P(at least k of independent events with probabilities p happen): Poisson-binomial tail. */
-export function atLeast(k: number, p: readonly number[]): number {
-  let distribution = [1];
-  for (const q of p) {
-    const next = new Array<number>(distribution.length + 1).fill(0);
-    distribution.forEach((v, i) => {
-      next[i] = next[i]! + v * (1 - q);
-      next[i + 1] = next[i + 1]! + v * q;
-    });
-    distribution = next;
-  }
-  return distribution.slice(k).reduce((a, b) => a + b, 0);
-}
-
-/** 0-based layers whose centre lies strictly inside the middle half (4 layers: 2-3; 12: 4-9). */
-export function middleLayers(layers: number): number[] {
-  return Array.from({ length: layers }, (_, l) => l).filter(
-    (l) => l + 0.5 > layers / 4 && l + 0.5 < (3 * layers) / 4,
-  );
-}
-
-function stemCellsOf(study: Study, problems: string[]): StemCells | undefined {
-  // Per STL-DP task: the fraction of its runs that kept each head.
-  const keptByRuns = new Map<string, { grid: number[][]; runs: number }>();
-  for (const entry of study.gates) {
-    if (entry.tasks.length !== 1) continue;
-    const task = entry.tasks[0]!;
-    const runs = study.gates.filter((g) => g.tasks.length === 1 && g.tasks[0] === task);
-    if (keptByRuns.has(task)) continue;
-    const grid = entry.gates.map((row, l) =>
-      row.map(
-        (_, h) => runs.filter((r) => (r.gates[l]?.[h] ?? 0) > KEEP_THRESHOLD).length / runs.length,
-      ),
-    );
-    keptByRuns.set(task, { grid, runs: runs.length });
-  }
-  for (const overlap of study.overlaps)
-    for (const task of overlap.perTask)
-      if (!task.task.includes('+') && task.keptByRuns && !keptByRuns.has(task.task))
-        keptByRuns.set(task.task, {
-          grid: task.keptByRuns,
-          runs: task.keptFractionPerRun?.length ?? 0,
-        });
-  const tasks = [...keptByRuns.keys()].sort(byPaperOrder);
-  if (tasks.length < 2) return undefined;
-  const first = keptByRuns.get(tasks[0]!)!.grid;
-  const layers = first.length;
-  const headsPerLayer = first[0]?.length ?? 0;
-  const mismatched = tasks.filter((t) => {
-    const grid = keptByRuns.get(t)!.grid;
-    return grid.length !== layers || grid.some((row) => row.length !== headsPerLayer);
-  });
-  if (mismatched.length > 0) {
-    problems.push(
-      `stem cells: the gates of ${mismatched.join(', ')} do not have ${tasks[0]}'s shape ${layers} x ${headsPerLayer}; pruning runs of different encoders cannot be counted together`,
-    );
-    return undefined;
-  }
-  const claims = tasks.map((t) => keptByRuns.get(t)!.grid.map((row) => row.map((f) => f >= 0.5)));
-  const majority = Math.floor(tasks.length / 2) + 1;
-  const heads: StemCells['heads'] = [];
-  let claimedByAll = 0;
-  for (let l = 0; l < layers; l++)
-    for (let h = 0; h < headsPerLayer; h++) {
-      const claimedBy = claims.filter((c) => c[l]![h]).length;
-      if (claimedBy >= majority) heads.push({ layer: l, head: h, claimedBy });
-      if (claimedBy === tasks.length) claimedByAll++;
-    }
-  const total = layers * headsPerLayer;
-  const claimedCounts = claims.map((c) => c.flat().filter(Boolean).length);
-  const middle = middleLayers(layers);
-  return {
-    tasks: tasks.map((task, k) => ({
-      task,
-      runs: keptByRuns.get(task)!.runs,
-      claimed: claimedCounts[k]!,
-    })),
-    layers,
-    headsPerLayer,
-    majority,
-    heads,
-    claimedByAll,
-    perLayer: Array.from({ length: layers }, (_, l) => heads.filter((c) => c.layer === l).length),
-    expectedByChance:
-      total *
-      atLeast(
-        majority,
-        claimedCounts.map((n) => n / total),
-      ),
-    middleLayers: middle,
-    inMiddleLayers: heads.filter((c) => middle.includes(c.layer)).length,
-  };
-}
-
 type ProbeKind = 'static' | 'stl' | 'mtl';
+
+/** Per-label means this close are tied: the sign test drops them. */
+const TIE_TOLERANCE = 1e-12;
 
 function probeLines(
   probes: readonly ProbeEntry[],
@@ -303,7 +245,7 @@ function probeLines(
   problems: string[],
 ): ProbeLine[] {
   const runsByDirectory = new Map(runs.map((r) => [resolve(r.directory), r]));
-  const classified: Array<{ kind: ProbeKind; entry: ProbeEntry }> = [];
+  const classified: Array<{ kind: ProbeKind; entry: ProbeEntry; run?: RunEntry }> = [];
   const seenRuns = new Set<string>();
   let unclassified = 0;
   for (const entry of probes) {
@@ -318,8 +260,8 @@ function probeLines(
     // Probes of pruning runs are not part of the static / STL / MTL comparison.
     if (!run || run.pruned || seenRuns.has(key)) continue;
     seenRuns.add(key);
-    if (sameTasks(run.tasks, [entry.result.task])) classified.push({ kind: 'stl', entry });
-    else if (all && sameTasks(run.tasks, all.tasks)) classified.push({ kind: 'mtl', entry });
+    if (sameTasks(run.tasks, [entry.result.task])) classified.push({ kind: 'stl', entry, run });
+    else if (all && sameTasks(run.tasks, all.tasks)) classified.push({ kind: 'mtl', entry, run });
   }
   if (unclassified > 0)
     problems.push(
@@ -330,18 +272,30 @@ function probeLines(
   ].sort((a, b) => byPaperOrder(a.split('|')[0]!, b.split('|')[0]!));
   return keys.map((key) => {
     const [task, probe] = key.split('|') as [string, string];
-    const of = (kind: ProbeKind) =>
-      classified
-        .filter(
-          (c) => c.kind === kind && c.entry.result.task === task && c.entry.result.probe === probe,
-        )
-        .map((c) => c.entry.result);
+    const entriesOf = (kind: ProbeKind) =>
+      classified.filter(
+        (c) => c.kind === kind && c.entry.result.task === task && c.entry.result.probe === probe,
+      );
+    const of = (kind: ProbeKind) => entriesOf(kind).map((c) => c.entry.result);
     const line: ProbeLine = { task, probe };
     const macro = (kind: ProbeKind) => stat(of(kind).map((r) => r.macroBestAccuracy));
     const [s, t, m] = [macro('static'), macro('stl'), macro('mtl')];
     if (s) line.static = s;
     if (t) line.stl = t;
     if (m) line.mtl = m;
+    const runNames = (kind: ProbeKind) =>
+      entriesOf(kind)
+        .map((c) => basename(c.run!.directory))
+        .sort();
+    if (t || m) line.runs = { stl: runNames('stl'), mtl: runNames('mtl') };
+    if (s && t) {
+      // The static encoder is one fixed point; the noise is the spread of the STL runs.
+      line.gain = meanInterval(of('stl').map((r) => r.macroBestAccuracy - s.mean));
+      if (m) {
+        line.givenBack = t.mean - m.mean;
+        if (line.gain.mean > 0) line.shareGivenBack = line.givenBack / line.gain.mean;
+      }
+    }
     if (t && m) {
       // Per label, the mean best-head accuracy over the runs of each setting.
       const labelMeans = (kind: ProbeKind) => {
@@ -354,11 +308,13 @@ function probeLines(
       const stl = labelMeans('stl');
       const mtl = labelMeans('mtl');
       const shared = [...stl.keys()].filter((l) => mtl.has(l));
-      line.mtlBelowStl = {
-        labels: shared.filter((l) => mtl.get(l)! < stl.get(l)!).length,
-        of: shared.length,
-      };
+      // Means of the same accuracies summed in another order may differ in the last bit: a tie.
+      const below = shared.filter((l) => mtl.get(l)! < stl.get(l)! - TIE_TOLERANCE).length;
+      const above = shared.filter((l) => mtl.get(l)! > stl.get(l)! + TIE_TOLERANCE).length;
+      line.mtlBelowStl = { below, above, of: shared.length, p: signTestP(below, above) };
     }
+    const outcome = probeOutcome(line);
+    if (outcome) line.outcome = outcome;
     return line;
   });
 }
@@ -417,12 +373,18 @@ function encoderVerdict(runs: readonly RunEntry[]): EncoderVerdict {
 
 /**
  * The study in a few numbers (issue 14, items 5 and 6): the encoder and its gates, STL vs the
- * all-tasks MTL setting per task, kept-head fractions, stem-cell heads and their layers, probe
- * macro averages static / STL / MTL, and a verdict on each of the paper's three claims.
+ * all-tasks MTL setting per task (paired by seed, against the learning floors), kept-head
+ * fractions and undecided gates, the head-sharing permutation test, probe macro averages
+ * static / STL / MTL, and a verdict on each of the three claims of He & Choi 2021.
  * Training runs with head gates (STL-DP, MTL-DP) count only for pruning, not for scores.
+ * `options.learningFloors` go over the study.json's and the defaults.
  */
-export function studyHeadline(study: Study): StudyHeadline {
+export function studyHeadline(
+  study: Study,
+  options: { learningFloors?: Readonly<Record<string, number>> } = {},
+): StudyHeadline {
   const missing: string[] = [];
+  const floors = learningFloors({ ...study.learningFloors?.floors, ...options.learningFloors });
   const trained = study.runs.filter((r) => !r.pruned);
   const all = allTasksSetting(trained);
   const tasks = [
@@ -435,7 +397,7 @@ export function studyHeadline(study: Study): StudyHeadline {
       ...study.probes.map((p) => p.result.task),
     ]),
   ].sort(byPaperOrder);
-  const scores = scoreLines(trained, tasks, all);
+  const scores = scoreLines(trained, tasks, all, floors);
   for (const line of scores) {
     if (!line.stl) missing.push(`${line.task}: no finished STL run`);
     if (!line.mtl) missing.push(`${line.task}: no finished ${all?.label ?? 'multi-task'} run`);
@@ -443,9 +405,9 @@ export function studyHeadline(study: Study): StudyHeadline {
   const keptHeads = keptHeadLines(study, tasks);
   for (const line of keptHeads)
     if (!line.kept) missing.push(`${line.tasks}: no ${line.setting} pruning run`);
-  const stemCells = stemCellsOf(study, missing);
-  if (!stemCells && !missing.some((m) => m.startsWith('stem cells')))
-    missing.push('stem cells: need the STL-DP gates of at least two tasks');
+  const pruningRuns = pruningRunLines(study.gates);
+  // Claim 2 rests on pruning runs that decided every gate (their final gates all 0 or 1).
+  const sharing = headSharing(study.gates, missing);
   const probes = probeLines(study.probes, study.runs, all, missing);
   for (const task of tasks) {
     const lines = probes.filter((p) => p.task === task);
@@ -463,8 +425,13 @@ export function studyHeadline(study: Study): StudyHeadline {
     encoder,
     ...(all ? { allTasks: all } : {}),
     scores,
+    learningFloors: {
+      floors,
+      ...(study.learningFloors ? { from: study.learningFloors.file } : {}),
+    },
     keptHeads,
-    ...(stemCells ? { stemCells } : {}),
+    pruningRuns,
+    ...(sharing ? { sharing } : {}),
     probes,
     missing,
   };
@@ -507,47 +474,97 @@ function encoderLines(verdict: EncoderVerdict): string[] {
   return lines;
 }
 
+function scoreLinesText(headline: StudyHeadline, all: string): string[] {
+  const lines = [
+    `Task scores (%, mean ± std over seeds, n = runs): STL vs ${all}; Δ = ${all} − STL paired by seed, 95% Student-t interval, n = seeds with both`,
+  ];
+  for (const s of headline.scores) {
+    const delta = s.difference ? `  Δ ${intervalText(s.difference)}` : '';
+    const outcome = s.outcome ? `: ${scoreOutcomeText(s)}` : '';
+    lines.push(
+      `  ${s.task} ${s.metric ?? ''}${s.split && s.split !== 'test' ? ` (${s.split})` : ''}: STL ${formatStat(s.stl)} | ${all} ${formatStat(s.mtl)}${delta}${outcome}`,
+    );
+  }
+  const floors = Object.entries(headline.learningFloors.floors).filter(([task]) =>
+    headline.scores.some((s) => s.task === task),
+  );
+  if (floors.length > 0)
+    lines.push(
+      `  Learning floors (an STL mean below one: under-trained, claim 1 not tested on the task): ${floors.map(([task, floor]) => `${task} ${pct(floor)}`).join(', ')}${headline.learningFloors.from ? ` (defaults, with ${headline.learningFloors.from} over them)` : ' (defaults)'}`,
+    );
+  return lines;
+}
+
+function pruningText(headline: StudyHeadline): string[] {
+  const lines = ['Heads kept by pruning (% of heads, mean ± std over runs):'];
+  for (const k of headline.keptHeads) {
+    const undecided = k.undecided?.some((n) => n > 0)
+      ? `; undecided gates per run: ${k.undecided.join(', ')}`
+      : '';
+    lines.push(
+      `  ${k.tasks} ${k.setting}: ${formatStat(k.kept, 1)}${k.totalHeads ? ` of ${k.totalHeads}` : ''}${undecided}`,
+    );
+  }
+  const runs = headline.pruningRuns;
+  if (runs.length > 0) {
+    const decided = runs.filter((r) => r.undecided === 0).length;
+    const undecided = undecidedText(runs);
+    lines.push(
+      `  ${decided} of ${runs.length} pruning runs decided every gate (final evaluation gates all 0 or 1)${undecided ? `; undecided gates per run (left out of claim 2): ${undecided}` : ''}`,
+    );
+  }
+  return lines;
+}
+
+function sharingText(headline: StudyHeadline): string[] {
+  const sharing = headline.sharing;
+  if (!sharing) {
+    const stlDp = headline.pruningRuns.filter((r) => r.setting === 'STL-DP');
+    const reason =
+      stlDp.length === 0
+        ? "missing (need the STL-DP runs' pruning/gates.json)"
+        : stlDp.every((r) => r.undecided > 0)
+          ? 'not tested: no pruning run decided all its gates'
+          : new Set(stlDp.filter((r) => r.undecided === 0).map((r) => r.tasks)).size < 2
+            ? 'not tested: need STL-DP runs that decided every gate for at least two tasks'
+            : "not tested: the converged runs' gates differ in shape (see Missing)";
+    return [`Head sharing: ${reason}`];
+  }
+  const test = sharing.test;
+  const perLayer = sharing.layers
+    .map((l) => `L${l.layer + 1} ${l.observed} (uniform null ${countText(l.expected)})`)
+    .join(', ');
+  return [
+    `Head sharing (permutation test over the STL-DP runs that decided every gate, ${test.draws} draws): ${test.definition}`,
+    `  tasks: ${test.tasks.map((t) => `${t.task} ${t.runs} run(s), claims ${t.claimed}`).join('; ')}`,
+    `  stem cells: ${test.stemCells.length} of ${test.layers * test.heads}${perLayer ? `; per layer ${perLayer}` : ''}`,
+    ...countStatistics(sharing).map((s) => `  ${statisticText(s)}`),
+  ];
+}
+
+function probeText(headline: StudyHeadline, all: string): string[] {
+  const lines = [`Probe macro averages (best head per label, %): static / STL / ${all}`];
+  if (headline.probes.length === 0) lines.push('  missing');
+  for (const p of headline.probes) {
+    const labels = p.mtlBelowStl
+      ? `; ${all} below STL on ${p.mtlBelowStl.below} of ${p.mtlBelowStl.of} labels, above on ${p.mtlBelowStl.above} (sign test p = ${pText(p.mtlBelowStl.p)})`
+      : '';
+    lines.push(
+      `  ${p.task} ${p.probe}: static ${formatStat(p.static)} | STL ${formatStat(p.stl)} | ${all} ${formatStat(p.mtl)}${labels}`,
+    );
+  }
+  return lines;
+}
+
 /** The headline as lines to print (stdout, the report's first section), "missing" where data is. */
 export function formatHeadline(headline: StudyHeadline): string[] {
   const all = headline.allTasks?.label ?? 'MTL';
   const lines = [...encoderLines(headline.encoder), ''];
-  lines.push(`Task scores (%, mean ± std over seeds, n = runs): STL vs ${all}`);
-  for (const s of headline.scores) {
-    const delta =
-      s.stl && s.mtl
-        ? `  Δ ${s.mtl.mean >= s.stl.mean ? '+' : ''}${pct(s.mtl.mean - s.stl.mean)}`
-        : '';
-    lines.push(
-      `  ${s.task} ${s.metric ?? ''}${s.split && s.split !== 'test' ? ` (${s.split})` : ''}: STL ${formatStat(s.stl)} | ${all} ${formatStat(s.mtl)}${delta}`,
-    );
-  }
-  lines.push('');
-  lines.push('Heads kept by pruning (% of heads, mean ± std over runs):');
-  for (const k of headline.keptHeads)
-    lines.push(
-      `  ${k.tasks} ${k.setting}: ${formatStat(k.kept, 1)}${k.totalHeads ? ` of ${k.totalHeads}` : ''}`,
-    );
-  lines.push('');
-  const cells = headline.stemCells;
-  if (cells) {
-    const total = cells.layers * cells.headsPerLayer;
-    const perLayer = cells.perLayer
-      .map((n, l) => (n > 0 ? `L${l + 1}: ${n}` : ''))
-      .filter(Boolean)
-      .join(', ');
-    lines.push(
-      `Stem-cell heads (claimed by most pruned tasks, at least ${cells.majority} of ${cells.tasks.length}; a task claims a head kept in at least half its runs): ${cells.heads.length} of ${total}${perLayer ? ` (${perLayer})` : ''}; claimed by all ${cells.tasks.length}: ${cells.claimedByAll}; expected by chance: ${cells.expectedByChance.toFixed(1)}`,
-    );
-  } else lines.push('Stem-cell heads: missing (need the STL-DP gates of at least two tasks)');
-  lines.push('');
-  lines.push(`Probe macro averages (best head per label, %): static / STL / ${all}`);
-  if (headline.probes.length === 0) lines.push('  missing');
-  for (const p of headline.probes)
-    lines.push(
-      `  ${p.task} ${p.probe}: static ${formatStat(p.static)} | STL ${formatStat(p.stl)} | ${all} ${formatStat(p.mtl)}${p.mtlBelowStl ? `; ${all} below STL on ${p.mtlBelowStl.labels} of ${p.mtlBelowStl.of} labels` : ''}`,
-    );
-  lines.push('');
-  lines.push("The paper's claims:");
+  lines.push(...scoreLinesText(headline, all), '');
+  lines.push(...pruningText(headline), '');
+  lines.push(...sharingText(headline), '');
+  lines.push(...probeText(headline, all), '');
+  lines.push("The paper's claims (He & Choi 2021):");
   for (const claim of headline.claims) {
     lines.push(
       `  ${claim.id}. ${claim.claim}: ${claim.verdict.toUpperCase()}${claim.evidence ? '' : ' (not evidence: see the caveat)'}`,

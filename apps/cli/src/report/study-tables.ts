@@ -69,7 +69,11 @@ export function scoreTable(runs: readonly RunEntry[]): Table | undefined {
   };
 }
 
-/** Heads kept (evaluation gate > 1e-3) per pruned task set, mean ± std over seeds. */
+/**
+ * Heads kept (evaluation gate > 1e-3) per pruned task set, mean ± std over seeds, and each
+ * run's undecided gates (strictly between 0 and 1 at the final evaluation): a run with any has
+ * not converged, and the head-sharing test (claim 2) leaves it out.
+ */
 export function keptHeadsTable(gates: readonly GatesEntry[]): Table | undefined {
   if (gates.length === 0) return undefined;
   const groups = new Map<string, GatesEntry[]>();
@@ -80,9 +84,12 @@ export function keptHeadsTable(gates: readonly GatesEntry[]): Table | undefined 
   return {
     id: 'kept-heads',
     title: 'Heads kept by pruning, mean ± std over seeds',
-    columns: ['tasks', 'runs', 'kept heads', 'of', 'kept (%)'],
+    columns: ['tasks', 'runs', 'kept heads', 'of', 'kept (%)', 'undecided gates per run'],
     rows: [...groups.entries()].map(([tasks, entries]) => {
       const total = entries[0]!.gates.flat().length;
+      const undecided = entries
+        .map((e) => `${e.undecided}${e.undecided > 0 ? '*' : ''}`)
+        .join(', ');
       return [
         tasks,
         String(entries.length),
@@ -96,8 +103,10 @@ export function keptHeadsTable(gates: readonly GatesEntry[]): Table | undefined 
           entries.map((e) => e.keptHeads / total),
           100,
         ),
+        undecided,
       ];
     }),
+    note: 'Undecided gates: final evaluation gates strictly between 0 and 1. * marks a run that did not decide every gate: its kept set is not a pruning result, and the head-sharing test (claim 2) leaves it out.',
   };
 }
 

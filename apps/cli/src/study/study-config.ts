@@ -127,6 +127,15 @@ export const studyConfigSchema = z
       })
       .strict()
       .prefault({}),
+    learningFloors: z
+      .record(
+        z.string().regex(TASK_NAME, 'task names are lower-case identifiers'),
+        z.number().min(0).max(1),
+      )
+      .optional()
+      .describe(
+        'Per task, the STL score (a fraction) below which the report calls the task under-trained and does not test claim 1 on it (defaults: pos 0.8, ner 0.2, dep 0.5, con 0.5, srl 0.3).',
+      ),
     data: z
       .object({
         ewt5: z
