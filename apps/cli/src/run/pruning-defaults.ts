@@ -9,7 +9,7 @@ export const PRUNING_ENCODER_LEARNING_RATE = 1e-5;
  * `--set` overrides that make a config a pruning run, placed before the user's own: a
  * `trainingComponents.pruning` section with the head gates when the config has none, and
  * the pruning encoder learning rate and the paper's maximum epochs for the tasks (30; 100 for
- * NER and SRL: the run stops earlier once every gate is decided) when neither the file nor
+ * NER and SRL: a maximum; the run stops on patience once every gate is decided) when neither the file nor
  * `--set` gives them.
  */
 export async function pruningOverrides(

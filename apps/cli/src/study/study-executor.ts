@@ -127,11 +127,38 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
   const pending = grid.runs.filter((r) => !runFinished(directory, r));
   if (pending.length > 0) await prepareData(dataNeeds(config, grid.tasks), context.log);
 
+  const data = new ProbeSentences(context);
+  const runProbe = async (probe: GridProbe) => {
+    if (probeFinished(directory, probe)) {
+      skipped.push(probe.id);
+      progress.finished(probe.id);
+      return;
+    }
+    const startedAt = new Date();
+    progress.start(probe.id, `probe ${probe.task} of ${probe.run ?? 'the static encoder'}`);
+    await executeProbe(context, probe, data);
+    await record(probe.id, {
+      kind: 'probe',
+      path: probe.file,
+      state: 'finished',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+    });
+    ran.push(probe.id);
+    progress.finished(probe.id);
+  };
+  // Each run is followed by its probes, so a finished run is finished with everything that
+  // needs its checkpoint: a study directory copied without checkpoints (docs/, another
+  // machine) resumes with nothing lost. The static encoder's probes come after the runs.
+  const probesOf = (run: string) => grid.probes.filter((p) => p.run === run);
+
   for (const run of grid.runs) {
     if (runFinished(directory, run)) {
       await warnIfConfigChanged(context, run);
       skipped.push(run.id);
       progress.finished(run.id);
+      for (const probe of probesOf(run.id)) await runProbe(probe);
       continue;
     }
     const startedAt = new Date();
@@ -165,29 +192,9 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
     }
     ran.push(run.id);
     progress.finished(run.id);
+    for (const probe of probesOf(run.id)) await runProbe(probe);
   }
-
-  const data = new ProbeSentences(context);
-  for (const probe of grid.probes) {
-    if (probeFinished(directory, probe)) {
-      skipped.push(probe.id);
-      progress.finished(probe.id);
-      continue;
-    }
-    const startedAt = new Date();
-    progress.start(probe.id, `probe ${probe.task} of ${probe.run ?? 'the static encoder'}`);
-    await executeProbe(context, probe, data);
-    await record(probe.id, {
-      kind: 'probe',
-      path: probe.file,
-      state: 'finished',
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
-    });
-    ran.push(probe.id);
-    progress.finished(probe.id);
-  }
+  for (const probe of grid.probes.filter((p) => p.run === undefined)) await runProbe(probe);
 
   // Derived from finished results, so recomputed every time (the same inputs give the same files).
   progress.start('overlap', 'stem analyze overlap');

@@ -49,9 +49,9 @@ export interface TrainingComponent {
   /**
    * Whether the component has settled (pruning: every evaluation gate is exactly 0 or 1).
    * When any component defines it, the trainer (a) prefers settled checkpoints when it picks
-   * the best one, (b) counts patience only once every such component has settled, and (c)
-   * stops at the first dev evaluation where they all have: `trainer.epochs` is then the
-   * maximum, not the length of the run.
+   * the best one, and (b) counts patience only at evaluations where every such component
+   * has settled: a run trains at least until they settle (or `trainer.epochs` runs out),
+   * then stops as usual once the dev score stops improving.
    */
   settled?(): boolean;
   /** Plain JSON written with every dev evaluation and at the end (NDJSON `components`). */

@@ -57,8 +57,8 @@ export interface TrainingResult {
   steps: number;
   best: { score: number; epoch: number; settled?: boolean } | null;
   stoppedEarly: boolean;
-  /** Why training stopped early: patience ran out, or every settling component settled. */
-  stopReason?: 'patience' | 'settled';
+  /** Why training stopped early (patience ran out after the components had settled). */
+  stopReason?: 'patience';
   /** With settling components (pruning gates): whether they had all settled at the end. */
   settled?: boolean;
   dev: Record<string, MetricResult>;
@@ -377,11 +377,7 @@ export class Trainer {
       this.state.epoch += 1;
       this.state.stepInEpoch = 0;
     }
-    if (this.hasSettlingComponents() && settled) {
-      this.state.stopped = true;
-      this.state.stopReason = 'settled';
-      await this.input.observer.event({ event: 'early-stop', epoch, reason: 'settled' });
-    } else if (this.state.epochsWithoutGain >= this.settings.patience) {
+    if (this.state.epochsWithoutGain >= this.settings.patience) {
       this.state.stopped = true;
       this.state.stopReason = 'patience';
       await this.input.observer.event({

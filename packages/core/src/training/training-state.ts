@@ -19,7 +19,7 @@ export interface TrainingState {
   epochsWithoutGain: number;
   stopped: boolean;
   /** Why training stopped before its last epoch (absent: it ran them all). */
-  stopReason?: 'patience' | 'settled';
+  stopReason?: 'patience';
 }
 
 export function initialTrainingState(): TrainingState {
