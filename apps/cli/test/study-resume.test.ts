@@ -128,13 +128,13 @@ describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
 
   it('killed with SIGKILL at several moments and rerun, ends with the same report', async () => {
     const directory = join(work, 'killed');
-    // Mid-run after a checkpoint, at a pruning run's start, between a pruning run's results
-    // and its gates summary, and during the probes.
+    // Mid-run after a checkpoint, during that run's probes (which follow it), at a pruning
+    // run's start, and between a pruning run's results and its gates summary.
     const moments = [
       /^epoch 1\/2 .* 7\/7 +loss dep /,
+      /now probe dep of stl-dep-s1/,
       /run directory: .*stl-dp-pos-s1/,
       /scoring the best checkpoint with the gates/,
-      /now probe dep of stl-dep-s1/,
     ];
     let finishedRun: { file: string; mtime: number } | undefined;
     const attempts: string[] = [];
