@@ -51,6 +51,8 @@ export const FALLBACK_PRUNING_EPOCHS = 30;
 /** The paper's maximum pruning epochs for a run's tasks (registered `type` ids). */
 export function pruningEpochs(tasks: ReadonlyArray<{ type: string }>): number {
   return Math.max(
-    ...tasks.map((t) => PAPER_PRUNING_EPOCHS[t.type.split('.')[2] ?? ''] ?? FALLBACK_PRUNING_EPOCHS),
+    ...tasks.map(
+      (t) => PAPER_PRUNING_EPOCHS[t.type.split('.')[2] ?? ''] ?? FALLBACK_PRUNING_EPOCHS,
+    ),
   );
 }

@@ -349,9 +349,7 @@ export class Trainer {
     // A settled checkpoint (every gate decided) beats an unsettled one whatever the scores:
     // the final gates and scores must come from a model whose components had settled.
     const improved =
-      best === null ||
-      (settled && !bestSettled) ||
-      (settled === bestSettled && score > best.score);
+      best === null || (settled && !bestSettled) || (settled === bestSettled && score > best.score);
     if (improved) {
       this.state.best = { score, epoch, ...(settled ? {} : { settled: false }) };
       this.state.epochsWithoutGain = 0;
