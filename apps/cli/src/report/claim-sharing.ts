@@ -1,6 +1,7 @@
 import type { NullSummary, SharingStatistic } from '@stem/analyzer-pruning';
 import { pText, type ClaimVerdict } from './claim-verdict.js';
 import type { HeadSharing, PruningRunLine } from './head-sharing.js';
+import { hypergeometricAtLeast } from './hypergeometric.js';
 import type { StudyHeadline } from './study-headline.js';
 
 /** A statistic beyond chance: its p-value under a null below this. */
@@ -69,6 +70,11 @@ interface MiddleLayers {
   of: number;
   /** The uniform null's expected share of stem cells in the middle layers. */
   expectedShare: number;
+  /** More than half of the stem cells in the middle layers, and a larger share than chance. */
+  more: boolean;
+  /** P(at least `observed` of the stem cells in the middle layers) were they placed at random. */
+  pMiddle: number;
+  /** `more`, and beyond chance (pMiddle < 0.05). */
   mostly: boolean;
 }
 
@@ -84,9 +90,24 @@ function middleOf(sharing: HeadSharing): MiddleLayers {
     expectedAll > 0
       ? expectedMiddle / expectedAll
       : sharing.middleLayers.length / sharing.test.layers;
-  const mostly =
+  // Given the stem cells, how many chance puts in the middle layers: hypergeometric over heads.
+  const headsPerLayer = sharing.test.heads;
+  const pMiddle = hypergeometricAtLeast(
+    observed,
+    sharing.test.layers * headsPerLayer,
+    sharing.middleLayers.length * headsPerLayer,
+    cells.length,
+  );
+  const more =
     cells.length > 0 && observed > cells.length / 2 && observed / cells.length > expectedShare;
-  return { observed, of: cells.length, expectedShare, mostly };
+  return {
+    observed,
+    of: cells.length,
+    expectedShare,
+    more,
+    pMiddle,
+    mostly: more && pMiddle < SHARING_LEVEL,
+  };
 }
 
 /**
@@ -95,8 +116,9 @@ function middleOf(sharing: HeadSharing): MiddleLayers {
  * Sharing is above chance when the heads claimed by every task are more than every null gives,
  * p(≥) < 0.05 under each: uniform (each run's kept heads anywhere), within-layer (each run's
  * kept heads per layer kept), and the claim-level twins of both. Reproduced when sharing is
- * above chance and the stem cells sit mostly in the middle layers (more than half of them, and
- * a larger share than the uniform null puts there); not reproduced when tasks share fewer heads
+ * above chance and the stem cells sit mostly in the middle layers (more than half of them, a
+ * larger share than the uniform null puts there, and more than chance would put there: a
+ * hypergeometric p < 0.05 over heads); not reproduced when tasks share fewer heads
  * than every null gives (p(≤) < 0.05 under each); inconclusive otherwise.
  */
 export function sharedMiddleHeads(study: Omit<StudyHeadline, 'claims'>): ClaimVerdict {
@@ -153,6 +175,7 @@ export function sharedMiddleHeads(study: Omit<StudyHeadline, 'claims'>): ClaimVe
   if (sharing.middleLayers.length > 0)
     numbers.push(
       `${middle.observed} of ${middle.of} stem cells in the middle layers (${sharing.middleLayers.map((l) => l + 1).join(', ')}); the uniform null puts ${Math.round(100 * middle.expectedShare)}% of them there${sharing.layers.length > 0 ? `; per layer, observed / uniform null mean: ${sharing.layers.map((l) => `L${l.layer + 1} ${l.observed} / ${count(l.expected)}`).join(', ')}` : ''}`,
+      `P(${middle.observed} or more of ${middle.of} stem cells in the middle layers were they placed on heads at random, hypergeometric) = ${pText(middle.pMiddle)}`,
     );
   if (test.tasks.length < 3 || sharing.middleLayers.length === 0)
     return {
@@ -180,6 +203,10 @@ export function sharedMiddleHeads(study: Omit<StudyHeadline, 'claims'>): ClaimVe
   const below = nullsOf(all).every(([, summary]) => summary.pBelow < SHARING_LEVEL);
   if (above && middle.mostly)
     numbers.push('sharing above chance under every null, mostly in the middle layers');
+  else if (above && middle.more)
+    numbers.push(
+      `sharing above chance under every null; more stem cells sit in the middle layers than elsewhere, but no more than chance would put there (p = ${pText(middle.pMiddle)})`,
+    );
   else if (above)
     numbers.push('sharing above chance under every null, but not mostly in the middle layers');
   else if (below)
