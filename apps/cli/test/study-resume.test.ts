@@ -107,6 +107,12 @@ describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
     expect(summary.ran).toEqual([]);
     expect(summary.skipped).toHaveLength(12);
     expect((await stat(resultsFile)).mtimeMs).toBe(before);
+    // The rerun keeps what the first run recorded of its steps (their timings).
+    const rerunManifest = JSON.parse(await readFile(join(reference, 'study.json'), 'utf8')) as {
+      steps: Record<string, { state: string; seconds?: number }>;
+    };
+    expect(rerunManifest.steps['stl-pos-s1']).toMatchObject({ state: 'finished' });
+    expect(rerunManifest.steps['stl-pos-s1']?.seconds).toBeGreaterThan(0);
     // A finished study leaves no lock behind.
     expect(existsSync(join(reference, 'study.lock'))).toBe(false);
 

@@ -110,18 +110,29 @@ export async function executeStudy(context: StudyContext): Promise<StudyOutcome>
     await writeStudyManifest(directory, manifest);
   };
   // The manifest first mirrors what is on disk.
+  // A step finished on disk keeps what an earlier process recorded of it (start, end, seconds).
+  const mirrored = (id: string, record: StepRecord): StepRecord => {
+    const earlier = manifest.steps[id];
+    return record.state === 'finished' && earlier?.state === 'finished'
+      ? { ...earlier, ...record }
+      : record;
+  };
+  // Steps of this grid only (an earlier, wider grid's other steps are not this run's).
+  const gridSteps = new Set([...grid.runs.map((r) => r.id), ...grid.probes.map((p) => p.id)]);
+  for (const id of Object.keys(manifest.steps))
+    if (!gridSteps.has(id) && id !== 'overlap' && id !== 'report') delete manifest.steps[id];
   for (const run of grid.runs)
-    manifest.steps[run.id] = {
+    manifest.steps[run.id] = mirrored(run.id, {
       kind: run.kind,
       path: run.directory,
       state: runFinished(directory, run) ? 'finished' : 'pending',
-    };
+    });
   for (const probe of grid.probes)
-    manifest.steps[probe.id] = {
+    manifest.steps[probe.id] = mirrored(probe.id, {
       kind: 'probe',
       path: probe.file,
       state: probeFinished(directory, probe) ? 'finished' : 'pending',
-    };
+    });
   await writeStudyManifest(directory, manifest);
 
   const pending = grid.runs.filter((r) => !runFinished(directory, r));

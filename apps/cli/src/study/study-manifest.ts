@@ -67,7 +67,8 @@ export function newStudyManifest(
     configFile,
     config,
     grid: { tasks: grid.tasks, seeds: grid.seeds, settings: grid.settings },
-    steps: {},
+    // A rerun keeps the timings of steps finished before (the executor re-mirrors their state).
+    steps: { ...(previous?.steps ?? {}) },
     versions: { node: process.version, core: CORE_VERSION, packages },
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
