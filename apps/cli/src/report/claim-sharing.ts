@@ -124,45 +124,34 @@ function middleOf(sharing: HeadSharing): MiddleLayers {
 export function sharedMiddleHeads(study: Omit<StudyHeadline, 'claims'>): ClaimVerdict {
   const claim = 'a shared set of heads is claimed by most tasks, in the middle layers';
   const evidence = study.encoder.headsAreEvidence;
+  const verdict = (value: ClaimVerdict['verdict'], numbers: string[]): ClaimVerdict => ({
+    id: 2,
+    claim,
+    verdict: value,
+    numbers,
+    evidence,
+  });
   const stlDp = study.pruningRuns.filter((r) => r.setting === 'STL-DP');
   if (stlDp.length === 0)
-    return {
-      id: 2,
-      claim,
-      verdict: 'not enough data',
-      numbers: [
-        `no STL-DP run's pruning/gates.json${study.keptHeads.some((k) => k.from === 'overlap') ? ' (overlap.json alone does not say whether the runs decided their gates)' : ''}`,
-      ],
-      evidence,
-    };
+    return verdict('not enough data', [
+      `no STL-DP run's pruning/gates.json${study.keptHeads.some((k) => k.from === 'overlap') ? ' (overlap.json alone does not say whether the runs decided their gates)' : ''}`,
+    ]);
   const converged = stlDp.filter((r) => r.undecided === 0);
   const undecided = undecidedText(stlDp);
   const numbers = [
     `${converged.length} of ${stlDp.length} STL-DP runs decided every gate (final evaluation gates all 0 or 1)${undecided ? `; undecided gates: ${undecided} (left out)` : ''}`,
   ];
   if (converged.length === 0)
-    return {
-      id: 2,
-      claim,
-      verdict: 'not tested',
-      numbers: ['not tested: no pruning run decided all its gates', ...numbers],
-      evidence,
-    };
+    return verdict('not tested', ['not tested: no pruning run decided all its gates', ...numbers]);
   const sharing = study.sharing;
   const tasks = [...new Set(converged.map((r) => r.tasks))];
   if (!sharing)
-    return {
-      id: 2,
-      claim,
-      verdict: 'not enough data',
-      numbers: [
-        ...numbers,
-        tasks.length >= 2
-          ? "no sharing test: the converged runs' gates differ in shape (see Missing)"
-          : `converged STL-DP runs of ${tasks.length} task(s) (${tasks.join(', ')}): the test needs at least two, "most tasks" three`,
-      ],
-      evidence,
-    };
+    return verdict('not enough data', [
+      ...numbers,
+      tasks.length >= 2
+        ? "no sharing test: the converged runs' gates differ in shape (see Missing)"
+        : `converged STL-DP runs of ${tasks.length} task(s) (${tasks.join(', ')}): the test needs at least two, "most tasks" three`,
+    ]);
   const test = sharing.test;
   numbers.push(
     `${test.definition} ${test.draws} permutation draws (seed ${test.seed}); tasks: ${test.tasks.map((t) => `${t.task} ${t.runs} run(s), claims ${t.claimed}`).join('; ')}`,
@@ -178,27 +167,15 @@ export function sharedMiddleHeads(study: Omit<StudyHeadline, 'claims'>): ClaimVe
       `P(${middle.observed} or more of ${middle.of} stem cells in the middle layers were they placed on heads at random, hypergeometric) = ${pText(middle.pMiddle)}`,
     );
   if (test.tasks.length < 3 || sharing.middleLayers.length === 0)
-    return {
-      id: 2,
-      claim,
-      verdict: 'not enough data',
-      numbers: [
-        ...numbers,
-        test.tasks.length < 3
-          ? `only ${test.tasks.length} tasks with converged runs: "most tasks" needs at least three`
-          : 'needs an encoder of three or more layers',
-      ],
-      evidence,
-    };
+    return verdict('not enough data', [
+      ...numbers,
+      test.tasks.length < 3
+        ? `only ${test.tasks.length} tasks with converged runs: "most tasks" needs at least three`
+        : 'needs an encoder of three or more layers',
+    ]);
   const all = test.statistics.find((s) => s.id === 'claimed-by-all');
   if (!all)
-    return {
-      id: 2,
-      claim,
-      verdict: 'inconclusive',
-      numbers: [...numbers, 'the test gave no claimed-by-all statistic'],
-      evidence,
-    };
+    return verdict('inconclusive', [...numbers, 'the test gave no claimed-by-all statistic']);
   const above = nullsOf(all).every(([, summary]) => summary.pAbove < SHARING_LEVEL);
   const below = nullsOf(all).every(([, summary]) => summary.pBelow < SHARING_LEVEL);
   if (above && middle.mostly)
@@ -215,11 +192,8 @@ export function sharedMiddleHeads(study: Omit<StudyHeadline, 'claims'>): ClaimVe
     numbers.push(
       `sharing within what chance gives (p(≥) ≥ ${SHARING_LEVEL}) under at least one null`,
     );
-  return {
-    id: 2,
-    claim,
-    verdict: above && middle.mostly ? 'reproduced' : below ? 'not reproduced' : 'inconclusive',
+  return verdict(
+    above && middle.mostly ? 'reproduced' : below ? 'not reproduced' : 'inconclusive',
     numbers,
-    evidence,
-  };
+  );
 }
