@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Prints the numbers block README.md should hold for a committed study directory, made by the
-// report's own code (apps/cli/src/study/readme-numbers.ts, built into dist: run `pnpm build`
-// first). apps/cli/test/readme-study-numbers.test.ts checks README.md against the same function.
+// report's own code (@stem/study, packages/study/src/study/readme-numbers.ts, built into its
+// dist: run `pnpm build` first). packages/study/test/readme-study-numbers.test.ts checks
+// README.md against the same function.
 //   node apps/cli/scripts/readme-study-numbers.mjs docs/study-quick            # print it
 //   node apps/cli/scripts/readme-study-numbers.mjs docs/study-quick --write    # replace it in README.md
 // The directory is named relative to the repository root, as the README's marker names it.
@@ -10,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
-import { replaceBlock, studyReadmeNumbers } from '../dist/study/readme-numbers.js';
+import { replaceBlock, studyReadmeNumbers } from '@stem/study';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const { values, positionals } = parseArgs({

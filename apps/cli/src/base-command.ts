@@ -60,7 +60,6 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
     return this.sessionPromise;
   }
 
-  /** A warning on stderr, also collected into the `--json` envelope. */
   /**
    * The start shared by every command that trains (train, pretrain, prune): refuse `--set` on
    * a resumed run, pick the device from the config or the run, open the session and the run
@@ -89,6 +88,7 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
     return { session, environment };
   }
 
+  /** A warning on stderr, also collected into the `--json` envelope. */
   protected reportWarning(message: string): void {
     this.warnings.push(message);
     process.stderr.write(`warning: ${message}\n`);

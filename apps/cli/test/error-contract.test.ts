@@ -82,6 +82,41 @@ const FAILURES: Failure[] = [
     names: /nothing-here/,
   },
   {
+    name: 'malformed line in a corpus (data stats)',
+    args: async (w) => {
+      await file(w, 'bad-corpus/train.conllu', '1\tThe\tthe\tDET\n\n');
+      return ['data', 'stats', 'conllu-files', '--path', join(w, 'bad-corpus')];
+    },
+    exit: 1,
+    code: 'DATA_FORMAT',
+    names: /bad-corpus\/train\.conllu:1: /,
+  },
+  {
+    name: 'corpus path that is a file where a folder is expected',
+    args: async (w) => [
+      'data',
+      'stats',
+      'conllu-files',
+      '--path',
+      await file(w, 'one-file.conllu', '1\tThe\tthe\tDET\tDT\t_\t0\troot\t_\t_\n\n'),
+    ],
+    exit: 1,
+    code: 'FILE_UNREADABLE',
+    names: /one-file\.conllu: cannot be read as the corpus \(ENOTDIR\)/,
+  },
+  {
+    name: 'probe result that is not one',
+    args: async (w) => [
+      'probe',
+      'compare',
+      await file(w, 'not-probe-a.json', '{"format":"x"}'),
+      await file(w, 'not-probe-b.json', '{"format":"x"}'),
+    ],
+    exit: 1,
+    code: 'INPUT_INVALID',
+    names: /not-probe-a\.json: not a probe result/,
+  },
+  {
     name: 'unknown dataset',
     args: async () => ['data', 'stats', 'no-such-corpus'],
     exit: 1,

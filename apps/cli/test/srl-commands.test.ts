@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 import { parseProps } from './srl-props-reader.js';
 
-/** The PropBank EWT mirror beside the checkout (see packages/data tests); skipped without it. */
+/** The PropBank EWT skeletons packages/data carries (sources/propbank-ewt); skipped without them. */
 const PROPBANK_MIRROR = fileURLToPath(
   new URL('../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz', import.meta.url),
 );

@@ -1,16 +1,18 @@
-import type {
-  EncoderOutput,
-  FactoryContext,
-  LabelVocabularies,
-  Metric,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor2D,
-  TrainingContext,
-  Variable,
+import {
+  glorotUniform,
+  loadWeights,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabelVocabularies,
+  type Metric,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor2D,
+  type TrainingContext,
+  type Variable,
 } from '@stem/core';
 import { decodeValidTags } from './bio-viterbi.js';
 import { ChunkF1 } from './chunk-f1.js';
@@ -42,12 +44,7 @@ export class ChunkTagger implements TaskHead<Chunk[]> {
         `no training sentence carries the chunks layer; use a dataset that provides it, such as ${CONLL2000_DATASET_ID} (CoNLL-2000 files)`,
       );
     this.tagIndex = new Map(this.tags.map((tag, i) => [tag, i]));
-    // Glorot-uniform initialisation from the run's seeded stream.
-    const limit = Math.sqrt(6 / (input.hiddenSize + this.tags.length));
-    const values = Float32Array.from({ length: input.hiddenSize * this.tags.length }, () =>
-      random.uniform(-limit, limit),
-    );
-    this.weight = tf.variable(tf.tensor2d(values, [input.hiddenSize, this.tags.length]));
+    this.weight = glorotUniform(tf, random, input.hiddenSize, this.tags.length);
     this.bias = tf.variable(tf.zeros([this.tags.length]));
   }
 
@@ -122,15 +119,7 @@ export class ChunkTagger implements TaskHead<Chunk[]> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`chunk head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x'))
-        throw new Error(
-          `chunk head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}]`,
-        );
-      variable.assign(tensor);
-    }
+    loadWeights('chunk head', this.weights(), weights, 'was it trained with another tag set?');
   }
 
   dispose(): void {

@@ -1,16 +1,17 @@
-import type {
-  EncoderOutput,
-  FactoryContext,
-  LabelVocabularies,
-  Metric,
-  MetricResult,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor2D,
-  Variable,
+import {
+  loadWeights,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabelVocabularies,
+  type Metric,
+  type MetricResult,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor2D,
+  type Variable,
 } from '@stem/core';
 
 export interface CapitalisationTaggerConfig {
@@ -111,16 +112,7 @@ export class CapitalisationTagger implements TaskHead<number[]> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries({ weight: this.weight, bias: this.bias })) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`capitalisation tagger: weight "${name}" is missing`);
-      if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `capitalisation tagger: weight "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`,
-        );
-      }
-      variable.assign(tensor);
-    }
+    loadWeights('capitalisation tagger', this.weights(), weights);
   }
 
   dispose(): void {

@@ -105,3 +105,22 @@ export {
 } from './run/run-lifecycle.js';
 export { readJsonFile, parseJsonText, JSON_INVALID } from './io/json-file.js';
 export { readTextInput, decodeTextInput, TEXT_INPUT_INVALID } from './io/text-input.js';
+export {
+  nn,
+  applyDense,
+  biaffineScores,
+  denseLayer,
+  FeedForward,
+  glorotUniform,
+  labelledBiaffineScores,
+  linear,
+  loadWeights,
+  pairedBiaffineScores,
+  uniformVariable,
+  withOnes,
+  type Activation,
+  type DenseLayer,
+  type FeedForwardOptions,
+  type HiddenDropout,
+  type NeuralNetworkBlocks,
+} from './nn/index.js';

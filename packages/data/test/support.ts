@@ -5,7 +5,10 @@ import { bundledUdDirectory, udFile } from '../src/corpora/ud-files.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const UD_DIRECTORY = bundledUdDirectory();
-/** The local mirror of the PropBank EWT skeletons, beside the checkout; tests using it skip without it. */
+/**
+ * The PropBank EWT skeletons the repository carries (packages/data/sources/propbank-ewt);
+ * tests using them skip where a trimmed copy of the package leaves them out.
+ */
 export const PROPBANK_MIRROR = join(
   dirname(fileURLToPath(import.meta.url)),
   '../sources/propbank-ewt/ewt-propbank.tar.gz',

@@ -10,3 +10,9 @@ export { ToyTagger } from './toy-tagger.js';
 export { syntheticTaggedSentences } from './synthetic-corpus.js';
 export { checkTaskHead, type TaskHeadCheckInput, type TaskHeadReport } from './check-task-head.js';
 export { checkEncoder, type EncoderCheckInput, type EncoderReport } from './check-encoder.js';
+export {
+  headCheckpointFixture,
+  type HeadCheckpointFixtureInput,
+  type HeadCheckpointFixtureReport,
+} from './head-checkpoint-fixture.js';
+export { tinyAnnotatedSentences } from './tiny-annotated-sentences.js';

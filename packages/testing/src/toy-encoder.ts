@@ -1,16 +1,17 @@
-import type {
-  EncodeOptions,
-  Encoder,
-  EncoderOutput,
-  EncoderShape,
-  EncoderVocabulary,
-  NamedTensorMap,
-  SeededRandom,
-  Tensor2D,
-  Tensor3D,
-  TensorFlow,
-  TokenizedBatch,
-  Variable,
+import {
+  loadWeights,
+  type EncodeOptions,
+  type Encoder,
+  type EncoderOutput,
+  type EncoderShape,
+  type EncoderVocabulary,
+  type NamedTensorMap,
+  type SeededRandom,
+  type Tensor2D,
+  type Tensor3D,
+  type TensorFlow,
+  type TokenizedBatch,
+  type Variable,
 } from '@stem/core';
 
 const CLS = 0;
@@ -141,19 +142,7 @@ export class ToyEncoder implements Encoder {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries({
-      embeddings: this.embeddings,
-      'dense.weight': this.kernel,
-      'dense.bias': this.bias,
-    })) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`toy encoder: weight "${name}" is missing`);
-      if (tensor.shape.join() !== variable.shape.join())
-        throw new Error(
-          `toy encoder: "${name}" has shape [${tensor.shape}], expected [${variable.shape}]`,
-        );
-      variable.assign(tensor);
-    }
+    loadWeights('toy encoder', this.weights(), weights);
   }
 
   async save(): Promise<void> {

@@ -1,17 +1,19 @@
-import type {
-  EncoderOutput,
-  LabelVocabularies,
-  Metric,
-  MetricResult,
-  NamedTensorMap,
-  Scalar,
-  SeededRandom,
-  Sentence,
-  TaskHead,
-  Tensor2D,
-  TensorFlow,
-  TrainingContext,
-  Variable,
+import {
+  loadWeights,
+  uniformVariable,
+  type EncoderOutput,
+  type LabelVocabularies,
+  type Metric,
+  type MetricResult,
+  type NamedTensorMap,
+  type Scalar,
+  type SeededRandom,
+  type Sentence,
+  type TaskHead,
+  type Tensor2D,
+  type TensorFlow,
+  type TrainingContext,
+  type Variable,
 } from '@stem/core';
 
 /**
@@ -33,10 +35,7 @@ export class ToyTagger implements TaskHead<string[]> {
     private readonly nanFromCall = Infinity,
   ) {
     this.tags = [...tags];
-    const values = Array.from({ length: hiddenSize * tags.length }, () =>
-      random.uniform(-0.1, 0.1),
-    );
-    this.weight = tf.variable(tf.tensor2d(values, [hiddenSize, tags.length]));
+    this.weight = uniformVariable(tf, random, hiddenSize, tags.length, 0.1);
     this.bias = tf.variable(tf.zeros([tags.length]));
   }
 
@@ -127,9 +126,7 @@ export class ToyTagger implements TaskHead<string[]> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    if (!weights.weight || !weights.bias) throw new Error('toy tagger: weight or bias missing');
-    this.weight.assign(weights.weight);
-    this.bias.assign(weights.bias);
+    loadWeights('toy tagger', this.weights(), weights);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import type { Scalar, SeededRandom, Tensor2D, TensorFlow } from '@stem/core';
 
 /**
  * Hard-concrete gates (Louizos et al. 2018) as used for head pruning by Voita et al. 2019 and
- * He & Choi 2021 (PAPER.md, "Pruning"): a concrete sample stretched to (-0.1, 1.1) and clamped
+ * He & Choi 2021 (docs/paper-method.md, Pruning): a concrete sample stretched to (-0.1, 1.1) and clamped
  * to [0, 1], so a gate can be exactly 0 or 1 while its expectation stays differentiable.
  */
 export const HARD_CONCRETE = {

@@ -1,5 +1,5 @@
 /**
- * Lambda of the L0 penalty per task family (PAPER.md, "Pruning"), keyed by the first name
+ * Lambda of the L0 penalty per task family (He & Choi 2021, pruning set-up), keyed by the first name
  * segment of the task's registered id (`stem.task.pos.softmax.v1` -> `pos`). The paper's
  * encoder-specific values (DEP with DeBERTa 0.02, SRL with BERT 0.001) need `lambda` set.
  */

@@ -1,18 +1,24 @@
-import type {
-  EncoderOutput,
-  FactoryContext,
-  LabelVocabularies,
-  Metric,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor2D,
-  Tensor3D,
-  TrainingContext,
-  TreeNode,
-  Variable,
+import {
+  applyDense,
+  biaffineScores,
+  denseLayer,
+  loadWeights,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabelVocabularies,
+  type Metric,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor2D,
+  type Tensor3D,
+  type TrainingContext,
+  type TreeNode,
+  type Variable,
+  type DenseLayer,
+  type Tensor,
 } from '@stem/core';
 import { cky } from './cky.js';
 import type { ConConfig } from './con-config.js';
@@ -23,7 +29,7 @@ import {
   treeLeaves,
   type LabelledBracket,
 } from './labelled-brackets.js';
-import { labelBiaffineScores, withOnes } from './label-biaffine.js';
+import { labelBiaffineScores } from './label-biaffine.js';
 import { LabelledBracketF1 } from './labelled-bracket-f1.js';
 import { SpanLabels } from './span-labels.js';
 import { spanMarginals } from './tree-crf.js';
@@ -34,13 +40,13 @@ type TensorFlow = FactoryContext['tf'];
 /** Tag written on pre-terminals when the sentence carries neither a tree nor POS tags. */
 export const UNKNOWN_TAG = 'XX';
 
-interface Mlp {
-  weight: Variable;
-  bias: Variable;
-}
+/** One MLP layer: linear, LeakyReLU(0.1), dropout in training. */
+type Mlp = DenseLayer;
 
 /**
- * Constituency parsing as in PAPER.md (Zhang, Zhou & Li 2020, two-stage TreeCRF).
+ * Constituency parsing as in He & Choi (2021, "The Stem Cell Hypothesis", section 3, task
+ * decoders): the two-stage TreeCRF of Zhang, Zhou & Li (2020), biaffine scorers after Dozat &
+ * Manning (2017).
  *
  * Fenceposts: the sequence [CLS] w_0 .. w_{n-1} [SEP] (rootVector, word vectors, eosVector) is
  * s_0 .. s_{n+1}; each vector is split into a forward half f and a backward half b, and
@@ -80,17 +86,8 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
         'CON head: no constituency trees in the training sentences: is this a corpus with a "con" layer?',
       );
     const hidden = input.hiddenSize;
-    const mlp = (inputSize: number, outputSize: number): Mlp => {
-      // Glorot-uniform from the run's seeded stream.
-      const limit = Math.sqrt(6 / (inputSize + outputSize));
-      const values = Float32Array.from({ length: inputSize * outputSize }, () =>
-        random.uniform(-limit, limit),
-      );
-      return {
-        weight: tf.variable(tf.tensor2d(values, [inputSize, outputSize])),
-        bias: tf.variable(tf.zeros([outputSize])),
-      };
-    };
+    const mlp = (inputSize: number, outputSize: number): Mlp =>
+      denseLayer(tf, random, inputSize, outputSize);
     this.spanLeft = mlp(hidden, config.spanMlpSize);
     this.spanRight = mlp(hidden, config.spanMlpSize);
     this.labelLeft = mlp(hidden, config.labelMlpSize);
@@ -225,16 +222,12 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`CON head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `CON head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with other MLP sizes or another label set?)`,
-        );
-      }
-      variable.assign(tensor);
-    }
+    loadWeights(
+      'CON head',
+      this.weights(),
+      weights,
+      'was it trained with other MLP sizes or another label set?',
+    );
   }
 
   dispose(): void {
@@ -279,12 +272,11 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
     const x = fenceposts(tf, encoded, counts);
     const apply = (mlp: Mlp): Tensor3D => {
       const [batch, positions, hidden] = x.shape;
-      let out = tf.leakyRelu(
-        x
-          .reshape([batch * positions, hidden])
-          .matMul(mlp.weight)
-          .add(mlp.bias),
-        0.1,
+      let out: Tensor = applyDense(
+        tf,
+        x.reshape([batch * positions, hidden]),
+        mlp,
+        (preactivation) => tf.leakyRelu(preactivation, 0.1),
       );
       if (context && this.config.mlpDropout > 0)
         out = tf.dropout(out, this.config.mlpDropout, undefined, context.random.nextSeed());
@@ -300,11 +292,12 @@ export class CrfSpanParser implements TaskHead<TreeNode> {
 
   /** s(i, j) = [l_i ; 1]^T U r_j: [batch, words + 1, words + 1]. */
   private spanScores(features: { spanLeft: Tensor3D; spanRight: Tensor3D }): Tensor3D {
-    const tf = this.tf;
-    const [batch, positions, size] = features.spanLeft.shape;
-    const left = withOnes(tf, features.spanLeft).reshape([batch * positions, size + 1]);
-    const projected = left.matMul(this.spanBiaffine).reshape([batch, positions, size]);
-    return tf.matMul(projected, features.spanRight, false, true) as Tensor3D;
+    return biaffineScores(
+      this.tf,
+      features.spanLeft,
+      features.spanRight,
+      this.spanBiaffine as Tensor2D,
+    );
   }
 
   /** s(i, j, c) for the listed spans (flat fencepost indices b * (words + 1) + k): [spans, labels]. */

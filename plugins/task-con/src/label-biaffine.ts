@@ -1,4 +1,10 @@
-import type { FactoryContext, Tensor, Tensor2D, Tensor3D } from '@stem/core';
+import {
+  withOnes,
+  type FactoryContext,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+} from '@stem/core';
 
 type TensorFlow = FactoryContext['tf'];
 
@@ -113,10 +119,4 @@ export function gatherWithScatterGradient(
     };
   });
   return (op as (x: Tensor) => Tensor)(x) as Tensor2D;
-}
-
-/** [features ; 1] along the last axis. */
-export function withOnes(tf: TensorFlow, features: Tensor3D): Tensor3D {
-  const [batch, positions] = features.shape;
-  return tf.concat([features, tf.ones([batch, positions, 1])], 2) as Tensor3D;
 }

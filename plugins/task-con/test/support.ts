@@ -14,7 +14,7 @@ import {
   withWords,
 } from '@stem/data';
 
-/** The PropBank EWT mirror beside the checkout (gold EWT trees); tests using it skip without it. */
+/** The PropBank EWT skeletons packages/data carries (gold EWT trees); tests skip without them. */
 export const PROPBANK_MIRROR = join(
   dirname(fileURLToPath(import.meta.url)),
   '../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz',

@@ -9,6 +9,14 @@ interface Counts {
   words: number;
   heads: number;
   labelled: number;
+  /** Head right and the universal part of the relation right (`nsubj:pass` as `nsubj`). */
+  labelledUniversal: number;
+}
+
+/** The universal part of a UD relation, as the CoNLL 2018 scorer compares it: `nsubj:pass` -> `nsubj`. */
+export function universalRelation(relation: string): string {
+  const colon = relation.indexOf(':');
+  return colon < 0 ? relation : relation.slice(0, colon);
 }
 
 interface RelationCounts {
@@ -20,8 +28,11 @@ interface RelationCounts {
 /**
  * Attachment scores of dependency trees:
  * - `uas`, `las`: punctuation excluded (the paper's numbers; `las` is the primary score);
- * - `uasAll`, `lasAll`: every word counted, as the CoNLL 2018 scorer counts them (labels are
- *   compared in full: the CoNLL 2018 scorer would also strip subtypes such as `:pass`);
+ * - `uasAll`, `lasAll`: every word counted, as the CoNLL 2018 scorer counts them, but `lasAll`
+ *   compares labels in full (`nsubj:pass` differs from `nsubj`);
+ * - `lasConll18`: the CoNLL 2018 shared task's LAS (conll18_ud_eval.py): every word counted and
+ *   only the universal part of the relation compared (`nsubj:pass` counts as `nsubj`), the
+ *   number to compare with published UD results; `uasAll` is that scorer's UAS;
  * - `words`, `wordsAll`: how many words each pair was scored on;
  * - `relation/<label>`: labelled F1 of each gold or predicted relation, punctuation excluded
  *   (precision over words predicted with the label, recall over words gold with it).
@@ -44,10 +55,14 @@ export class AttachmentScore implements Metric<Sentence, DependencyTree> {
       }
       tree.heads.forEach((head, i) => {
         const headRight = prediction.heads[i] === head;
-        const labelRight = headRight && prediction.relations[i] === tree.relations[i];
-        count(this.all, headRight, labelRight);
+        const predictedRelation = prediction.relations[i] ?? '';
+        const goldRelation = tree.relations[i] ?? '';
+        const labelRight = headRight && predictedRelation === goldRelation;
+        const universalRight =
+          headRight && universalRelation(predictedRelation) === universalRelation(goldRelation);
+        count(this.all, headRight, labelRight, universalRight);
         if (isPunctuation(sentence.words[i] ?? '')) return;
-        count(this.withoutPunctuation, headRight, labelRight);
+        count(this.withoutPunctuation, headRight, labelRight, universalRight);
         this.relation(tree.relations[i] ?? '').gold += 1;
         this.relation(prediction.relations[i] ?? '').predicted += 1;
         if (labelRight) this.relation(tree.relations[i] ?? '').correct += 1;
@@ -62,6 +77,7 @@ export class AttachmentScore implements Metric<Sentence, DependencyTree> {
       uas: ratio(this.withoutPunctuation.heads, this.withoutPunctuation.words),
       lasAll: ratio(this.all.labelled, this.all.words),
       uasAll: ratio(this.all.heads, this.all.words),
+      lasConll18: ratio(this.all.labelledUniversal, this.all.words),
       words: this.withoutPunctuation.words,
       wordsAll: this.all.words,
     };
@@ -91,11 +107,17 @@ export class AttachmentScore implements Metric<Sentence, DependencyTree> {
 }
 
 function emptyCounts(): Counts {
-  return { words: 0, heads: 0, labelled: 0 };
+  return { words: 0, heads: 0, labelled: 0, labelledUniversal: 0 };
 }
 
-function count(counts: Counts, headRight: boolean, labelRight: boolean): void {
+function count(
+  counts: Counts,
+  headRight: boolean,
+  labelRight: boolean,
+  universalRight: boolean,
+): void {
   counts.words += 1;
   if (headRight) counts.heads += 1;
   if (labelRight) counts.labelled += 1;
+  if (universalRight) counts.labelledUniversal += 1;
 }

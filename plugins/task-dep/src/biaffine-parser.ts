@@ -1,20 +1,26 @@
-import type {
-  DecodeOptions,
-  DependencyTree,
-  EncoderOutput,
-  FactoryContext,
-  LabelVocabularies,
-  Metric,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor,
-  Tensor2D,
-  Tensor3D,
-  TrainingContext,
-  Variable,
+import {
+  applyDense,
+  biaffineScores,
+  denseLayer,
+  loadWeights,
+  pairedBiaffineScores,
+  type DecodeOptions,
+  type DependencyTree,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabelVocabularies,
+  type Metric,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  type TrainingContext,
+  type Variable,
+  type DenseLayer,
 } from '@stem/core';
 import { AttachmentScore } from './attachment-score.js';
 import type { DepConfig } from './dep-config.js';
@@ -26,12 +32,6 @@ type TensorFlow = FactoryContext['tf'];
 /** Logit added to padding heads: their probability underflows to exactly 0. */
 const MASKED = -1e9;
 
-/** One MLP layer: linear, LeakyReLU, dropout (training only). */
-interface MlpWeights {
-  weight: Variable;
-  bias: Variable;
-}
-
 /** The four word views the parser scores with, each [batch, nodes, width]; node 0 is ROOT. */
 interface WordViews {
   arcDependent: Tensor3D;
@@ -41,7 +41,8 @@ interface WordViews {
 }
 
 /**
- * The biaffine dependency parser of Dozat & Manning (2017) as PAPER.md describes it: the
+ * The biaffine dependency parser of Dozat & Manning (2017), as He & Choi (2021, "The Stem
+ * Cell Hypothesis", section 3, task decoders) use it: the
  * encoder's [CLS] vector (`rootVector`) is node 0 (ROOT) before the word vectors; four MLPs
  * (arc dependent / arc head, width `arcMlp`; label dependent / label head, width `labelMlp`)
  * with LeakyReLU and dropout; arc scores s(d, h) = [a_d; 1]^T U a_h over every candidate head;
@@ -54,10 +55,10 @@ export class BiaffineParser implements TaskHead<DependencyTree> {
   readonly requires = ['dep'] as const;
   private readonly relations: string[];
   private readonly relationIndex: Map<string, number>;
-  private readonly arcDependentMlp: MlpWeights;
-  private readonly arcHeadMlp: MlpWeights;
-  private readonly labelDependentMlp: MlpWeights;
-  private readonly labelHeadMlp: MlpWeights;
+  private readonly arcDependentMlp: DenseLayer;
+  private readonly arcHeadMlp: DenseLayer;
+  private readonly labelDependentMlp: DenseLayer;
+  private readonly labelHeadMlp: DenseLayer;
   /** U of the arc biaffine: [arcMlp + 1, arcMlp]. */
   private readonly arcBiaffine: Variable;
   /** U_r of the label biaffine, all relations: [relations, labelMlp + 1, labelMlp + 1]. */
@@ -78,10 +79,8 @@ export class BiaffineParser implements TaskHead<DependencyTree> {
       );
     }
     this.relationIndex = new Map(this.relations.map((relation, i) => [relation, i]));
-    const mlp = (width: number): MlpWeights => ({
-      weight: glorotUniform(tf, random, input.hiddenSize, width),
-      bias: tf.variable(tf.zeros([width])),
-    });
+    // One MLP layer each (linear, LeakyReLU, dropout in training), Glorot-uniform.
+    const mlp = (width: number): DenseLayer => denseLayer(tf, random, input.hiddenSize, width);
     this.arcDependentMlp = mlp(config.arcMlp);
     this.arcHeadMlp = mlp(config.arcMlp);
     this.labelDependentMlp = mlp(config.labelMlp);
@@ -224,16 +223,12 @@ export class BiaffineParser implements TaskHead<DependencyTree> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`DEP head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `DEP head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with other arcMlp / labelMlp sizes or another relation set?)`,
-        );
-      }
-      variable.assign(tensor);
-    }
+    loadWeights(
+      'DEP head',
+      this.weights(),
+      weights,
+      'was it trained with other arcMlp / labelMlp sizes or another relation set?',
+    );
   }
 
   dispose(): void {
@@ -256,11 +251,11 @@ export class BiaffineParser implements TaskHead<DependencyTree> {
     ) as Tensor3D;
     const count = nodes.shape[1];
     const flat = nodes.reshape([batch * count, hidden]) as Tensor2D;
-    const view = (mlp: MlpWeights): Tensor3D => {
+    const view = (mlp: DenseLayer): Tensor3D => {
       const width = mlp.weight.shape[1] as number;
-      let out: Tensor = tf
-        .leakyRelu(flat.matMul(mlp.weight).add(mlp.bias), this.config.negativeSlope)
-        .reshape([batch, count, width]);
+      let out: Tensor = applyDense(tf, flat, mlp, (x) =>
+        tf.leakyRelu(x, this.config.negativeSlope),
+      ).reshape([batch, count, width]);
       if (context && this.config.dropout > 0) {
         // One mask per sentence and feature, shared by its words (SharedDropout in the original).
         out = tf.dropout(out, this.config.dropout, [batch, 1, width], context.random.nextSeed());
@@ -283,12 +278,8 @@ export class BiaffineParser implements TaskHead<DependencyTree> {
     const tf = this.tf;
     const [batch, nodes, width] = views.arcDependent.shape;
     const dependents = views.arcDependent.slice([0, 1, 0], [batch, nodes - 1, width]);
-    const withBias = tf.concat([dependents, tf.ones([batch, nodes - 1, 1])], 2);
-    const projected = withBias
-      .reshape([batch * (nodes - 1), width + 1])
-      .matMul(this.arcBiaffine)
-      .reshape([batch, nodes - 1, width]);
-    const scores = tf.matMul(projected, views.arcHead, false, true); // [batch, words, nodes]
+    // [batch, words, nodes]
+    const scores = biaffineScores(tf, dependents, views.arcHead, this.arcBiaffine as Tensor2D);
     const headMask = tf.concat([tf.ones([batch, 1]), wordMask], 1).reshape([batch, 1, nodes]);
     const masked = scores.add(tf.scalar(1).sub(headMask).mul(MASKED));
     return tf.logSoftmax(masked) as Tensor3D;
@@ -302,24 +293,14 @@ export class BiaffineParser implements TaskHead<DependencyTree> {
     const tf = this.tf;
     const [batch, nodes, width] = views.labelDependent.shape;
     const words = nodes - 1;
-    const ones = tf.ones([batch, nodes, 1]);
-    const dependents = tf
-      .concat([views.labelDependent, ones], 2)
-      .slice([0, 1, 0], [batch, words, width + 1])
-      .reshape([batch * words, width + 1]);
+    const dependents = views.labelDependent
+      .slice([0, 1, 0], [batch, words, width])
+      .reshape([batch * words, width]) as Tensor2D;
+    // The chosen head's view per word.
     const headVectors = tf
-      .matMul(heads, tf.concat([views.labelHead, ones], 2)) // the chosen head's view per word
-      .reshape([batch * words, 1, width + 1]);
-    const relations = this.relations.length;
-    // [width + 1, relations * (width + 1)]: U_r side by side, contracted with r_d in one product.
-    const stacked = this.labelBiaffine
-      .transpose([1, 0, 2])
-      .reshape([width + 1, relations * (width + 1)]);
-    return dependents
-      .matMul(stacked)
-      .reshape([batch * words, relations, width + 1])
-      .mul(headVectors)
-      .sum(-1) as Tensor2D;
+      .matMul(heads, views.labelHead)
+      .reshape([batch * words, width]) as Tensor2D;
+    return pairedBiaffineScores(tf, dependents, headVectors, this.labelBiaffine as Tensor3D);
   }
 }
 
@@ -329,15 +310,4 @@ function collectRelations(sentences: readonly Sentence[]): string[] {
   for (const sentence of sentences)
     for (const relation of sentence.annotations.dep?.relations ?? []) seen.add(relation);
   return [...seen];
-}
-
-function glorotUniform(
-  tf: TensorFlow,
-  random: FactoryContext['random'],
-  fanIn: number,
-  fanOut: number,
-): Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const values = Float32Array.from({ length: fanIn * fanOut }, () => random.uniform(-limit, limit));
-  return tf.variable(tf.tensor2d(values, [fanIn, fanOut]));
 }

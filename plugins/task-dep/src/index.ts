@@ -1,5 +1,5 @@
 export { BiaffineParser } from './biaffine-parser.js';
-export { AttachmentScore, isPunctuation } from './attachment-score.js';
+export { AttachmentScore, isPunctuation, universalRelation } from './attachment-score.js';
 export { DEP_TASK_ID, depConfigSchema, type DepConfig } from './dep-config.js';
 export {
   arcScores,

@@ -91,9 +91,31 @@ describe('AttachmentScore', () => {
       uas: 0,
       lasAll: 0,
       uasAll: 0,
+      lasConll18: 0,
       words: 0,
       wordsAll: 0,
     });
+  });
+
+  it('scores the CoNLL 2018 LAS on every word, comparing only the universal relation', () => {
+    const metric = new AttachmentScore();
+    const sentence: Sentence = {
+      id: 'p',
+      words: ['it', 'was', 'seen', '.'],
+      annotations: {
+        dep: { heads: [3, 3, 0, 3], relations: ['nsubj:pass', 'aux:pass', 'root', 'punct'] },
+      },
+    };
+    // it: subtype dropped (nsubj vs nsubj:pass) -> universal right, full label wrong;
+    // was: aux:tense vs aux:pass -> universal right; seen: right; '.': head wrong.
+    metric.update(
+      [sentence],
+      [{ heads: [3, 3, 0, 2], relations: ['nsubj', 'aux:tense', 'root', 'punct'] }],
+    );
+    const { scores } = metric.result();
+    expect(scores.lasAll).toBeCloseTo(1 / 4, 12);
+    expect(scores.lasConll18).toBeCloseTo(3 / 4, 12);
+    expect(scores.uasAll).toBeCloseTo(3 / 4, 12);
   });
 
   it('names the sentence when a prediction has the wrong length', () => {

@@ -1,22 +1,23 @@
-import type {
-  BatchPreparationContext,
-  DecodeOptions,
-  EncoderOutput,
-  EncoderVocabulary,
-  FactoryContext,
-  LabelVocabularies,
-  NamedTensorMap,
-  PreparedBatch,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor,
-  Tensor1D,
-  Tensor2D,
-  TokenizedBatch,
-  TrainingContext,
-  Variable,
+import {
+  loadWeights,
+  type BatchPreparationContext,
+  type DecodeOptions,
+  type EncoderOutput,
+  type EncoderVocabulary,
+  type FactoryContext,
+  type LabelVocabularies,
+  type NamedTensorMap,
+  type PreparedBatch,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  type TokenizedBatch,
+  type TrainingContext,
+  type Variable,
 } from '@stem/core';
 import { maskRow, type MaskingOptions } from './masking.js';
 import { MaskedLmMetric, type MaskedLmPrediction } from './masked-lm-metric.js';
@@ -204,16 +205,7 @@ export class MaskedLanguageModelHead implements TaskHead<MaskedLmPrediction> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor)
-        throw new Error(`masked-LM head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x'))
-        throw new Error(
-          `masked-LM head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (another encoder size or vocabulary?)`,
-        );
-      variable.assign(tensor);
-    }
+    loadWeights('masked-LM head', this.weights(), weights, 'another encoder size or vocabulary?');
   }
 
   /** BertForMaskedLM's `cls.predictions.*` in PyTorch layout (the decoder weight is the tied embedding). */

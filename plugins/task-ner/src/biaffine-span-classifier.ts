@@ -1,19 +1,22 @@
-import type {
-  EncoderOutput,
-  FactoryContext,
-  LabeledSpan,
-  LabelVocabularies,
-  Metric,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor2D,
-  Tensor3D,
-  Tensor4D,
-  TrainingContext,
-  Variable,
+import {
+  glorotUniform,
+  labelledBiaffineScores,
+  loadWeights,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabeledSpan,
+  type LabelVocabularies,
+  type Metric,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor2D,
+  type Tensor3D,
+  type Tensor4D,
+  type TrainingContext,
+  type Variable,
 } from '@stem/core';
 import { decodeFlatSpans } from './flat-decoding.js';
 import type { NerConfig } from './ner-config.js';
@@ -21,7 +24,8 @@ import { SpanF1 } from './span-f1.js';
 import { spanTargets } from './span-targets.js';
 
 /**
- * NER as in PAPER.md (Yu et al. 2020): start and end projections s_i = W_s h_i and
+ * NER as in He & Choi (2021, "The Stem Cell Hypothesis", section 3, task decoders), the
+ * biaffine span classifier of Yu, Bohnet & Poesio (2020): start and end projections s_i = W_s h_i and
  * e_j = W_e h_j (no activation), and one biaffine form per label,
  * r_c(i, j) = [s_i; 1]^T U_c [e_j; 1], for every span i <= j. Label 0 is null (no entity),
  * the others are the entity types of the training split. Trained with cross-entropy over
@@ -56,17 +60,9 @@ export class BiaffineSpanClassifier implements TaskHead<LabeledSpan[]> {
     this.typeIndex = new Map(this.types.map((type, i) => [type, i + 1]));
     const hidden = input.hiddenSize;
     const size = config.projectionSize;
-    // Glorot-uniform projections from the run's seeded stream.
-    const glorot = (rows: number, columns: number): Variable => {
-      const limit = Math.sqrt(6 / (rows + columns));
-      const values = Float32Array.from({ length: rows * columns }, () =>
-        random.uniform(-limit, limit),
-      );
-      return tf.variable(tf.tensor2d(values, [rows, columns]));
-    };
-    this.startProjection = glorot(hidden, size);
-    this.endProjection = glorot(hidden, size);
-    // Zero biaffine weights (as Dozat & Manning): every span starts at a uniform label
+    this.startProjection = glorotUniform(tf, random, hidden, size);
+    this.endProjection = glorotUniform(tf, random, hidden, size);
+    // Zero biaffine weights (as Dozat & Manning 2017): every span starts at a uniform label
     // distribution and the projections still get gradients through U from the first step on.
     this.biaffine = tf.variable(tf.zeros([size + 1, this.labelCount * (size + 1)]));
   }
@@ -155,16 +151,12 @@ export class BiaffineSpanClassifier implements TaskHead<LabeledSpan[]> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`NER head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `NER head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with another projectionSize or entity types?)`,
-        );
-      }
-      variable.assign(tensor);
-    }
+    loadWeights(
+      'NER head',
+      this.weights(),
+      weights,
+      'was it trained with another projectionSize or entity types?',
+    );
   }
 
   dispose(): void {
@@ -179,21 +171,11 @@ export class BiaffineSpanClassifier implements TaskHead<LabeledSpan[]> {
     const tf = this.tf;
     return tf.tidy(() => {
       const [batch, words, hidden] = vectors.shape;
-      const flat = vectors.reshape([batch * words, hidden]) as Tensor2D;
-      const ones = tf.ones([batch * words, 1]);
-      const size = this.config.projectionSize + 1;
-      const starts = tf.concat([flat.matMul(this.startProjection), ones], 1);
-      const ends = tf
-        .concat([flat.matMul(this.endProjection), ones], 1)
-        .reshape([batch, words, size]) as Tensor3D;
-      // Row (i, c) of `left` is [s_i; 1]^T U_c.
-      const left = starts
-        .matMul(this.biaffine)
-        .reshape([batch, words * this.labelCount, size]) as Tensor3D;
-      return tf
-        .matMul(left, ends, false, true)
-        .reshape([batch, words, this.labelCount, words])
-        .transpose([0, 1, 3, 2]) as Tensor4D;
+      const flat = vectors.reshape([batch * words, hidden]);
+      const size = this.config.projectionSize;
+      const starts = flat.matMul(this.startProjection).reshape([batch, words, size]) as Tensor3D;
+      const ends = flat.matMul(this.endProjection).reshape([batch, words, size]) as Tensor3D;
+      return labelledBiaffineScores(tf, starts, ends, this.biaffine as Tensor2D);
     });
   }
 }

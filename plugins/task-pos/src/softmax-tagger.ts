@@ -1,16 +1,18 @@
-import type {
-  EncoderOutput,
-  FactoryContext,
-  LabelVocabularies,
-  Metric,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  TaskHead,
-  TaskHeadBuildInput,
-  Tensor2D,
-  TrainingContext,
-  Variable,
+import {
+  glorotUniform,
+  loadWeights,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabelVocabularies,
+  type Metric,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type Tensor2D,
+  type TrainingContext,
+  type Variable,
 } from '@stem/core';
 import type { PosConfig } from './pos-config.js';
 import { TaggingAccuracy } from './tagging-accuracy.js';
@@ -21,8 +23,8 @@ function tagsOf(sentence: Sentence, tagSet: PosConfig['tagSet']): readonly strin
 }
 
 /**
- * POS tagging as in PAPER.md: a linear layer + softmax over each word vector, trained with
- * token cross-entropy. Tags unseen in training map to nothing at training time (the
+ * POS tagging as in He & Choi (2021, "The Stem Cell Hypothesis", section 3, task decoders): a
+ * linear layer + softmax over each word vector, trained with token cross-entropy. Tags unseen in training map to nothing at training time (the
  * vocabulary comes from the training split) and always count as errors at test time.
  */
 export class SoftmaxTagger implements TaskHead<string[]> {
@@ -48,12 +50,7 @@ export class SoftmaxTagger implements TaskHead<string[]> {
       );
     }
     this.tagIndex = new Map(this.tags.map((tag, i) => [tag, i]));
-    // Glorot-uniform initialisation from the run's seeded stream.
-    const limit = Math.sqrt(6 / (input.hiddenSize + this.tags.length));
-    const values = Float32Array.from({ length: input.hiddenSize * this.tags.length }, () =>
-      random.uniform(-limit, limit),
-    );
-    this.weight = tf.variable(tf.tensor2d(values, [input.hiddenSize, this.tags.length]));
+    this.weight = glorotUniform(tf, random, input.hiddenSize, this.tags.length);
     this.bias = tf.variable(tf.zeros([this.tags.length]));
   }
 
@@ -126,16 +123,7 @@ export class SoftmaxTagger implements TaskHead<string[]> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`POS head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x')) {
-        throw new Error(
-          `POS head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with another tag set?)`,
-        );
-      }
-      variable.assign(tensor);
-    }
+    loadWeights('POS head', this.weights(), weights, 'was it trained with another tag set?');
   }
 
   dispose(): void {

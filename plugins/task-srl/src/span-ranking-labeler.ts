@@ -1,21 +1,24 @@
-import type {
-  EncoderOutput,
-  FactoryContext,
-  LabelVocabularies,
-  Metric,
-  NamedTensorMap,
-  Scalar,
-  Sentence,
-  SeededRandom,
-  SrlFrame,
-  Tensor,
-  Tensor2D,
-  TaskHead,
-  TaskHeadBuildInput,
-  TrainingContext,
-  Variable,
+import {
+  FeedForward,
+  loadWeights,
+  uniformVariable,
+  type EncoderOutput,
+  type FactoryContext,
+  type LabelVocabularies,
+  type Metric,
+  type NamedTensorMap,
+  type Scalar,
+  type Sentence,
+  type SeededRandom,
+  type SrlFrame,
+  type Tensor,
+  type Tensor2D,
+  type TaskHead,
+  type TaskHeadBuildInput,
+  type TrainingContext,
+  type Variable,
+  type HiddenDropout,
 } from '@stem/core';
-import { FeedForward, variableOf, type HiddenDropout } from './feed-forward.js';
 import { bestNonOverlapping, type ScoredSpan } from './non-overlapping-arguments.js';
 import { candidateSpans, keptCount, topIndices } from './span-candidates.js';
 import type { SrlConfig } from './srl-config.js';
@@ -52,7 +55,8 @@ export interface SpanRankingScores {
 }
 
 /**
- * End-to-end SRL by span ranking with predicted predicates (He et al. 2018; PAPER.md):
+ * End-to-end SRL by span ranking with predicted predicates (He, Lee, Levy & Zettlemoyer 2018),
+ * as He & Choi (2021, "The Stem Cell Hypothesis", section 3, task decoders) use it:
  * every span up to `maxSpanWidth` words is an argument candidate, every word a predicate
  * candidate; unary FFNN scores prune them to floor(0.8 n) spans and floor(0.4 n) words; every
  * kept (argument, predicate) pair gets s(a, p, r) = FFNN([g_a; h_p])_r + s_arg(a) + s_pred(p)
@@ -88,15 +92,13 @@ export class SpanRankingLabeler implements TaskHead<SrlFrame[]> {
     this.hiddenSize = input.hiddenSize;
     const width = config.widthEmbeddingSize;
     this.spanSize = 3 * input.hiddenSize + width;
-    const scale = Math.sqrt(3 / width);
-    this.widthEmbedding = variableOf(
+    // Uniform with variance 1 / width (limit sqrt(3 / width)), from the run's seeded stream.
+    this.widthEmbedding = uniformVariable(
       tf,
-      tf.tensor2d(
-        Float32Array.from({ length: config.maxSpanWidth * width }, () =>
-          random.uniform(-scale, scale),
-        ),
-        [config.maxSpanWidth, width],
-      ),
+      random,
+      config.maxSpanWidth,
+      width,
+      Math.sqrt(3 / width),
     );
     this.argumentScorer = new FeedForward(
       tf,
@@ -242,15 +244,12 @@ export class SpanRankingLabeler implements TaskHead<SrlFrame[]> {
   }
 
   loadWeights(weights: NamedTensorMap): void {
-    for (const [name, variable] of Object.entries(this.weights()) as Array<[string, Variable]>) {
-      const tensor = weights[name];
-      if (!tensor) throw new Error(`SRL head: weight "${name}" is missing from the checkpoint`);
-      if (tensor.shape.join('x') !== variable.shape.join('x'))
-        throw new Error(
-          `SRL head: "${name}" has shape [${tensor.shape.join(', ')}] in the checkpoint, expected [${variable.shape.join(', ')}] (was it trained with another config or role set?)`,
-        );
-      variable.assign(tensor);
-    }
+    loadWeights(
+      'SRL head',
+      this.weights(),
+      weights,
+      'was it trained with another config or role set?',
+    );
   }
 
   dispose(): void {

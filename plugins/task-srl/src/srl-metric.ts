@@ -1,4 +1,5 @@
 import type { Metric, MetricResult, Sentence, SrlFrame } from '@stem/core';
+import { conll05ArgumentKeys, framesByPredicate } from './conll05-arguments.js';
 
 interface Counts {
   gold: number;
@@ -37,10 +38,18 @@ function overlap<T>(gold: Set<T>, predicted: Set<T>): number {
  * own with their full role, so a continuation counts separately from the argument it
  * continues (srl-eval.pl instead joins them into one discontinuous argument). Gold frames
  * without arguments still count as gold predicates.
+ *
+ * `conll05-precision`, `conll05-recall`, `conll05-f1` and `conll05-arguments` are the
+ * CoNLL-2005 scorer's numbers (srl-eval.pl, agreement tested in tools/scorer-agreement): its
+ * arguments (`conll05ArgumentKeys`: a C- argument joined to the one it continues) and only
+ * predicates the gold has: a predicted frame at a word that is no gold predicate is skipped,
+ * not counted as excess, and a missed gold predicate misses all its arguments. srl-eval.pl
+ * also requires the target column's lemma to match; the metric sees predicate positions only.
  */
 export class SrlMetric implements Metric<Sentence, SrlFrame[]> {
   private readonly args: Counts = { gold: 0, predicted: 0, correct: 0 };
   private readonly preds: Counts = { gold: 0, predicted: 0, correct: 0 };
+  private readonly conll05: Counts = { gold: 0, predicted: 0, correct: 0 };
 
   update(gold: readonly Sentence[], predicted: readonly SrlFrame[][]): void {
     if (predicted.length !== gold.length)
@@ -59,12 +68,26 @@ export class SrlMetric implements Metric<Sentence, SrlFrame[]> {
       this.preds.gold += goldPreds.size;
       this.preds.predicted += predictedPreds.size;
       this.preds.correct += overlap(goldPreds, predictedPreds);
+      this.countConll05(goldFrames, frames);
     });
+  }
+
+  private countConll05(goldFrames: readonly SrlFrame[], frames: readonly SrlFrame[]): void {
+    const predictedByPredicate = framesByPredicate(frames);
+    for (const [predicate, goldFrame] of framesByPredicate(goldFrames)) {
+      const goldKeys = new Set(conll05ArgumentKeys(goldFrame));
+      const predictedFrame = predictedByPredicate.get(predicate);
+      const predictedKeys = new Set(predictedFrame ? conll05ArgumentKeys(predictedFrame) : []);
+      this.conll05.gold += goldKeys.size;
+      this.conll05.predicted += predictedKeys.size;
+      this.conll05.correct += overlap(goldKeys, predictedKeys);
+    }
   }
 
   result(): MetricResult {
     const args = prf(this.args);
     const preds = prf(this.preds);
+    const conll05 = prf(this.conll05);
     return {
       primary: 'f1',
       scores: {
@@ -76,12 +99,16 @@ export class SrlMetric implements Metric<Sentence, SrlFrame[]> {
         'predicate-f1': preds.f1,
         arguments: this.args.gold,
         predicates: this.preds.gold,
+        'conll05-precision': conll05.precision,
+        'conll05-recall': conll05.recall,
+        'conll05-f1': conll05.f1,
+        'conll05-arguments': this.conll05.gold,
       },
     };
   }
 
   reset(): void {
-    for (const counts of [this.args, this.preds]) {
+    for (const counts of [this.args, this.preds, this.conll05]) {
       counts.gold = 0;
       counts.predicted = 0;
       counts.correct = 0;

@@ -80,4 +80,38 @@ describe('SRL prediction format (props)', () => {
     );
     expect(second).toEqual({ targets: ['-', '-'], columns: [] });
   });
+
+  it('writes the input CoNLL-U LEMMA in the target column, as the gold props of srl-eval.pl have it', () => {
+    const input = [
+      '# sent_id = x',
+      '1\tPrices\tprice\tNOUN\tNNS\t_\t2\tnsubj\t_\t_',
+      '2\texpanded\texpand\tVERB\tVBD\t_\t0\troot\t_\t_',
+      '3\tquickly\t_\tADV\tRB\t_\t2\tadvmod\t_\t_',
+      '',
+      '',
+    ].join('\n');
+    const sentence: Sentence = {
+      id: 'x',
+      words: ['Prices', 'expanded', 'quickly'],
+      annotations: {
+        srl: [
+          { predicate: 1, arguments: [{ start: 0, end: 1, role: 'ARG1' }] },
+          { predicate: 2, arguments: [] }, // LEMMA `_`: the word form
+        ],
+      },
+    };
+    const text = props.write([sentence], {
+      task: 'srl',
+      config: {},
+      input: { file: 'in.conllu', format: 'conllu', text: input },
+    });
+    expect(parseProps(text)[0]!.targets).toEqual(['-', 'expand', 'quickly']);
+    // Plain-text input has no lemmas: the word form.
+    const plain = props.write([sentence], {
+      task: 'srl',
+      config: {},
+      input: { file: 'in.txt', format: 'text', text: 'Prices expanded quickly\n' },
+    });
+    expect(parseProps(plain)[0]!.targets).toEqual(['-', 'expanded', 'quickly']);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Sentence, SrlFrame } from '@stem/core';
 import { describe, expect, it } from 'vitest';
+import { conll05ArgumentKeys } from '../src/conll05-arguments.js';
 import { SrlMetric } from '../src/srl-metric.js';
 
 const sentence = (id: string, words: number, srl: SrlFrame[] | undefined): Sentence => ({
@@ -88,6 +89,35 @@ describe('SrlMetric', () => {
     expect(scores['predicate-f1']).toBeCloseTo((2 * pp * pr) / (pp + pr), 12);
     expect(scores.arguments).toBe(9);
     expect(scores.predicates).toBe(4);
+    // srl-eval.pl's conventions: gold C-ARG1 [5,8) joins ARG1 [2,4) into one argument, so the
+    // gold has 3 + 2 + 0 + 3 = 8; the frame at 8 (no gold predicate) is skipped; the frame at
+    // 3 keeps 2 of 3, the frame at 1 only ARG0 (its ARG1 pieces do not form the joined one).
+    const cp = 3 / 6;
+    const cr = 3 / 8;
+    expect(scores['conll05-arguments']).toBe(8);
+    expect(scores['conll05-precision']).toBeCloseTo(cp, 12);
+    expect(scores['conll05-recall']).toBeCloseTo(cr, 12);
+    expect(scores['conll05-f1']).toBeCloseTo((2 * cp * cr) / (cp + cr), 12);
+  });
+
+  it('joins C- arguments as srl-eval.pl does: to the closest role before, else as the role itself', () => {
+    const frame: SrlFrame = {
+      predicate: 9,
+      arguments: [
+        { start: 6, end: 7, role: 'C-ARG1' },
+        { start: 0, end: 1, role: 'C-ARG0' }, // no ARG0 before: counts as ARG0
+        { start: 1, end: 2, role: 'ARG1' },
+        { start: 3, end: 4, role: 'ARG1' }, // a second ARG1: the C-ARG1 joins this one
+        { start: 4, end: 5, role: 'R-ARG1' },
+        { start: 5, end: 6, role: 'C-V' },
+      ],
+    };
+    expect(conll05ArgumentKeys(frame)).toEqual([
+      'ARG0 0-1',
+      'ARG1 1-2',
+      'ARG1 3-4,6-7',
+      'R-ARG1 4-5',
+    ]);
   });
 
   it('accumulates over updates (micro average), skips sentences without the layer, and resets', () => {

@@ -14,7 +14,7 @@ import { srlConfigSchema, type SrlConfig } from '../src/srl-config.js';
 import { z } from 'zod';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
-/** The local mirror of the PropBank EWT skeletons beside the checkout (see packages/data tests). */
+/** The PropBank EWT skeletons packages/data carries (sources/propbank-ewt). */
 const PROPBANK_MIRROR = fileURLToPath(
   new URL('../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz', import.meta.url),
 );

@@ -11,13 +11,11 @@
 //
 // Imports the built packages by path: tools/bench is not a pnpm workspace member.
 import { parseArgs } from 'node:util';
-import { selectBackend, SeededRandom } from '../../../packages/core/dist/index.js';
-import {
-  CrfSpanParser,
-  cky,
-  insideAlgorithm,
-  spanMarginals,
-} from '../../../plugins/task-con/dist/index.js';
+import { importBuilt } from '../repository.mjs';
+const { selectBackend, SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { CrfSpanParser, cky, insideAlgorithm, spanMarginals } = await importBuilt(
+  'plugins/task-con/dist/index.js',
+);
 
 const { values } = parseArgs({
   options: {

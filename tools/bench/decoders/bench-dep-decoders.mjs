@@ -9,13 +9,11 @@
 //
 // Imports the built packages by path: tools/bench is not a pnpm workspace member.
 import { parseArgs } from 'node:util';
-import { SeededRandom } from '../../../packages/core/dist/index.js';
-import {
-  arcScores,
-  chuLiuEdmondsHeads,
-  decodeTree,
-  eisnerHeads,
-} from '../../../plugins/task-dep/dist/index.js';
+import { importBuilt } from '../repository.mjs';
+const { SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { arcScores, chuLiuEdmondsHeads, decodeTree, eisnerHeads } = await importBuilt(
+  'plugins/task-dep/dist/index.js',
+);
 
 const { values } = parseArgs({
   options: {

@@ -9,8 +9,11 @@
 // --null-weight scales the null label's raw score: larger = fewer candidates (trained models
 // put most spans on null). Imports the built packages by path: tools/bench is not a workspace member.
 import { parseArgs } from 'node:util';
-import { SeededRandom } from '../../../packages/core/dist/index.js';
-import { candidateSpans, decodeFlatSpans } from '../../../plugins/task-ner/dist/flat-decoding.js';
+import { importBuilt } from '../repository.mjs';
+const { SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { candidateSpans, decodeFlatSpans } = await importBuilt(
+  'plugins/task-ner/dist/flat-decoding.js',
+);
 
 const { values: args } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One training step of @stem/encoder-transformer (forward + backward + Adam) on random token
-// ids with a token classifier, the same work as ../../../../shared/bench/pytorch_reference.py.
+// ids with a token classifier, the same work as compare.mjs's PyTorch reference.
 // Prints one JSON line per run: backend, median ms per step and tokens/s.
 //
 //   pnpm --filter @stem/core --filter @stem/encoder-transformer build
@@ -10,8 +10,9 @@
 // their threads); --device wasm-plain never. compare.mjs runs everything side by side.
 // Imports the built packages by path: tools/bench is not a pnpm workspace member.
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../../packages/core/dist/index.js';
+const { selectBackend } = await importBuilt('packages/core/dist/index.js');
 import { makeStep, STEP_DEFAULTS } from './training-step.mjs';
+import { importBuilt } from '../repository.mjs';
 
 const { values } = parseArgs({
   options: {

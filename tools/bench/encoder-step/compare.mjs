@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One invocation, side by side on the same shapes: PyTorch CPU (1 and 2 threads, via
-// ../../../../shared/bench/pytorch_reference.py when Debian's python3-torch is installed),
+// --reference, the PyTorch script of the same step, kept outside the repository in the project's
+// shared/bench folder beside the checkout, when Debian's python3-torch is installed),
 // stem on plain wasm, stem with @stem/compute-native (1 and 2 OpenBLAS threads); then matrix
 // product GFLOP/s (native vs OpenBLAS alone vs plain wasm). Each measurement runs in its own
 // process, one after the other. Prints the machine load first: other work skews everything.
@@ -13,6 +14,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { inRepository } from '../repository.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -23,7 +25,7 @@ const { values } = parseArgs({
     python: { type: 'string', default: '/usr/bin/python3' },
     reference: {
       type: 'string',
-      default: join(here, '../../../../shared/bench/pytorch_reference.py'),
+      default: inRepository('../shared/bench/pytorch_reference.py'),
     },
   },
 });

@@ -5,6 +5,7 @@
 //   --impl wasm-plain  tf.matMul on tfjs-backend-wasm (XNNPACK; --transposed: its slow loop)
 // Prints one JSON line per size.
 import { parseArgs } from 'node:util';
+import { importBuilt } from '../repository.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +37,7 @@ function measure(run, n) {
 
 const transposed = values.transposed;
 if (values.impl === 'blas') {
-  const { loadAddon } = await import('../../../packages/compute-native/dist/load-addon.js');
+  const { loadAddon } = await importBuilt('packages/compute-native/dist/load-addon.js');
   const { addon, reason } = loadAddon();
   if (!addon) throw new Error(`addon unavailable: ${reason}`);
   const { availableParallelism } = await import('node:os');
@@ -52,7 +53,7 @@ if (values.impl === 'blas') {
     );
   }
 } else {
-  const { selectBackend } = await import('../../../packages/core/dist/index.js');
+  const { selectBackend } = await importBuilt('packages/core/dist/index.js');
   const { tf, info } = await selectBackend(values.impl);
   const label = info.nativeKernels?.active
     ? `stem native (${info.nativeKernels.threads} threads)`

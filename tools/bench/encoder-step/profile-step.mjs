@@ -3,8 +3,9 @@
 // wasm kernel with a timer, runs a few steps of bench-encoder-step's work and prints the top
 // kernels by total time. Usage: node profile-step.mjs [--device wasm|wasm-plain] [--layers 4 ...]
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../../packages/core/dist/index.js';
+const { selectBackend } = await importBuilt('packages/core/dist/index.js');
 import { makeStep } from './training-step.mjs';
+import { importBuilt } from '../repository.mjs';
 
 const { values } = parseArgs({
   options: {

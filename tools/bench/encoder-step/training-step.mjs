@@ -1,12 +1,10 @@
 // One forward + backward + Adam step of @stem/encoder-transformer with a token classifier on
-// random token ids: the same work as ../../../../shared/bench/pytorch_reference.py.
-import { SeededRandom } from '../../../packages/core/dist/index.js';
-import {
-  architectureFor,
-  forwardTransformer,
-  ParameterStore,
-  parameterCount,
-} from '../../../plugins/encoder-transformer/dist/index.js';
+// random token ids: the same work as compare.mjs's PyTorch reference (its --reference).
+import { importBuilt } from '../repository.mjs';
+const { SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { architectureFor, forwardTransformer, ParameterStore, parameterCount } = await importBuilt(
+  'plugins/encoder-transformer/dist/index.js',
+);
 
 export const STEP_DEFAULTS = {
   vocab: 8000,

@@ -19,17 +19,18 @@
 // Imports the built packages by path: tools/bench is not a pnpm workspace member.
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { selectBackend, SeededRandom, safetensors } from '../../../packages/core/dist/index.js';
-import { Ewt5Corpus } from '../../../packages/data/dist/index.js';
-import {
-  architectureFor,
-  SubwordTokenizer,
-  TransformerEncoder,
-} from '../../../plugins/encoder-transformer/dist/index.js';
-import { CrfSpanParser } from '../../../plugins/task-con/dist/index.js';
-import { SpanRankingLabeler } from '../../../plugins/task-srl/dist/index.js';
+import { importBuilt, inRepository } from '../repository.mjs';
+const { selectBackend, SeededRandom, safetensors } = await importBuilt(
+  'packages/core/dist/index.js',
+);
+const { Ewt5Corpus } = await importBuilt('packages/data/dist/index.js');
+const { architectureFor, SubwordTokenizer, TransformerEncoder } = await importBuilt(
+  'plugins/encoder-transformer/dist/index.js',
+);
+const { CrfSpanParser } = await importBuilt('plugins/task-con/dist/index.js');
+const { SpanRankingLabeler } = await importBuilt('plugins/task-srl/dist/index.js');
 
 const { values } = parseArgs({
   options: {
@@ -53,9 +54,7 @@ const rounds = Number(values.rounds);
 const { tf, info } = await selectBackend(values.device);
 const random = new SeededRandom(42);
 
-const tokenizerDirectory = fileURLToPath(
-  new URL('../../../examples/tokenizers/ewt-wordpiece-8k', import.meta.url),
-);
+const tokenizerDirectory = inRepository('examples/tokenizers/ewt-wordpiece-8k');
 const tokenizer = await SubwordTokenizer.fromDirectory(tokenizerDirectory);
 const encoder = await TransformerEncoder.initialise(
   tf,

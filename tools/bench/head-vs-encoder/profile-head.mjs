@@ -5,10 +5,11 @@
 // and tfjs's own bookkeeping.
 //   node tools/bench/head-vs-encoder/profile-head.mjs --head con|srl [--batch 16] [--words 40]
 import { parseArgs } from 'node:util';
-import { selectBackend, SeededRandom } from '../../../packages/core/dist/index.js';
-import { Ewt5Corpus } from '../../../packages/data/dist/index.js';
-import { CrfSpanParser } from '../../../plugins/task-con/dist/index.js';
-import { SpanRankingLabeler } from '../../../plugins/task-srl/dist/index.js';
+import { importBuilt } from '../repository.mjs';
+const { selectBackend, SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { Ewt5Corpus } = await importBuilt('packages/data/dist/index.js');
+const { CrfSpanParser } = await importBuilt('plugins/task-con/dist/index.js');
+const { SpanRankingLabeler } = await importBuilt('plugins/task-srl/dist/index.js');
 
 const { values } = parseArgs({
   options: {

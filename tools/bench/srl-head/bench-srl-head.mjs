@@ -5,8 +5,9 @@
  *   node tools/bench/srl-head/bench-srl-head.mjs [--device wasm] [--batch 16] [--hidden 128] [--words 20,40]
  */
 import { parseArgs } from 'node:util';
-import { selectBackend, SeededRandom } from '../../../packages/core/dist/index.js';
-import { SpanRankingLabeler } from '../../../plugins/task-srl/dist/index.js';
+import { importBuilt } from '../repository.mjs';
+const { selectBackend, SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { SpanRankingLabeler } = await importBuilt('plugins/task-srl/dist/index.js');
 
 const { values } = parseArgs({
   options: {

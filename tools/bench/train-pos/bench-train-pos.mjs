@@ -5,23 +5,24 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { inRepository, repositoryRoot } from '../repository.mjs';
 
-const repository = new URL('../../..', import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
-    config: { type: 'string', default: 'examples/pos-ewt-tiny.yaml' },
+    config: { type: 'string', default: inRepository('examples/pos-ewt-tiny.yaml') },
     epochs: { type: 'string', default: '1' },
     device: { type: 'string' },
   },
 });
 const output = mkdtempSync(join(tmpdir(), 'stem-bench-train-pos-'));
 const args = [
-  'apps/cli/bin/run.js',
+  inRepository('apps/cli/bin/run.js'),
   'train',
   '-c',
-  values.config,
+  // A --config given by the user is relative to where they ran the bench, not the repository.
+  resolve(values.config),
   '--set',
   `trainer.epochs=${values.epochs}`,
   '--set',
@@ -32,7 +33,7 @@ if (values.device) args.push('--device', values.device);
 const started = Date.now();
 const envelope = JSON.parse(
   execFileSync(process.execPath, args, {
-    cwd: repository,
+    cwd: repositoryRoot,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 26,

@@ -128,7 +128,7 @@ describe('packed packages (pnpm pack, as pnpm publish -r packs them)', () => {
     expect(broken).toEqual([]);
   });
 
-  it('never refers to the shared data mirror beside the checkout', () => {
+  it('never refers to a data folder outside the package (../shared)', () => {
     const hits: string[] = [];
     for (const { pkg, root, files } of packed) {
       for (const file of files.filter((f) => TEXT.test(f))) {

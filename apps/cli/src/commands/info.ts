@@ -1,11 +1,18 @@
 import { COMPONENT_KINDS, CORE_VERSION, predictionFormatsOf } from '@stem/core';
 import { StemCommand } from '../base-command.js';
+import {
+  formatNativeStatus,
+  nativeTensorflowStatus,
+  type NativeTensorflowStatus,
+} from '../backend/native-tensorflow.js';
 
 export interface InfoResult {
   cli: { name: string; version: string };
   core: string;
   node: string;
   backend: Awaited<ReturnType<StemCommand<typeof Info>['session']>>['backend'];
+  /** tfjs-node-gpu, then tfjs-node: in use, or why not and what would enable it. */
+  nativeTensorflow: NativeTensorflowStatus[];
   plugins: Array<{ name: string; version: string; coreRange?: string; components: string[] }>;
   components: Record<
     string,
@@ -54,6 +61,7 @@ export default class Info extends StemCommand<typeof Info> {
       core: CORE_VERSION,
       node: process.version,
       backend: session.backend,
+      nativeTensorflow: nativeTensorflowStatus(session.backend),
       plugins: session.plugins,
       components,
     };
@@ -74,8 +82,11 @@ function formatInfo(info: InfoResult): string {
         ? `  native kernels: on (${native.kernels.join(', ')}; ${native.threads} threads; ${native.blas})`
         : `  native kernels: off (${native.reason ?? 'unknown reason'})`,
     );
+  // The native packages get a line each, skipped or not; other skipped devices keep core's reason.
+  for (const status of info.nativeTensorflow) lines.push(`  ${formatNativeStatus(status)}`);
   for (const skipped of info.backend.skipped)
-    lines.push(`  skipped ${skipped.device}: ${skipped.reason}`);
+    if (!info.nativeTensorflow.some((status) => status.device === skipped.device))
+      lines.push(`  skipped ${skipped.device}: ${skipped.reason}`);
   for (const [kind, entries] of Object.entries(info.components)) {
     lines.push(`${kind}:${entries.length === 0 ? ' none' : ''}`);
     const width = Math.max(0, ...entries.map((e) => e.id.length));

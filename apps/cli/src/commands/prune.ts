@@ -7,10 +7,10 @@ import {
   type TaskScores,
 } from '@stem/analyzer-pruning';
 import { StemError, loadExperimentConfig, trainRun, type TrainingResult } from '@stem/core';
+import { gatesSectionOf, summarisePruningRun } from '@stem/study';
 import { StemCommand } from '../base-command.js';
 import { trainingRunFlags } from '../run/run-flags.js';
 import { pruningOverrides } from '../run/pruning-defaults.js';
-import { gatesSectionOf, summarisePruningRun } from '../run/summarise-pruning.js';
 
 export default class Prune extends StemCommand<typeof Prune> {
   static override summary =

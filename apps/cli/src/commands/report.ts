@@ -1,9 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { StemError } from '@stem/core';
+import { formatHeadline, renderReport, type ReportFiles } from '@stem/study';
 import { StemCommand } from '../base-command.js';
-import { collectStudy } from '../report/study-files.js';
-import { renderReport, type ReportFiles } from '../report/render-report.js';
-import { formatHeadline, studyHeadline } from '../report/study-headline.js';
 
 export default class Report extends StemCommand<typeof Report> {
   static override summary =
@@ -38,18 +35,10 @@ export default class Report extends StemCommand<typeof Report> {
     }
   > {
     const { argv, flags } = await this.parse(Report);
-    const study = await collectStudy(argv as string[]);
-    for (const problem of study.problems) this.reportWarning(problem);
-    const found =
-      study.runs.length + study.probes.length + study.gates.length + study.overlaps.length;
-    if (found === 0)
-      throw new StemError(
-        `nothing to report under ${(argv as string[]).join(', ')}`,
-        'pass run directories (manifest.json), probe-<task>.json files, pruning/gates.json or overlap.json, or folders holding them',
-        'NOTHING_TO_REPORT',
-      );
-    const headline = studyHeadline(study);
-    const files = await renderReport(study, flags.out, headline);
+    const { files, study, headline } = await renderReport(argv as string[], {
+      out: flags.out,
+      warn: (problem) => this.reportWarning(problem),
+    });
     this.progress(`wrote ${files.index}`);
     if (!this.jsonEnabled()) {
       for (const line of formatHeadline(headline)) this.log(line);

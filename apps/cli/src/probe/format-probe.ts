@@ -1,10 +1,8 @@
-import {
-  perLabelOffsetBaseline,
-  type BaselineScores,
-  type HeadScore,
-  type ProbeComparison,
-  type ProbeResult,
-} from '@stem/analyzer-probe';
+import type { BaselineScores, HeadScore, ProbeComparison, ProbeResult } from '@stem/analyzer-probe';
+import { offsetCell, positionalRow } from '@stem/study';
+
+// The report's tables show the same reference: one definition, in @stem/study.
+export { offsetCell, positionalRow };
 
 const percent = (value: number | null | undefined): string =>
   value === null || value === undefined ? '-' : (100 * value).toFixed(2);
@@ -76,17 +74,6 @@ export function beyondPosition(
     }))
     .filter((l) => 100 * l.margin >= BEYOND_POSITION_POINTS - 1e-9)
     .sort((a, b) => b.margin - a.margin);
-}
-
-/** The attention probe's per-label positional reference, if the result has one. */
-export const positionalRow = (result: ProbeResult): BaselineScores | undefined =>
-  perLabelOffsetBaseline(result);
-
-/** `41.20 (-1)`: the reference's accuracy on a label and the word offset that gave it. */
-export function offsetCell(row: BaselineScores, label: string): string {
-  const offset = row.offsets?.[label];
-  if (offset === undefined) return '-';
-  return `${percent(row.labels[label])} (${offset > 0 ? '+' : ''}${offset})`;
 }
 
 /** Row names under the per-label rows of `stem probe compare`. */

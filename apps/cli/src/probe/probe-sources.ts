@@ -10,15 +10,10 @@ import {
   type Sentence,
   type Split,
 } from '@stem/core';
-import {
-  CorpusNotFoundError,
-  DataFormatError,
-  conlluToSentence,
-  findCorpus,
-  parseConllu,
-} from '@stem/data';
+import { conlluToSentence, findCorpus, parseConllu } from '@stem/data';
 import { ENCODER_ID } from '@stem/encoder-transformer';
 import type { StemSession } from '../session/stem-session.js';
+import { withDataErrors } from '../data-errors.js';
 
 /** The corpus each probe task reads when `--data` names only a folder. */
 export const DEFAULT_CORPUS: Record<string, string> = {
@@ -115,7 +110,7 @@ export async function openProbeData(
     throw new StemError(
       `dataset ${id} needs settings: ${parsed.error.message}`,
       'Pass --data-path.',
-      'CONFIG',
+      'CONFIG_INVALID',
     );
   const { type: _type, ...fields } = parsed.data as { type: string };
   const reader = await component.registration.create(fields, {
@@ -125,21 +120,7 @@ export async function openProbeData(
   });
   return {
     source: id,
-    read: async (split) => {
-      try {
-        return await reader.read(split);
-      } catch (error) {
-        if (error instanceof CorpusNotFoundError)
-          throw new StemError(error.message, error.hint, 'CORPUS_NOT_FOUND');
-        if (error instanceof DataFormatError)
-          throw new StemError(
-            error.message,
-            'Fix or replace the file at that line.',
-            'DATA_FORMAT',
-          );
-        throw error;
-      }
-    },
+    read: (split) => withDataErrors(() => reader.read(split)),
   };
 }
 

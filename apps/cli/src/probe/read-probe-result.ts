@@ -11,14 +11,14 @@ export async function readProbeResult(file: string): Promise<ProbeResult> {
     throw new StemError(
       `${file}: cannot read a probe result (${(error as Error).message})`,
       'pass a probe-<task>.json written by stem probe',
-      'BAD_INPUT',
+      'INPUT_INVALID',
     );
   }
   if (value?.format !== PROBE_RESULT_FORMAT || !Array.isArray(value.labels))
     throw new StemError(
       `${file}: not a probe result (format is ${JSON.stringify(value?.format)}, expected "${PROBE_RESULT_FORMAT}")`,
       'pass a probe-<task>.json written by stem probe',
-      'BAD_INPUT',
+      'INPUT_INVALID',
     );
   return value;
 }

@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { HEAD_GATES_ID, pruningEpochs } from '@stem/analyzer-pruning';
+import { PRUNING_ENCODER_LEARNING_RATE } from '@stem/study';
 import { parse } from 'yaml';
-
-/** PAPER.md: the encoder is fine-tuned at 1e-5 while heads are pruned (5e-5 in plain runs). */
-export const PRUNING_ENCODER_LEARNING_RATE = 1e-5;
 
 /**
  * `--set` overrides that make a config a pruning run, placed before the user's own: a
  * `trainingComponents.pruning` section with the head gates when the config has none, and
- * the pruning encoder learning rate and the paper's maximum epochs for the tasks (30; 100 for
- * NER and SRL: a maximum; the run stops on patience once every gate is decided) when neither the file nor
- * `--set` gives them.
+ * the pruning encoder learning rate and the maximum epochs of He & Choi 2021 for the tasks
+ * (30; 100 for NER and SRL: a maximum; the run stops on patience once every gate is decided)
+ * when neither the file nor `--set` gives them.
  */
 export async function pruningOverrides(
   file: string,

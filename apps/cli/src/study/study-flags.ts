@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { STUDY_SETTINGS } from './study-grid.js';
+import { STUDY_SETTINGS } from '@stem/study';
 
 /** Flags shared by `stem study` and `stem study plan`. */
 export const studyFlags = {

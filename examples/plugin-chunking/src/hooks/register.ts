@@ -15,8 +15,9 @@ import { chunkPredictionFormats } from '../prediction-formats.js';
 
 /**
  * The plugin's entry point (the `stem:register` oclif hook in package.json). It registers a
- * dataset and a task on the plugin's own `chunks` layer; nothing is imported from stem at
- * run time: the facade brings zod and tf.
+ * dataset and a task on the plugin's own `chunks` layer. The facade brings zod and tf; the
+ * head's building blocks (Glorot init, shape-checked `loadWeights`) are core's `nn`, imported
+ * from `@stem/core`, which an installed CLI resolves to its own core for added plugins.
  */
 const register: StemRegisterHook = async () => ({
   register(stem) {

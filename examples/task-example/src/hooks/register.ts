@@ -4,8 +4,9 @@ import { capitalisationPredictionFormats } from '../prediction-format.js';
 
 /**
  * The plugin's entry point, declared in package.json as the `stem:register` oclif hook.
- * It imports nothing from stem at run time: `stem` (the registration facade) brings zod
- * and tf, which is what lets `stem plugins:add` install it from a tarball or the registry.
+ * `stem` (the registration facade) brings zod and tf; the head's shape-checked `loadWeights`
+ * is core's `nn` (also `stem.nn`), imported from `@stem/core`, which the CLI resolves to its
+ * own core for a plugin installed with `stem plugins:add` from a tarball or the registry.
  */
 const register: StemRegisterHook = async () => ({
   register(stem) {

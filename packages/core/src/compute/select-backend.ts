@@ -147,7 +147,7 @@ function missingNativeAddon(packageName: string): string | undefined {
     );
   return hasBinding
     ? undefined
-    : `${packageName} is installed without its native addon (its install step downloads libtensorflow; reinstall it with network access)`;
+    : `${packageName} is installed without its native addon (its build step downloads libtensorflow and is skipped at install; stem backend install gpu|cpu runs it)`;
 }
 
 function nativeSeesGpu(): boolean {

@@ -1,4 +1,5 @@
 import type { SafetensorsCodec } from '../contracts/safetensors.js';
+import type { NeuralNetworkBlocks } from '../nn/index.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import type {
   AnalyzerRegistration,
@@ -24,6 +25,11 @@ export interface RegistrationFacade {
   readonly tf: TensorFlow;
   /** Core's safetensors codec (F32/F16/BF16), for plugins that read or write model files. */
   readonly safetensors: SafetensorsCodec;
+  /**
+   * Core's shared building blocks of task heads (Glorot init, dense layers and MLPs,
+   * biaffine scorers, shape-checked `loadWeights`), the same as `@stem/core`'s exports.
+   */
+  readonly nn: NeuralNetworkBlocks;
   registerEncoder<C>(registration: EncoderRegistration<C>): void;
   registerTask<C>(registration: TaskRegistration<C>): void;
   registerAnalyzer<C>(registration: AnalyzerRegistration<C>): void;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TensorFlow } from '../contracts/tensorflow.js';
 import { safetensors } from '../io/safetensors-codec.js';
+import { nn } from '../nn/index.js';
 import type { RegistrationFacade } from '../plugin/stem-plugin.js';
 import type { ComponentRegistry } from './component-registry.js';
 import type { ProviderInfo } from './registration.js';
@@ -17,6 +18,7 @@ export function createRegistrationFacade(
     z,
     tf,
     safetensors,
+    nn,
     registerEncoder: (registration) => registry.register('encoder', registration, provider),
     registerTask: (registration) => registry.register('task', registration, provider),
     registerAnalyzer: (registration) => registry.register('analyzer', registration, provider),

@@ -1,6 +1,6 @@
 import type { NamedTensorMap, Tensor, TensorFlow, Variable } from '../contracts/tensorflow.js';
 
-/** Variables sharing a base learning rate (PAPER.md: encoder 5e-5, task heads 1e-3). */
+/** Variables sharing a base learning rate (He & Choi 2021: encoder 5e-5, task heads 1e-3). */
 export interface ParameterGroup {
   name: string;
   variables: readonly Variable[];

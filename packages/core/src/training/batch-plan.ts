@@ -1,4 +1,4 @@
-/** Caps of one mini-batch (PAPER.md: at most 64 sentences / 6400 sub-words). */
+/** Caps of one mini-batch (He & Choi 2021: at most 64 sentences / 6400 sub-words). */
 export interface BatchLimits {
   maxSentences: number;
   /** Budget on padded sub-words: sentences x longest sentence of the batch. */

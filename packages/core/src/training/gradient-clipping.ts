@@ -1,9 +1,9 @@
 import type { Tensor, TensorFlow } from '../contracts/tensorflow.js';
 
 /**
- * Scales all gradients together so their global L2 norm is at most `maxNorm` (PAPER.md:
- * 1.0). Returns the new gradients (the caller disposes the old ones) and the norm before
- * clipping, which the trainer logs and checks for NaN/Inf.
+ * Scales all gradients together so their global L2 norm is at most `maxNorm` (He & Choi
+ * 2021: 1.0). Returns the new gradients (the caller disposes the old ones) and the norm
+ * before clipping, which the trainer logs and checks for NaN/Inf.
  */
 export function clipByGlobalNorm(
   tf: TensorFlow,

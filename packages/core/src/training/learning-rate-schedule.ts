@@ -1,7 +1,7 @@
 /**
  * Linear warm-up over the first `warmupFraction` of the updates, then linear decay to 0
- * at `totalUpdates` (PAPER.md: 10% warm-up). Returns the multiplier of the base rate for
- * the update with 0-based index `update`.
+ * at `totalUpdates` (He & Choi 2021: 10% warm-up). Returns the multiplier of the base rate
+ * for the update with 0-based index `update`.
  */
 export function linearWarmupDecay(
   update: number,

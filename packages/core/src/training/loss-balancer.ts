@@ -2,10 +2,11 @@
 export type LossBalancerState = Record<string, number[]>;
 
 /**
- * MTL loss balancing (PAPER.md): keep the last `window` losses of each task, MA_t their
- * mean, and scale a task's loss by sum_k MA_k / MA_t, so a task whose loss is small
- * relative to the others is not drowned out. The current loss joins its task's window
- * before the weight is computed; with one task the weight is always 1.
+ * MTL loss balancing (He & Choi 2021, from their public code emorynlp/stem-cell-hypothesis):
+ * keep the last `window` losses of each task, MA_t their mean, and scale a task's loss by
+ * sum_k MA_k / MA_t, so a task whose loss is small relative to the others is not drowned out.
+ * The current loss joins its task's window before the weight is computed; with one task the
+ * weight is always 1.
  */
 export class MovingAverageLossBalancer {
   private readonly history = new Map<string, number[]>();

@@ -1,6 +1,8 @@
 import type { SeededRandom } from '../random/seeded-random.js';
 
-/** p_t = N_t^alpha / sum_k N_k^alpha (PAPER.md: alpha = 0.8, N_t = batches of task t). */
+/**
+ * p_t = N_t^alpha / sum_k N_k^alpha (He & Choi 2021: alpha = 0.8, N_t = batches of task t).
+ */
 export function taskProbabilities(batchCounts: readonly number[], alpha = 0.8): number[] {
   const weights = batchCounts.map((count) => (count > 0 ? count ** alpha : 0));
   const total = weights.reduce((sum, weight) => sum + weight, 0);

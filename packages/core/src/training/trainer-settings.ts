@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The `trainer` section of an experiment config. Defaults follow PAPER.md ("Training");
+ * The `trainer` section of an experiment config. Defaults follow He & Choi 2021's training
+ * set-up (docs/paper-method.md, Training);
  * `maxSteps` and `checkpointEvery` exist for smoke tests and long runs.
  */
 export const trainerSettingsSchema = z

@@ -85,8 +85,8 @@ export interface TrainerInput {
 }
 
 /**
- * Single- and multi-task training as in PAPER.md ("Training"), talking only to the Encoder
- * and TaskHead contracts: AdamW with encoder / head learning rates, linear warm-up and
+ * Single- and multi-task training as in He & Choi 2021 (set-up: docs/paper-method.md,
+ * Training), talking only to the Encoder and TaskHead contracts: AdamW with encoder / head learning rates, linear warm-up and
  * decay, global-norm clipping, gradient accumulation, one task per mini-batch drawn with
  * p_t ~ N_t^alpha, moving-average loss balancing, dev evaluation each epoch with early
  * stopping, atomic resumable checkpoints, and a hard stop on NaN/Inf losses.
@@ -309,7 +309,6 @@ export class Trainer {
     return this.finish();
   }
 
-  /** Dev scores, best-checkpoint bookkeeping, early stopping, and the epoch-end checkpoint. */
   /** Runs a training step's forward and backward pass; a wasm heap overflow becomes a StemError. */
   private withMemoryExplained<T>(
     batch: {
@@ -332,6 +331,7 @@ export class Trainer {
     }
   }
 
+  /** Dev scores, best-checkpoint bookkeeping, early stopping, and the epoch-end checkpoint. */
   private async endOfEpoch(finishedEpoch: boolean): Promise<void> {
     // Training throughput of the epoch, before evaluation time is spent.
     const seconds = (Date.now() - this.epochClock.started) / 1000;
@@ -399,7 +399,7 @@ export class Trainer {
   }
 
   private async finish(): Promise<TrainingResult> {
-    // Reload the best dev checkpoint before the final scores (PAPER.md).
+    // Reload the best dev checkpoint before the final scores (He & Choi 2021).
     if (await this.bestStore.exists()) {
       const { tensors } = await this.bestStore.load(this.tf);
       this.loadModelTensors(tensors);

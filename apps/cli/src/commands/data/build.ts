@@ -2,8 +2,6 @@ import { Args, Flags } from '@oclif/core';
 import { StemError } from '@stem/core';
 import {
   CORPORA,
-  CorpusNotFoundError,
-  DataFormatError,
   PROPBANK_RELEASE_URL,
   PRETRAINING_SOURCES,
   buildEwt5,
@@ -12,6 +10,7 @@ import {
   type PretrainingBuildResult,
 } from '@stem/data';
 import { StemCommand } from '../../base-command.js';
+import { withDataErrors } from '../../data-errors.js';
 
 export default class DataBuild extends StemCommand<typeof DataBuild> {
   static override summary = 'Build a corpus from its sources into the stem data home (or --out).';
@@ -43,24 +42,15 @@ export default class DataBuild extends StemCommand<typeof DataBuild> {
   async run(): Promise<Ewt5BuildResult | PretrainingBuildResult> {
     const { args, flags } = await this.parse(DataBuild);
     if (args.corpus === 'pretraining-en') return this.buildPretraining(flags.out, flags.sources);
-    let result: Ewt5BuildResult;
-    try {
-      result = await buildEwt5({
-        source: flags.source,
-        ...(flags.out ? { out: flags.out } : {}),
-        onProgress: (m) => this.progress(m),
-      });
-    } catch (error) {
-      if (error instanceof CorpusNotFoundError)
-        throw new StemError(error.message, error.hint, 'CORPUS_NOT_FOUND');
-      if (error instanceof DataFormatError)
-        throw new StemError(
-          error.message,
-          'The source has a malformed line; check that it is the PropBank release.',
-          'DATA_FORMAT',
-        );
-      throw error;
-    }
+    const result = await withDataErrors(
+      () =>
+        buildEwt5({
+          source: flags.source,
+          ...(flags.out ? { out: flags.out } : {}),
+          onProgress: (m) => this.progress(m),
+        }),
+      'The source has a malformed line; check that it is the PropBank release.',
+    );
     if (!this.jsonEnabled()) {
       const a = result.alignment;
       this.log(`ewt-5 written to ${result.out}`);
@@ -95,18 +85,13 @@ export default class DataBuild extends StemCommand<typeof DataBuild> {
         'CONFIG_INVALID',
       );
     }
-    let result: PretrainingBuildResult;
-    try {
-      result = await buildPretrainingEn({
+    const result = await withDataErrors(() =>
+      buildPretrainingEn({
         ...(out ? { out } : {}),
         ...(wanted ? { sources: wanted } : {}),
         onProgress: (m) => this.progress(m),
-      });
-    } catch (error) {
-      if (error instanceof CorpusNotFoundError)
-        throw new StemError(error.message, error.hint, 'CORPUS_NOT_FOUND');
-      throw error;
-    }
+      }),
+    );
     if (!this.jsonEnabled()) {
       this.log(`pretraining-en written to ${result.out}`);
       for (const s of result.sources) {

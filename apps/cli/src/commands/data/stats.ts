@@ -1,14 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { SeededRandom, StemError } from '@stem/core';
-import {
-  CorpusNotFoundError,
-  DataFormatError,
-  corpusStats,
-  findCorpus,
-  type CorpusReader,
-  type CorpusStats,
-} from '@stem/data';
+import { corpusStats, findCorpus, type CorpusReader, type CorpusStats } from '@stem/data';
 import { StemCommand } from '../../base-command.js';
+import { withDataErrors } from '../../data-errors.js';
 
 export default class DataStats extends StemCommand<typeof DataStats> {
   static override summary =
@@ -55,10 +49,9 @@ export default class DataStats extends StemCommand<typeof DataStats> {
       throw new StemError(
         `dataset ${id} needs settings: ${parsed.error.message}`,
         'Pass --path or configure it in an experiment file.',
-        'CONFIG',
+        'CONFIG_INVALID',
       );
-    let stats: CorpusStats;
-    try {
+    const stats: CorpusStats = await withDataErrors(async () => {
       const reader = await component.registration.create(parsed.data, {
         tf: session.tf,
         random: new SeededRandom(0),
@@ -73,14 +66,8 @@ export default class DataStats extends StemCommand<typeof DataStats> {
               read: (s) => reader.read(s),
               location: flags.path ?? '',
             };
-      stats = await corpusStats(corpus, (split) => this.progress(`reading ${id} ${split}`));
-    } catch (error) {
-      if (error instanceof CorpusNotFoundError)
-        throw new StemError(error.message, error.hint, 'CORPUS_NOT_FOUND');
-      if (error instanceof DataFormatError)
-        throw new StemError(error.message, 'Fix or replace the file at that line.', 'DATA_FORMAT');
-      throw error;
-    }
+      return corpusStats(corpus, (split) => this.progress(`reading ${id} ${split}`));
+    });
     if (!this.jsonEnabled()) this.log(formatStats(id, stats, flags['top-labels']));
     return { id, ...stats };
   }

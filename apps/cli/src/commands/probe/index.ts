@@ -7,9 +7,9 @@ import {
   type ProbeResult,
 } from '@stem/analyzer-probe';
 import { StemError, writeJsonAtomic, type Split } from '@stem/core';
+import { probeEncoder } from '@stem/study';
 import { StemCommand } from '../../base-command.js';
 import { formatProbeResult } from '../../probe/format-probe.js';
-import { probeEncoder } from '../../probe/probe-encoder.js';
 import {
   DEFAULT_CORPUS,
   defaultProbeDirectory,

@@ -1,15 +1,18 @@
 import { relative } from 'node:path';
+import {
+  computePath,
+  formatDuration,
+  formatHeadline,
+  inProcessExecutor,
+  resolveStudy,
+  runStudy,
+  type StudyHeadline,
+  type StudyOutcome,
+} from '@stem/study';
 import { StemCommand } from '../../base-command.js';
 import { progressLine } from '../../run/progress-line.js';
 import { runEnvironment } from '../../run/run-environment.js';
-import { executeStudy, type StudyOutcome } from '../../study/study-executor.js';
 import { studyFlags } from '../../study/study-flags.js';
-import { newStudyManifest, readStudyManifest } from '../../study/study-manifest.js';
-import { lockStudy } from '../../study/study-lock.js';
-import { resolveStudy, type ResolvedStudy } from '../../study/study-setup.js';
-import { formatDuration } from '../../study/study-progress.js';
-import { computePath } from '../../run/compute-path.js';
-import { formatHeadline, type StudyHeadline } from '../../report/study-headline.js';
 
 export interface StudySummary {
   directory: string;
@@ -39,46 +42,22 @@ export default class Study extends StemCommand<typeof Study> {
 
   async run(): Promise<StudySummary> {
     const study = await resolveStudy(this.flags);
-    // One process per study directory; released at the end, taken over after a kill.
-    const lock = await lockStudy(study.directory, (message) => this.reportWarning(message));
-    try {
-      return await this.runStudy(study);
-    } finally {
-      await lock.release();
-    }
-  }
-
-  private async runStudy(study: ResolvedStudy): Promise<StudySummary> {
     const session = await this.session(study.config.device);
-    this.progress(
-      `backend: ${session.backend.device} (${session.backend.package}), ${computePath(session.backend)}`,
-    );
+    const path = computePath(session.backend);
+    this.progress(`backend: ${session.backend.device} (${session.backend.package}), ${path}`);
     const runLine = progressLine(!this.jsonEnabled());
-    const packages = runEnvironment(this.config, session, {}).packages;
-    const manifest = newStudyManifest(
-      study.file,
-      study.config,
-      study.grid,
-      packages,
-      await readStudyManifest(study.directory),
-    );
-    const outcome: StudyOutcome = await executeStudy({
-      session,
-      config: study.config,
-      grid: study.grid,
-      directory: study.directory,
-      manifest,
-      environment: (onProgress) =>
-        runEnvironment(this.config, session, {
-          progress: (status) => {
-            onProgress(status);
-            runLine(status);
-          },
-          log: (line) => this.progress(line),
-          warn: (message) => this.reportWarning(message),
-        }),
-      log: (line) => this.progress(line),
-      warn: (message) => this.reportWarning(message),
+    const outcome: StudyOutcome = await runStudy(study, {
+      executor: inProcessExecutor({
+        session,
+        environment: (hooks) => runEnvironment(this.config, session, hooks),
+      }),
+      packages: runEnvironment(this.config, session, {}).packages,
+      computePath: path,
+      progress: (event) => {
+        if (event.type === 'training') runLine(event.status);
+        else if (event.type === 'warning') this.reportWarning(event.message);
+        else this.progress(event.message);
+      },
     });
     const summary: StudySummary = {
       directory: outcome.directory,
@@ -90,13 +69,13 @@ export default class Study extends StemCommand<typeof Study> {
       runs: study.grid.runs.length,
       probes: study.grid.probes.length,
       headline: outcome.headline,
-      computePath: computePath(session.backend),
+      computePath: path,
     };
     if (!this.jsonEnabled()) {
       for (const line of formatHeadline(outcome.headline)) this.log(line);
       this.log('');
       this.log(
-        `study ${study.config.name}: ${outcome.ran.length} steps run, ${outcome.skipped.length} already finished, ${formatDuration(outcome.seconds)} on ${computePath(session.backend)}`,
+        `study ${study.config.name}: ${outcome.ran.length} steps run, ${outcome.skipped.length} already finished, ${formatDuration(outcome.seconds)} on ${path}`,
       );
       const shown = relative(process.cwd(), outcome.report.index);
       this.log(`report: ${shown.startsWith('..') ? outcome.report.index : shown}`);

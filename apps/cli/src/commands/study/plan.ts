@@ -1,8 +1,6 @@
+import { formatPlan, planStudy, resolveStudy, studyLockHolder, type StudyPlan } from '@stem/study';
 import { StemCommand } from '../../base-command.js';
 import { studyFlags } from '../../study/study-flags.js';
-import { formatPlan, planStudy, type StudyPlan } from '../../study/study-plan.js';
-import { studyLockHolder } from '../../study/study-lock.js';
-import { resolveStudy } from '../../study/study-setup.js';
 
 export default class StudyPlanCommand extends StemCommand<typeof StudyPlanCommand> {
   static override summary =

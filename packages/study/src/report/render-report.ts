@@ -1,0 +1,42 @@
+import { StemError } from '@stem/core';
+import { collectStudy, type Study } from './study-files.js';
+import { studyHeadline, type StudyHeadline } from './study-headline.js';
+import { writeReport, type ReportFiles } from './write-report.js';
+
+export interface RenderReportOptions {
+  /** Folder to write index.html, figures/ and tables/ into. */
+  out: string;
+  /** Told each file found that the report cannot use, before anything is written. */
+  warn?: (problem: string) => void;
+}
+
+export interface StudyReport {
+  files: ReportFiles;
+  /** What was found under the paths, with the files that could not be used (`problems`). */
+  study: Study;
+  headline: StudyHeadline;
+}
+
+/**
+ * `stem report`: collects the runs, probe results, pruning gates and overlap analyses found
+ * under `paths` (run or study directories, or result files), computes the headline and writes
+ * the report. Fails with `NOTHING_TO_REPORT` when the paths hold none of them.
+ */
+export async function renderReport(
+  paths: readonly string[],
+  options: RenderReportOptions,
+): Promise<StudyReport> {
+  const study = await collectStudy(paths);
+  for (const problem of study.problems) options.warn?.(problem);
+  const found =
+    study.runs.length + study.probes.length + study.gates.length + study.overlaps.length;
+  if (found === 0)
+    throw new StemError(
+      `nothing to report under ${paths.join(', ')}`,
+      'pass run directories (manifest.json), probe-<task>.json files, pruning/gates.json or overlap.json, or folders holding them',
+      'NOTHING_TO_REPORT',
+    );
+  const headline = studyHeadline(study);
+  const files = await writeReport(study, options.out, headline);
+  return { files, study, headline };
+}

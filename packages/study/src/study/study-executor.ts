@@ -1,0 +1,66 @@
+import type { TrainingProgress } from '@stem/core';
+import type { StudyConfig } from './study-config.js';
+import type { GridProbe, GridRun, StudyGrid } from './study-grid.js';
+
+/**
+ * The study being run, as every unit of it sees it: the resolved config, its grid and the
+ * absolute study directory. Everything a unit reads or writes lives under `directory`, so an
+ * executor on another machine needs that directory shared (or synced) and nothing else.
+ */
+export interface StudyScope {
+  config: StudyConfig;
+  grid: StudyGrid;
+  /** Absolute study directory. */
+  directory: string;
+}
+
+/**
+ * One unit of work, what an executor runs as a whole: a training or pruning run followed by
+ * its probes (they need its checkpoint, so they run where it ran), or the static encoder's
+ * probes. `runStudy` hands out only what is missing on disk: `run` is absent when the run is
+ * finished already (its probes still to do) or for the static probes; `probes` lists the
+ * unfinished probes, in grid order. The overlap analysis and the report are not units: they
+ * run in `runStudy` after every unit has finished.
+ */
+export interface StudyUnit {
+  /** The grid run's id (`stl-pos-s1`, `stl-dp-pos-s1`), or `static` for the static probes. */
+  id: string;
+  /** The run to train, resume (it has a manifest but no results) or, for pruning, summarise. */
+  run?: GridRun;
+  /** Probes to run after it, of the run's encoder or (`probe.run` absent) the static one. */
+  probes: GridProbe[];
+}
+
+/** What a unit reports while it runs; `runStudy` records it in study.json and its progress. */
+export interface UnitEvents {
+  /** A step of the unit (the run's id or a probe's id) starts: awaited, study.json is written. */
+  started(step: string): Promise<void>;
+  /** The step's results are on disk; `updates`: mini-batch steps trained by this attempt. */
+  finished(step: string, result?: { updates?: number }): Promise<void>;
+  /** The trainer's progress of the run being trained. */
+  training(status: TrainingProgress): void;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * Runs a study's units. `runStudy` calls `prepare` once (only when some run is still to
+ * train), then `execute` for each unit in grid order, awaiting each, and runs the overlap and
+ * the report itself when all have resolved. An executor must leave a unit's results in the
+ * study directory before `execute` resolves, report each step's start and end through
+ * `events`, and throw (after reporting the step's start) when a step fails: `runStudy` then
+ * records the run as failed in study.json and stops.
+ *
+ * - `inProcessExecutor`: in this process, with core's `trainRun` (what `stem study` does).
+ * - a queue executor (not written yet): `execute` enqueues the unit as one job (its id, the
+ *   run's id, is a natural job id: a rerun finds it), a worker process with its own session
+ *   runs it with `inProcessExecutor` on the shared study directory and relays the events;
+ *   `execute` resolves when the job completes and rejects when it fails. Units are independent
+ *   (each writes only its own run directory and probe files), so a later `runStudy` may await
+ *   several at once; today it awaits them one by one.
+ */
+export interface StudyExecutor {
+  /** Set-up shared by every unit, e.g. building a corpus that the runs read. */
+  prepare?(scope: StudyScope, events: UnitEvents): Promise<void>;
+  execute(unit: StudyUnit, scope: StudyScope, events: UnitEvents): Promise<void>;
+}
