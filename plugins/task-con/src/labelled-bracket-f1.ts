@@ -4,7 +4,7 @@ import { parserTree } from './labelled-brackets.js';
 
 /**
  * EVALB-compatible labelled bracket precision / recall / F1, micro-averaged over the corpus
- * (PAPER.md, CON). The span rules are @stem/data's `evalbSpans` (COLLINS.prm): words tagged
+ * (He & Choi 2021, CON). The span rules are @stem/data's `evalbSpans` (COLLINS.prm): words tagged
  * '' : `` . ? ! , -NONE- are deleted before numbering, TOP / S1 brackets are not counted,
  * ADVP = PRT, pre-terminals are not brackets; matching is on (start, end, label) multisets.
  * The gold tree is scored as the parser sees it (function tags stripped). Sentences without

@@ -42,7 +42,7 @@ interface WordViews {
 
 /**
  * The biaffine dependency parser of Dozat & Manning (2017), as He & Choi (2021, "The Stem
- * Cell Hypothesis", section 3, task decoders) use it: the
+ * Cell Hypothesis", the task decoders) use it: the
  * encoder's [CLS] vector (`rootVector`) is node 0 (ROOT) before the word vectors; four MLPs
  * (arc dependent / arc head, width `arcMlp`; label dependent / label head, width `labelMlp`)
  * with LeakyReLU and dropout; arc scores s(d, h) = [a_d; 1]^T U a_h over every candidate head;

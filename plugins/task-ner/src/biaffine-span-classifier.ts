@@ -24,7 +24,7 @@ import { SpanF1 } from './span-f1.js';
 import { spanTargets } from './span-targets.js';
 
 /**
- * NER as in He & Choi (2021, "The Stem Cell Hypothesis", section 3, task decoders), the
+ * NER as in He & Choi (2021, "The Stem Cell Hypothesis", the task decoders), the
  * biaffine span classifier of Yu, Bohnet & Poesio (2020): start and end projections s_i = W_s h_i and
  * e_j = W_e h_j (no activation), and one biaffine form per label,
  * r_c(i, j) = [s_i; 1]^T U_c [e_j; 1], for every span i <= j. Label 0 is null (no entity),

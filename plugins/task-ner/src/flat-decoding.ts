@@ -1,5 +1,5 @@
 /**
- * Flat NER decoding (Yu et al. 2020; PAPER.md, NER): every span whose best label is not null
+ * Flat NER decoding (Yu et al. 2020, as He & Choi 2021 use it): every span whose best label is not null
  * is a candidate scored by that label's probability; candidates are taken in order of
  * descending score and a candidate is accepted unless it overlaps or nests inside (or around)
  * an accepted span. Runs on plain arrays, after the tensors are read back.

@@ -23,7 +23,7 @@ function tagsOf(sentence: Sentence, tagSet: PosConfig['tagSet']): readonly strin
 }
 
 /**
- * POS tagging as in He & Choi (2021, "The Stem Cell Hypothesis", section 3, task decoders): a
+ * POS tagging as in He & Choi (2021, "The Stem Cell Hypothesis", the task decoders): a
  * linear layer + softmax over each word vector, trained with token cross-entropy. Tags unseen in training map to nothing at training time (the
  * vocabulary comes from the training split) and always count as errors at test time.
  */

@@ -1,6 +1,6 @@
 import type { Metric, MetricResult, Sentence } from '@stem/core';
 
-/** Token accuracy over every word, punctuation included (PAPER.md, POS). */
+/** Token accuracy over every word, punctuation included (He & Choi 2021, POS). */
 export class TaggingAccuracy implements Metric<Sentence, string[]> {
   private correct = 0;
   private total = 0;

@@ -56,7 +56,7 @@ export interface SpanRankingScores {
 
 /**
  * End-to-end SRL by span ranking with predicted predicates (He, Lee, Levy & Zettlemoyer 2018),
- * as He & Choi (2021, "The Stem Cell Hypothesis", section 3, task decoders) use it:
+ * as He & Choi (2021, "The Stem Cell Hypothesis", the task decoders) use it:
  * every span up to `maxSpanWidth` words is an argument candidate, every word a predicate
  * candidate; unary FFNN scores prune them to floor(0.8 n) spans and floor(0.4 n) words; every
  * kept (argument, predicate) pair gets s(a, p, r) = FFNN([g_a; h_p])_r + s_arg(a) + s_pred(p)

@@ -33,7 +33,7 @@ function overlap<T>(gold: Set<T>, predicted: Set<T>): number {
 }
 
 /**
- * Micro P/R/F1 over (predicate, start, end, role) tuples (PAPER.md, SRL) and predicate
+ * Micro P/R/F1 over (predicate, start, end, role) tuples (He & Choi 2021, SRL) and predicate
  * identification P/R/F1 over predicate positions. C- and R- arguments are tuples of their
  * own with their full role, so a continuation counts separately from the argument it
  * continues (srl-eval.pl instead joins them into one discontinuous argument). Gold frames

@@ -1,4 +1,5 @@
 import { StemError } from '@stem/core';
+import { studyDirectoryReportPaths } from '../study/report-paths.js';
 import { collectStudy, type Study } from './study-files.js';
 import { studyHeadline, type StudyHeadline } from './study-headline.js';
 import { writeReport, type ReportFiles } from './write-report.js';
@@ -20,13 +21,17 @@ export interface StudyReport {
 /**
  * `stem report`: collects the runs, probe results, pruning gates and overlap analyses found
  * under `paths` (run or study directories, or result files), computes the headline and writes
- * the report. Fails with `NOTHING_TO_REPORT` when the paths hold none of them.
+ * the report. A study directory (one with `study.json`) is read as its study reads it, in grid
+ * order, so the report is the one `stem study` wrote. Fails with `NOTHING_TO_REPORT` when the
+ * paths hold none of them.
  */
 export async function renderReport(
   paths: readonly string[],
   options: RenderReportOptions,
 ): Promise<StudyReport> {
-  const study = await collectStudy(paths);
+  const expanded: string[] = [];
+  for (const path of paths) expanded.push(...((await studyDirectoryReportPaths(path)) ?? [path]));
+  const study = await collectStudy(expanded);
   for (const problem of study.problems) options.warn?.(problem);
   const found =
     study.runs.length + study.probes.length + study.gates.length + study.overlaps.length;
