@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { overlapOfRuns } from '@stem/analyzer-pruning';
 import { SeededRandom, StemError, type PackageVersion, type TrainingProgress } from '@stem/core';
@@ -9,6 +9,7 @@ import { collectStudy, type Study } from '../report/study-files.js';
 import { writeReport, type ReportFiles } from '../report/write-report.js';
 import { studyHeadline, type StudyHeadline } from '../report/study-headline.js';
 import { estimatedSteps, stepCap } from './estimated-steps.js';
+import { OVERLAP_DIRECTORY, reportPaths } from './report-paths.js';
 import { runConfigFile, runExperimentConfig } from './run-config.js';
 import type { StudyExecutor, StudyScope, StudyUnit, UnitEvents } from './study-executor.js';
 import type { GridProbe, GridRun } from './study-grid.js';
@@ -58,7 +59,6 @@ export interface StudyOutcome {
   seconds: number;
 }
 
-const OVERLAP_DIRECTORY = join('analyses', 'overlap');
 const REPORT_DIRECTORY = 'report';
 
 /**
@@ -228,6 +228,8 @@ async function coordinate(
   const units = studyUnits(scope);
   if (grid.runs.some((r) => !runFinished(directory, r)))
     await options.executor.prepare?.(scope, events);
+  const toRun = units.map(({ unit }) => unit).filter((u) => u.run || u.probes.length > 0);
+  if (toRun.length > 0) await options.executor.schedule?.(toRun, scope, events);
   for (const { unit, gridRun, runDone } of units) {
     if (options.signal?.aborted)
       throw new StemError(
@@ -267,7 +269,7 @@ async function coordinate(
   if (overlap) await record('overlap', { kind: 'overlap', path: overlap, state: 'finished' });
   progress.finished('overlap');
   progress.start('report', 'stem report');
-  const collected = await collectStudy(reportPaths(scope, overlap));
+  const collected = await collectStudy(reportPaths(directory, scope.grid, overlap));
   for (const problem of collected.problems) warn(problem);
   const headline = studyHeadline(collected);
   const report = await writeReport(collected, join(directory, REPORT_DIRECTORY), headline);
@@ -364,23 +366,4 @@ async function analyseOverlap(
     return undefined;
   }
   return OVERLAP_DIRECTORY;
-}
-
-/**
- * What the report reads, in a fixed order (probe tables compare columns in this order:
- * static, STL, pairs, MTL): the static probes, the training runs (scores and their probes),
- * the pruning runs (gates; their scores show as STL-DP / MTL-DP) and the overlap.
- */
-function reportPaths(scope: StudyScope, overlap: string | undefined): string[] {
-  const { directory, grid } = scope;
-  const paths: string[] = [];
-  const staticProbes = grid.probes.filter((p) => !p.run).map((p) => join(directory, p.file));
-  paths.push(...staticProbes.filter((p) => existsSync(p)));
-  for (const setting of ['stl', 'pairs', 'mtl5'] as const)
-    for (const run of grid.runs.filter((r) => r.setting === setting))
-      paths.push(join(directory, run.directory));
-  for (const run of grid.runs.filter((r) => r.kind === 'prune'))
-    paths.push(join(directory, run.directory));
-  if (overlap) paths.push(join(directory, overlap, 'overlap.json'));
-  return paths.map((p) => resolve(p));
 }

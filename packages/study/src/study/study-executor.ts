@@ -52,15 +52,20 @@ export interface UnitEvents {
  * records the run as failed in study.json and stops.
  *
  * - `inProcessExecutor`: in this process, with core's `trainRun` (what `stem study` does).
- * - a queue executor (not written yet): `execute` enqueues the unit as one job (its id, the
- *   run's id, is a natural job id: a rerun finds it), a worker process with its own session
- *   runs it with `inProcessExecutor` on the shared study directory and relays the events;
- *   `execute` resolves when the job completes and rejects when it fails. Units are independent
- *   (each writes only its own run directory and probe files), so a later `runStudy` may await
- *   several at once; today it awaits them one by one.
+ * - `queueExecutor` (`@stem/study/queue`): `schedule` puts every unit on a BullMQ queue as one
+ *   job keyed by the unit's id (a rerun finds it), `stem worker` processes run them with
+ *   `inProcessExecutor` in a local directory and send the unit's small files back with the
+ *   job; `execute` awaits the job, writes those files into the study directory and relays the
+ *   steps. Units are independent (each writes only its own run directory and probe files).
  */
 export interface StudyExecutor {
   /** Set-up shared by every unit, e.g. building a corpus that the runs read. */
   prepare?(scope: StudyScope, events: UnitEvents): Promise<void>;
+  /**
+   * Every unit `runStudy` is about to execute, in grid order, before the first `execute`: an
+   * executor that runs units elsewhere (the queue executor of `@stem/study/queue`) hands them
+   * all out at once here, so they run in parallel while `execute` awaits them one by one.
+   */
+  schedule?(units: readonly StudyUnit[], scope: StudyScope, events: UnitEvents): Promise<void>;
   execute(unit: StudyUnit, scope: StudyScope, events: UnitEvents): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { Flags } from '@oclif/core';
 import {
   computePath,
   formatDuration,
@@ -8,6 +9,7 @@ import {
   runStudy,
   type StudyHeadline,
   type StudyOutcome,
+  type StudyExecutor,
 } from '@stem/study';
 import { StemCommand } from '../../base-command.js';
 import { progressLine } from '../../run/progress-line.js';
@@ -37,8 +39,22 @@ export default class Study extends StemCommand<typeof Study> {
     '<%= config.bin %> study -c examples/study-quick.yaml',
     '<%= config.bin %> study -c examples/study-cpu.yaml --only stl,mtl5 --tasks pos,dep --seeds 1',
     '<%= config.bin %> study -c examples/study-quick.yaml --set trainer.epochs=1 --out studies/try --json',
+    '<%= config.bin %> study -c examples/study-cpu.yaml --queue redis://redis.lab:6379   # then `stem worker -c examples/study-cpu.yaml --queue redis://redis.lab:6379` on each machine',
   ];
-  static override flags = studyFlags;
+  static override flags = {
+    ...studyFlags,
+    queue: Flags.string({
+      description:
+        'Run the units on `stem worker` processes through a BullMQ queue on this Redis: redis://[:password@]host:port[/db] or rediss://... (TLS). Workers send results back; the overlap and the report run here. Rerun to reattach.',
+    }),
+    attempts: Flags.integer({
+      min: 1,
+      default: 3,
+      description: 'With --queue: tries of a unit before the study stops with its error.',
+    }),
+    'poll-ms': Flags.integer({ min: 10, default: 1000, hidden: true }),
+    'backoff-ms': Flags.integer({ min: 0, default: 5000, hidden: true }),
+  };
 
   async run(): Promise<StudySummary> {
     const study = await resolveStudy(this.flags);
@@ -46,19 +62,36 @@ export default class Study extends StemCommand<typeof Study> {
     const path = computePath(session.backend);
     this.progress(`backend: ${session.backend.device} (${session.backend.package}), ${path}`);
     const runLine = progressLine(!this.jsonEnabled());
-    const outcome: StudyOutcome = await runStudy(study, {
-      executor: inProcessExecutor({
+    const packages = runEnvironment(this.config, session, {}).packages;
+    let executor: StudyExecutor;
+    let close = async () => {};
+    if (this.flags.queue) {
+      // Loaded only here: a study without --queue never loads bullmq.
+      const { queueExecutor, studyIdentity } = await import('@stem/study/queue');
+      const queued = await queueExecutor({
+        url: this.flags.queue,
+        identity: studyIdentity(study.config, packages),
+        attempts: this.flags.attempts,
+        pollMs: this.flags['poll-ms'],
+        backoffMs: this.flags['backoff-ms'],
+      });
+      executor = queued;
+      close = () => queued.close();
+    } else
+      executor = inProcessExecutor({
         session,
         environment: (hooks) => runEnvironment(this.config, session, hooks),
-      }),
-      packages: runEnvironment(this.config, session, {}).packages,
+      });
+    const outcome: StudyOutcome = await runStudy(study, {
+      executor,
+      packages,
       computePath: path,
       progress: (event) => {
         if (event.type === 'training') runLine(event.status);
         else if (event.type === 'warning') this.reportWarning(event.message);
         else this.progress(event.message);
       },
-    });
+    }).finally(close);
     const summary: StudySummary = {
       directory: outcome.directory,
       report: outcome.report.index,

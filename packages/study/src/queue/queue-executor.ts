@@ -1,0 +1,196 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StemError } from '@stem/core';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runConfigFile, runConfigYaml, runExperimentConfig } from '../study/run-config.js';
+import type { StudyExecutor, StudyScope, StudyUnit, UnitEvents } from '../study/study-executor.js';
+import { probeFinished, runFinished } from '../study/study-state.js';
+import { checkRedisReachable, queueConnection, redactedUrl } from './queue-connection.js';
+import { studyQueueName, type StudyIdentity } from './study-identity.js';
+import type { UnitJobData, UnitJobProgress, UnitJobResult } from './unit-job.js';
+import { writeUnitFiles } from './unit-files.js';
+
+/** Every completion the coordinator received, recorded or dropped: one JSON line each. */
+export const QUEUE_LEDGER_FILE = 'queue-ledger.ndjson';
+
+export interface QueueExecutorOptions {
+  /** redis://[:password@]host:port[/db] or rediss://... */
+  url: string;
+  /** This coordinator's identity; workers refuse units of another. */
+  identity: StudyIdentity;
+  /** Tries of a unit before it counts as failed (default 3), with exponential back-off. */
+  attempts?: number;
+  /** First back-off delay in ms (default 5000). */
+  backoffMs?: number;
+  /** How often a unit's job is looked at, ms (default 1000). */
+  pollMs?: number;
+}
+
+export interface QueueExecutor extends StudyExecutor {
+  /** Closes the Redis connections; the jobs stay on the queue. */
+  close(): Promise<void>;
+}
+
+/**
+ * The executor of `stem study --queue`: `schedule` puts every missing unit on the study's
+ * BullMQ queue (job id = unit id, so a rerun reattaches to the jobs already there instead of
+ * adding duplicates), `stem worker` processes run them, and `execute` waits for a unit's job,
+ * writes the files it brought back into the study directory and relays its steps. Completion
+ * is idempotent by unit: files of a unit already finished on disk are dropped (logged in
+ * queue-ledger.ndjson). Jobs are polled rather than awaited through BullMQ's event stream, so
+ * a Redis restart mid-study only delays the coordinator.
+ */
+export async function queueExecutor(options: QueueExecutorOptions): Promise<QueueExecutor> {
+  await checkRedisReachable(options.url);
+  const connection: Redis = queueConnection(options.url);
+  connection.on('error', () => {}); // ioredis reconnects; commands wait (maxRetriesPerRequest null)
+  let queue: Queue | undefined;
+  const queueOf = (scope: StudyScope) =>
+    (queue ??= new Queue(studyQueueName(scope.config), { connection }));
+  const pollMs = options.pollMs ?? 1000;
+
+  return {
+    async schedule(units, scope, events) {
+      const q = queueOf(scope);
+      let added = 0;
+      let reattached = 0;
+      for (const unit of units) {
+        const data: UnitJobData = { unit, grid: scope.grid, identity: options.identity };
+        const existing = (await q.getJob(unit.id)) as Job<UnitJobData> | undefined;
+        if (existing) {
+          const state = await existing.getState();
+          const same =
+            existing.data.identity.configHash === options.identity.configHash &&
+            sameWork(existing.data.unit, unit);
+          if (same && state === 'failed') {
+            await existing.retry('failed');
+            reattached++;
+            continue;
+          }
+          if (same) {
+            reattached++;
+            continue;
+          }
+          if (state === 'active')
+            throw new StemError(
+              `unit ${unit.id} is being run by a worker for another version of study ${scope.config.name} on ${redactedUrl(options.url)}`,
+              'wait for it, or give this study another name',
+              'STUDY_LOCKED',
+            );
+          await existing.remove();
+        }
+        await q.add(unit.id, data, {
+          jobId: unit.id,
+          attempts: options.attempts ?? 3,
+          backoff: { type: 'exponential', delay: options.backoffMs ?? 5000 },
+          removeOnComplete: false,
+          removeOnFail: false,
+        });
+        added++;
+      }
+      events.log(
+        `queue ${q.name} on ${redactedUrl(options.url)}: ${added} units added, ${reattached} already there`,
+      );
+    },
+
+    async execute(unit, scope, events) {
+      const q = queueOf(scope);
+      const relayed = new Set<string>();
+      let lastTraining = '';
+      for (;;) {
+        const job = (await q.getJob(unit.id)) as Job<UnitJobData, UnitJobResult> | undefined;
+        if (!job)
+          throw new StemError(
+            `unit ${unit.id} vanished from queue ${q.name}`,
+            'rerun the study',
+            'STUDY_ABORTED',
+          );
+        const state = await job.getState();
+        const progress = job.progress as Partial<UnitJobProgress> | number;
+        if (typeof progress === 'object' && progress) {
+          for (const step of progress.started ?? [])
+            if (!relayed.has(step)) {
+              relayed.add(step);
+              await events.started(step);
+            }
+          const training = JSON.stringify(progress.training ?? null);
+          if (progress.training && training !== lastTraining) {
+            lastTraining = training;
+            events.training(progress.training);
+          }
+        }
+        if (state === 'completed') {
+          if (!job.returnvalue?.files)
+            throw new StemError(
+              `unit ${unit.id} completed on queue ${q.name} without its files`,
+              `remove the job (redis-cli DEL bull:${q.name}:${unit.id}) and rerun to run it again`,
+              'STUDY_UNIT_FAILED',
+            );
+          await recordCompletion(scope, unit, job.returnvalue, events, relayed);
+          return;
+        }
+        if (state === 'failed')
+          throw new StemError(
+            `unit ${unit.id} failed ${job.attemptsMade} time(s): ${job.failedReason}`,
+            `the other units stay on queue ${q.name}; fix the cause and rerun the same stem study --queue command (it retries this unit and collects the rest)`,
+            'STUDY_UNIT_FAILED',
+          );
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
+
+    async close() {
+      await queue?.close();
+      connection.disconnect();
+    },
+  };
+}
+
+/** The same run and probes: a job left by an earlier, differently selected grid is not. */
+function sameWork(a: StudyUnit, b: StudyUnit): boolean {
+  const work = (u: StudyUnit) => JSON.stringify([u.run?.id ?? null, u.probes.map((p) => p.id)]);
+  return work(a) === work(b);
+}
+
+/**
+ * Writes a completed unit's files into the study directory, unless that unit is finished there
+ * already (a late duplicate: logged and dropped), and relays its steps to `runStudy`.
+ */
+async function recordCompletion(
+  scope: StudyScope,
+  unit: StudyUnit,
+  result: UnitJobResult,
+  events: UnitEvents,
+  relayed: Set<string>,
+): Promise<void> {
+  const { directory } = scope;
+  const done =
+    (!unit.run || runFinished(directory, unit.run)) &&
+    unit.probes.every((p) => probeFinished(directory, p));
+  const ledger = (recorded: boolean) =>
+    appendFile(
+      join(directory, QUEUE_LEDGER_FILE),
+      `${JSON.stringify({ unit: unit.id, worker: result.worker, recorded, seconds: result.seconds, at: new Date().toISOString() })}\n`,
+    );
+  if (done) {
+    events.warn(
+      `unit ${unit.id}: a second completion (from ${result.worker}) was dropped, the first is kept`,
+    );
+    await ledger(false);
+    return;
+  }
+  await writeUnitFiles(directory, result.files);
+  // The run's config as the study directory names it (the worker's names its own directory).
+  if (unit.run)
+    await writeFile(
+      runConfigFile(directory, unit.run),
+      runConfigYaml(runExperimentConfig(scope.config, unit.run, directory), unit.run),
+    );
+  await ledger(true);
+  events.log(`unit ${unit.id} done by ${result.worker} in ${result.seconds.toFixed(1)} s`);
+  for (const step of result.steps) {
+    if (!relayed.has(step.id)) await events.started(step.id);
+    await events.finished(step.id, step.updates !== undefined ? { updates: step.updates } : {});
+  }
+}

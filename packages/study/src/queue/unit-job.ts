@@ -1,0 +1,36 @@
+import type { TrainingProgress } from '@stem/core';
+import type { StudyGrid } from '../study/study-grid.js';
+import type { StudyUnit } from '../study/study-executor.js';
+import type { StudyIdentity } from './study-identity.js';
+
+/** A job of a study's queue: one unit, with what a worker checks before running it. */
+export interface UnitJobData {
+  unit: StudyUnit;
+  /** The coordinator's grid (the static probes draw their random encoder from its first seed). */
+  grid: StudyGrid;
+  identity: StudyIdentity;
+}
+
+/** What a worker reports while it runs a unit (the job's progress). */
+export interface UnitJobProgress {
+  worker: string;
+  /** Steps started by this attempt, in order. */
+  started: string[];
+  training?: TrainingProgress;
+}
+
+/** A step the worker finished: its id, its training updates, its seconds on the worker. */
+export interface UnitStepResult {
+  id: string;
+  updates?: number;
+  seconds: number;
+}
+
+/** A completed job's value: the unit's small files (not checkpoints) and its steps. */
+export interface UnitJobResult {
+  worker: string;
+  seconds: number;
+  steps: UnitStepResult[];
+  /** Path relative to the study directory -> content, base64. */
+  files: Record<string, string>;
+}
