@@ -38,12 +38,13 @@ export default class ProbeCompare extends StemCommand<typeof ProbeCompare> {
         'give one --name per file, or none',
         'USAGE',
       );
-    const results = await Promise.all(
-      files.map(async (file, k) => ({
+    // One file after the other, so that of several bad files the first is the one reported.
+    const results = [];
+    for (const [k, file] of files.entries())
+      results.push({
         name: flags.name?.[k] ?? columnName(file),
         result: await readProbeResult(file),
-      })),
-    );
+      });
     let comparison: ProbeComparison;
     try {
       comparison = compareProbeResults(results);
