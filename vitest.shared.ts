@@ -1,4 +1,5 @@
 // Settings every project's vitest config starts from.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export const sharedTestConfig = defineConfig({
@@ -8,6 +9,7 @@ export const sharedTestConfig = defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: [fileURLToPath(new URL('./vitest.global-setup.ts', import.meta.url))],
     // The JSON report lets .ci/run print one "N passed, N failed" line for the whole repository.
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },

@@ -177,6 +177,15 @@ export const ERROR_CODES = {
   ANALYZER_FAILED: 'the model is saved; fix the analyzer settings and rerun the analysis',
   NOTHING_TO_REPORT: 'pass run directories, probe results, gates.json or overlap.json',
   NAN_LOSS: 'lower the learning rates or check the data; resume from the last checkpoint',
+  STUDY_LOCKED:
+    'another stem study holds the study directory (or its queue unit): wait for it or stop it, then rerun the same command',
+  STUDY_ABORTED: 'the study was stopped; rerun the same command to resume it',
+  STUDY_UNIT_FAILED:
+    'fix the cause named (the worker is in the message) and rerun the same `stem study --queue` command: it retries the unit',
+  STUDY_MISMATCH:
+    'start `stem worker` with the same stem version, plugins, study config and --set as `stem study --queue`',
+  QUEUE_UNREACHABLE:
+    'start redis-server at the --queue URL, or check its host, port, password and firewall',
   USAGE: 'see `stem <command> --help`',
   STEM_ERROR: 'see the message above; `stem <command> --help` lists the options',
   INTERNAL_ERROR: 'this is a bug in stem: please report it with the command and its output',

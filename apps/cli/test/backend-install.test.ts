@@ -1,3 +1,4 @@
+import { skipUnless } from '@stem/testing/requirements';
 import { describe, expect, it } from 'vitest';
 import { findNativeInstall } from '../src/backend/native-tensorflow.js';
 import { envelope, isolatedHome, runStem } from './run-stem.js';
@@ -9,7 +10,13 @@ describe('stem backend install', () => {
   // Runs tfjs-node's real build step against an address that refuses connections, so the
   // test never downloads libtensorflow (nor needs the network) and fails the same way an
   // offline machine does. Skipped where the binding is already built: it would be rebuilt.
-  it.skipIf(!cpu.installed || built)(
+  it.skipIf(
+    skipUnless(cpu.installed, 'the optional @tensorflow/tfjs-node is not installed') ||
+      skipUnless(
+        !built,
+        "@tensorflow/tfjs-node's binding is built here: the test would rebuild it",
+      ),
+  )(
     'turns a failed libtensorflow download into one line, without a stack trace',
     async () => {
       const env = { ...(await isolatedHome()), TFJS_NODE_BASE_URI: 'https://127.0.0.1:9/' };

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
+import { cliNotBuilt, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
 interface Stats {
   id: string;
@@ -12,10 +11,12 @@ interface Stats {
   report?: { alignment: { rate: number; unaligned: { id: string; reason: string }[] } };
 }
 
-const MIRROR = join(repositoryRoot, 'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz');
-const BUILT = existsSync(join(cliRoot, 'dist/commands/data/stats.js'));
+const PROPBANK_SOURCE = join(
+  repositoryRoot,
+  'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz',
+);
 
-describe.skipIf(!BUILT)('stem data', () => {
+describe.skipIf(cliNotBuilt('commands/data/stats.js'))('stem data', () => {
   let env: NodeJS.ProcessEnv;
   let home: string;
 
@@ -61,25 +62,25 @@ describe.skipIf(!BUILT)('stem data', () => {
     expect(run.stderr).toMatch(/stem data build ewt-5/);
   });
 
-  it.skipIf(!existsSync(MIRROR))(
-    'builds ewt-5 from the PropBank mirror into the data home and reports its stats',
-    async () => {
-      const build = await runStem(['data', 'build', 'ewt-5', '--source', MIRROR, '--json'], env);
-      expect(build.code, build.stderr).toBe(0);
-      const built = envelope<{ out: string; alignment: { rate: number } }>(build).result;
-      expect(built.out).toBe(join(home, 'ewt-5'));
-      expect(built.alignment.rate).toBeGreaterThanOrEqual(0.99);
-      const run = await runStem(['data', 'stats', 'stem.dataset.ewt-5.v1', '--json'], env);
-      expect(run.code, run.stderr).toBe(0);
-      const stats = envelope<Stats>(run).result;
-      expect(Object.keys(stats.labels['srl']!)).toEqual(
-        expect.arrayContaining(['ARG0', 'ARG1', 'ARGM-TMP']),
-      );
-      expect(Object.keys(stats.labels['con']!)).toEqual(expect.arrayContaining(['S', 'NP', 'VP']));
-      expect(stats.report!.alignment.rate).toBe(built.alignment.rate);
-      expect(stats.report!.alignment.unaligned.every((u) => u.id !== '' && u.reason !== '')).toBe(
-        true,
-      );
-    },
-  );
+  it('builds ewt-5 from the PropBank mirror into the data home and reports its stats', async () => {
+    const build = await runStem(
+      ['data', 'build', 'ewt-5', '--source', PROPBANK_SOURCE, '--json'],
+      env,
+    );
+    expect(build.code, build.stderr).toBe(0);
+    const built = envelope<{ out: string; alignment: { rate: number } }>(build).result;
+    expect(built.out).toBe(join(home, 'ewt-5'));
+    expect(built.alignment.rate).toBeGreaterThanOrEqual(0.99);
+    const run = await runStem(['data', 'stats', 'stem.dataset.ewt-5.v1', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const stats = envelope<Stats>(run).result;
+    expect(Object.keys(stats.labels['srl']!)).toEqual(
+      expect.arrayContaining(['ARG0', 'ARG1', 'ARGM-TMP']),
+    );
+    expect(Object.keys(stats.labels['con']!)).toEqual(expect.arrayContaining(['S', 'NP', 'VP']));
+    expect(stats.report!.alignment.rate).toBe(built.alignment.rate);
+    expect(stats.report!.alignment.unaligned.every((u) => u.id !== '' && u.reason !== '')).toBe(
+      true,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,14 +102,34 @@ describe('stem train / evaluate / predict with the DEP task (examples/dep-ewt-ti
     for (const split of [trained.dev, trained.test]) {
       const dep = split.dep!;
       expect(dep.primary).toBe('las');
-      for (const key of ['las', 'uas', 'lasAll', 'uasAll']) {
-        expect(dep.scores[key]).toBeGreaterThanOrEqual(0);
-        expect(dep.scores[key]).toBeLessThanOrEqual(1);
+      // Each score is a count of words over the words scored: times that count, a whole number.
+      for (const [key, words] of [
+        ['las', 'words'],
+        ['uas', 'words'],
+        ['lasAll', 'wordsAll'],
+        ['uasAll', 'wordsAll'],
+        ['lasConll18', 'wordsAll'],
+      ] as const) {
+        const correct = dep.scores[key]! * dep.scores[words]!;
+        expect(Math.abs(correct - Math.round(correct)), key).toBeLessThan(1e-6);
+        expect(Math.round(correct)).toBeLessThanOrEqual(dep.scores[words]!);
       }
       expect(dep.scores.uas).toBeGreaterThanOrEqual(dep.scores.las!);
+      // The universal part of a relation matches whenever the whole one does.
+      expect(dep.scores.lasConll18).toBeGreaterThanOrEqual(dep.scores.lasAll!);
       // EWT has punctuation: fewer words are scored without it.
       expect(dep.scores.words).toBeLessThan(dep.scores.wordsAll!);
       expect(Object.keys(dep.scores).some((k) => k.startsWith('relation/'))).toBe(true);
+    }
+    // Every syntactic word of the first 16 sentences of each split is scored (no multi-word
+    // token surface forms, no empty nodes), counted here from the gold files themselves.
+    for (const split of ['dev', 'test'] as const) {
+      const gold = parseConllu(readFileSync(udFile('en_ewt', split), 'utf8')).sentences.slice(
+        0,
+        16,
+      );
+      const words = gold.reduce((sum, sentence) => sum + sentence.words.length, 0);
+      expect(trained[split].dep!.scores.wordsAll).toBe(words);
     }
   });
 

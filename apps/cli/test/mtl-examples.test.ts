@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
+import { cliNotBuilt, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
-const MIRROR = join(repositoryRoot, 'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz');
-const BUILT = existsSync(join(cliRoot, 'dist/commands/train.js'));
+const PROPBANK_SOURCE = join(
+  repositoryRoot,
+  'packages/data/sources/propbank-ewt/ewt-propbank.tar.gz',
+);
 /** A few sentences per task and split: the examples' wiring, not their scores. */
 const SMALL = ['train=24', 'dev=12', 'test=12'];
 
@@ -51,7 +52,7 @@ async function trainedTasks(runDirectory: string): Promise<Set<string>> {
   return new Set(events.filter((e) => e.event === 'update').map((e) => e.task as string));
 }
 
-describe.skipIf(!BUILT)('the MTL example configs', () => {
+describe.skipIf(cliNotBuilt('commands/train.js'))('the MTL example configs', () => {
   let env: NodeJS.ProcessEnv;
   let work: string;
 
@@ -77,17 +78,16 @@ describe.skipIf(!BUILT)('the MTL example configs', () => {
     expect(envelope<{ scores: unknown }>(evaluated).result.scores).toEqual(results.test);
   }, 300_000);
 
-  it.skipIf(!existsSync(MIRROR))(
-    'trains all five tasks together (mtl5-tiny: POS, DEP, CON, SRL on ewt-5, NER on GUM)',
-    async () => {
-      const build = await runStem(['data', 'build', 'ewt-5', '--source', MIRROR, '--json'], env);
-      expect(build.code, build.stderr).toBe(0);
-      const tasks = ['pos', 'dep', 'con', 'srl', 'ner'];
-      const run = await trainExample('mtl5-tiny.yaml', tasks, env, join(work, 'runs5'));
-      expect([...(await trainedTasks(run))].sort()).toEqual([...tasks].sort());
-      const results = JSON.parse(await readFile(join(run, 'results.json'), 'utf8'));
-      expect(Object.keys(results.test).sort()).toEqual([...tasks].sort());
-    },
-    400_000,
-  );
+  it('trains all five tasks together (mtl5-tiny: POS, DEP, CON, SRL on ewt-5, NER on GUM)', async () => {
+    const build = await runStem(
+      ['data', 'build', 'ewt-5', '--source', PROPBANK_SOURCE, '--json'],
+      env,
+    );
+    expect(build.code, build.stderr).toBe(0);
+    const tasks = ['pos', 'dep', 'con', 'srl', 'ner'];
+    const run = await trainExample('mtl5-tiny.yaml', tasks, env, join(work, 'runs5'));
+    expect([...(await trainedTasks(run))].sort()).toEqual([...tasks].sort());
+    const results = JSON.parse(await readFile(join(run, 'results.json'), 'utf8'));
+    expect(Object.keys(results.test).sort()).toEqual([...tasks].sort());
+  }, 400_000);
 });

@@ -61,8 +61,15 @@ describe('NER through the CLI (examples/ner-gum-tiny.yaml, a few steps)', () => 
     for (const split of ['dev', 'test'] as const) {
       const ner = trained[split].ner!;
       expect(ner.primary).toBe('f1');
-      expect(ner.scores.f1).toBeGreaterThanOrEqual(0);
-      expect(ner.scores.f1).toBeLessThanOrEqual(1);
+      // Exact-span micro scores from their counts (F1 = 2 correct / (gold + predicted)).
+      const { correct, gold, predicted } = ner.scores as Record<string, number>;
+      expect(correct).toBeLessThanOrEqual(Math.min(gold!, predicted!));
+      expect(ner.scores.f1).toBeCloseTo(
+        gold! + predicted! > 0 ? (2 * correct!) / (gold! + predicted!) : 0,
+        10,
+      );
+      expect(ner.scores.precision).toBeCloseTo(predicted! > 0 ? correct! / predicted! : 0, 10);
+      expect(ner.scores.recall).toBeCloseTo(correct! / gold!, 10);
     }
     // The first 40 dev / test sentences of GUM hold 27 / 19 named entities (gum-ner rule).
     expect(trained.dev.ner!.scores.gold).toBe(27);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { conlluToSentence, parseConllu, udFile } from '@stem/data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '@stem/testing/requirements';
 import { envelope, isolatedHome, runStem } from './run-stem.js';
 
 const CHROMIUM = process.env['STEM_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -346,8 +347,13 @@ describe('stem probe / probe compare / report', () => {
       for (const figure of figures) expect(html).toContain(`figures/${figure.split('/').pop()}`);
     });
 
-    it.skipIf(!existsSync(CHROMIUM))(
-      `renders in headless chromium: every image loads, every table has rows (skipped without ${CHROMIUM})`,
+    it.skipIf(
+      skipUnless(
+        existsSync(CHROMIUM),
+        `no browser at ${CHROMIUM}: apt-get install chromium, or set STEM_CHROMIUM (.ci/run installs Debian's chromium)`,
+      ),
+    )(
+      'renders in headless chromium: every image loads, every table has rows',
       async () => {
         const { chromium } = await import('playwright-core');
         const browser = await chromium.launch({

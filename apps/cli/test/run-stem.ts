@@ -1,3 +1,5 @@
+import { skipUnless } from '@stem/testing/requirements';
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 export const cliRoot = fileURLToPath(new URL('..', import.meta.url));
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * For `skipIf`: true where the built command `dist/<command>` is missing. The CLI tests run the
+ * built commands; in CI that fails instead (CI builds before it tests).
+ */
+export function cliNotBuilt(command: string): boolean {
+  return skipUnless(
+    existsSync(join(cliRoot, 'dist', command)),
+    `apps/cli/dist/${command} is missing: run \`pnpm build\` first (these tests run the built CLI)`,
+  );
+}
+
 const bin = join(cliRoot, 'bin', 'run.js');
 
 export interface StemRun {

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STUDY_LOCK_FILE } from '@stem/study';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliRoot, isolatedHome, runStem } from './run-stem.js';
+import { cliNotBuilt, cliRoot, isolatedHome, runStem } from './run-stem.js';
 
 // The lock itself is tested in packages/study/test/study-lock.test.ts; here, the commands.
 describe('study lock: the commands', () => {
@@ -15,7 +15,7 @@ describe('study lock: the commands', () => {
   });
   afterEach(() => rm(directory, { recursive: true, force: true }));
 
-  it.skipIf(!existsSync(join(cliRoot, 'dist/commands/study/index.js')))(
+  it.skipIf(cliNotBuilt('commands/study/index.js'))(
     'stem study refuses a directory another live study holds; stem study plan names it',
     async () => {
       const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);

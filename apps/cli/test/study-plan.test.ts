@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliRoot, envelope, isolatedHome, runStem } from './run-stem.js';
-
-const BUILT = existsSync(join(cliRoot, 'dist/commands/study/plan.js'));
+import { cliNotBuilt, envelope, isolatedHome, runStem } from './run-stem.js';
 
 interface Plan {
   tasks: string[];
@@ -23,7 +20,7 @@ interface Plan {
 
 // The grids of the presets are tested on planStudy itself (packages/study/test/study-plan.test.ts);
 // here, the command: its flags, --json envelope and exit code.
-describe.skipIf(!BUILT)('stem study plan on the presets', () => {
+describe.skipIf(cliNotBuilt('commands/study/plan.js'))('stem study plan on the presets', () => {
   let env: NodeJS.ProcessEnv;
   let out: string;
   beforeAll(async () => {
@@ -61,7 +58,7 @@ describe.skipIf(!BUILT)('stem study plan on the presets', () => {
     expect(result.missing.some((m) => m.includes('data/ontonotes-sd'))).toBe(true);
   });
 
-  it('refuses a study whose generated run config is invalid, naming the run and field', async () => {
+  it('refuses a study whose generated run config is invalid, naming the study line, run and field', async () => {
     const run = await runStem(
       [
         'study',
@@ -77,6 +74,9 @@ describe.skipIf(!BUILT)('stem study plan on the presets', () => {
     expect(run.code).not.toBe(0);
     const { error } = envelope(run);
     expect(error?.code).toBe('CONFIG_INVALID');
-    expect(error?.message).toMatch(/run stl-pos-s1.*\n.*trainer\.epochs/);
+    // At the study config's own line of the field, then the run and its generated file.
+    expect(error?.message).toMatch(
+      /study-quick\.yaml:44: trainer\.epochs: .*\(run stl-pos-s1, generated .*runs\/stl-pos-s1\/config\.yaml:\d+: trainer\.epochs\)/,
+    );
   });
 });

@@ -4,10 +4,16 @@ import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliRoot, envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
+import {
+  cliNotBuilt,
+  cliRoot,
+  envelope,
+  isolatedHome,
+  repositoryRoot,
+  runStem,
+} from './run-stem.js';
 
 const STUDY = join(cliRoot, 'test/fixtures/study/study-tiny.yaml');
-const BUILT = existsSync(join(cliRoot, 'dist/commands/study/index.js'));
 
 /**
  * Starts `stem study` and SIGKILLs it as soon as a stderr line matches `killAt` (the kill
@@ -61,7 +67,7 @@ async function runScores(directory: string): Promise<Record<string, unknown>> {
   return scores;
 }
 
-describe.skipIf(!BUILT)('stem study: resumable and safe', () => {
+describe.skipIf(cliNotBuilt('commands/study/index.js'))('stem study: resumable and safe', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
   let reference: string;

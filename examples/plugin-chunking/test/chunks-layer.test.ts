@@ -4,7 +4,8 @@ import { type CHUNKS_LAYER, chunksOf } from '../src/chunks-layer.js';
 
 describe('the chunks layer', () => {
   it("is typed beside core's layers by the plugin's augmentation of @stem/core", () => {
-    // Checked by `tsc` (pnpm typecheck): the augmentation reaches through '@stem/core'.
+    // expectTypeOf fails only under tsc: `pnpm typecheck` (CI) checks test/ too (tsconfig.json),
+    // so the augmentation must reach through '@stem/core'.
     expectTypeOf<'chunks'>().toExtend<AnnotationLayer>();
     expectTypeOf<'pos' | 'upos' | 'dep' | 'con' | 'ner' | 'srl'>().toExtend<AnnotationLayer>();
     expectTypeOf<Sentence['annotations']['chunks']>().toEqualTypeOf<LabeledSpan[] | undefined>();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   bothWays,
-  nativeBuilt,
+  nativeNotBuilt,
   native,
   plain,
   randomTensor,
@@ -124,7 +124,7 @@ const SHAPES: Array<[number[], number[]]> = [
   [[300, 1000], [1000]], // above the threading threshold (2^18 outputs)
 ];
 
-describe.skipIf(!nativeBuilt)('binary element-wise ops', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url))('binary element-wise ops', () => {
   for (const [name, op] of BINARY) {
     for (const [aShape, bShape] of SHAPES) {
       it(`${name} [${aShape}] [${bShape}]`, () =>
@@ -179,7 +179,7 @@ describe.skipIf(!nativeBuilt)('binary element-wise ops', () => {
     ));
 });
 
-describe.skipIf(!nativeBuilt)('unary element-wise ops', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url))('unary element-wise ops', () => {
   const UNARY: Array<[string, (x: tf.Tensor) => tf.Tensor, number]> = [
     ['sqrt', (x) => tf.sqrt(tf.abs(x)), 1],
     ['rsqrt', (x) => tf.rsqrt(tf.add(tf.abs(x), 0.01)), 1],
@@ -200,7 +200,7 @@ describe.skipIf(!nativeBuilt)('unary element-wise ops', () => {
   }
 });
 
-describe.skipIf(!nativeBuilt)('Transpose', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url))('Transpose', () => {
   const CASES: Array<[number[], number[], 'float32' | 'int32']> = [
     [[16, 32, 4, 8], [0, 2, 1, 3], 'float32'], // attention heads
     [[16, 4, 32, 8], [0, 2, 1, 3], 'float32'],
@@ -230,7 +230,7 @@ describe.skipIf(!nativeBuilt)('Transpose', () => {
   });
 });
 
-describe.skipIf(!nativeBuilt)('Cast', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url))('Cast', () => {
   it('int32 to float32', () =>
     expectElementwiseSame(() =>
       tf.cast(tf.tensor1d([0, -1, 7, 2 ** 24 + 1, -(2 ** 30)], 'int32'), 'float32'),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  nativeBuilt,
+  nativeNotBuilt,
   bothWays,
   native,
   plain,
@@ -51,79 +51,85 @@ const CASES: Array<{ aBatch: number[]; bBatch: number[]; m: number; k: number; n
   { aBatch: [], bBatch: [2, 3], m: 3, k: 4, n: 5 },
 ];
 
-describe.skipIf(!nativeBuilt)('BatchMatMul on OpenBLAS equals the plain wasm kernel', () => {
-  for (const c of CASES) {
-    for (const [transposeA, transposeB] of TRANSPOSES) {
-      const label = `[${c.aBatch}]x[${c.bBatch}] m${c.m} k${c.k} n${c.n} tA=${transposeA} tB=${transposeB}`;
-      it(label, () => {
-        const [aShape, bShape] = operandShapes(
-          c.aBatch,
-          c.bBatch,
-          c.m,
-          c.k,
-          c.n,
-          transposeA,
-          transposeB,
-        );
-        const result = bothWays(() =>
-          tf.matMul(randomTensor(aShape, 1), randomTensor(bShape, 2), transposeA, transposeB),
-        );
-        expect(relativeError(result.native, result.plain)).toBeLessThan(1e-5);
-      });
-    }
-  }
-
-  it('zero-size dimensions give the same (empty or zero) result', () => {
-    for (const [m, k, n] of [
-      [0, 4, 3],
-      [4, 0, 3],
-      [4, 3, 0],
-    ] as const) {
+describe.skipIf(nativeNotBuilt(import.meta.url))(
+  'BatchMatMul on OpenBLAS equals the plain wasm kernel',
+  () => {
+    for (const c of CASES) {
       for (const [transposeA, transposeB] of TRANSPOSES) {
-        const [aShape, bShape] = operandShapes([2], [2], m, k, n, transposeA, transposeB);
-        native();
-        const out = tf.tidy(() =>
-          tf.matMul(tf.ones(aShape), tf.ones(bShape), transposeA, transposeB),
-        );
-        expect(out.shape).toEqual([2, m, n]);
-        expect(Array.from(out.dataSync())).toEqual(new Array(2 * m * n).fill(0));
-        out.dispose();
+        const label = `[${c.aBatch}]x[${c.bBatch}] m${c.m} k${c.k} n${c.n} tA=${transposeA} tB=${transposeB}`;
+        it(label, () => {
+          const [aShape, bShape] = operandShapes(
+            c.aBatch,
+            c.bBatch,
+            c.m,
+            c.k,
+            c.n,
+            transposeA,
+            transposeB,
+          );
+          const result = bothWays(() =>
+            tf.matMul(randomTensor(aShape, 1), randomTensor(bShape, 2), transposeA, transposeB),
+          );
+          expect(relativeError(result.native, result.plain)).toBeLessThan(1e-5);
+        });
       }
     }
-  });
-});
 
-describe.skipIf(!nativeBuilt)('BatchMatMul broadcasting beyond what tfjs flattens', () => {
-  it('broadcasts [2,1] against [1,3] batches like a brute-force product', () => {
-    native();
-    const aShape = [2, 1, 4, 5];
-    const bShape = [1, 3, 5, 6];
-    const a = randomTensor(aShape, 3);
-    const b = randomTensor(bShape, 4);
-    const out = tf.matMul(a, b);
-    expect(out.shape).toEqual([2, 3, 4, 6]);
-    const av = a.dataSync();
-    const bv = b.dataSync();
-    const expected = new Float32Array(2 * 3 * 4 * 6);
-    for (let i = 0; i < 2; i++)
-      for (let j = 0; j < 3; j++)
-        for (let r = 0; r < 4; r++)
-          for (let c = 0; c < 6; c++) {
-            let sum = 0;
-            for (let t = 0; t < 5; t++)
-              sum += (av[i * 20 + r * 5 + t] as number) * (bv[j * 30 + t * 6 + c] as number);
-            expected[((i * 3 + j) * 4 + r) * 6 + c] = sum;
-          }
-    expect(relativeError(out.dataSync(), expected)).toBeLessThan(1e-5);
-    tf.dispose([a, b, out]);
-  });
+    it('zero-size dimensions give the same (empty or zero) result', () => {
+      for (const [m, k, n] of [
+        [0, 4, 3],
+        [4, 0, 3],
+        [4, 3, 0],
+      ] as const) {
+        for (const [transposeA, transposeB] of TRANSPOSES) {
+          const [aShape, bShape] = operandShapes([2], [2], m, k, n, transposeA, transposeB);
+          native();
+          const out = tf.tidy(() =>
+            tf.matMul(tf.ones(aShape), tf.ones(bShape), transposeA, transposeB),
+          );
+          expect(out.shape).toEqual([2, m, n]);
+          expect(Array.from(out.dataSync())).toEqual(new Array(2 * m * n).fill(0));
+          out.dispose();
+        }
+      }
+    });
+  },
+);
 
-  it('defers mismatched inner sizes to the original kernel and its error', () => {
-    native();
-    expect(() => tf.matMul(tf.ones([2, 3]), tf.ones([4, 5]))).toThrow(/inner shapes|must match/);
-    plain();
-  });
-});
+describe.skipIf(nativeNotBuilt(import.meta.url))(
+  'BatchMatMul broadcasting beyond what tfjs flattens',
+  () => {
+    it('broadcasts [2,1] against [1,3] batches like a brute-force product', () => {
+      native();
+      const aShape = [2, 1, 4, 5];
+      const bShape = [1, 3, 5, 6];
+      const a = randomTensor(aShape, 3);
+      const b = randomTensor(bShape, 4);
+      const out = tf.matMul(a, b);
+      expect(out.shape).toEqual([2, 3, 4, 6]);
+      const av = a.dataSync();
+      const bv = b.dataSync();
+      const expected = new Float32Array(2 * 3 * 4 * 6);
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 3; j++)
+          for (let r = 0; r < 4; r++)
+            for (let c = 0; c < 6; c++) {
+              let sum = 0;
+              for (let t = 0; t < 5; t++)
+                sum += (av[i * 20 + r * 5 + t] as number) * (bv[j * 30 + t * 6 + c] as number);
+              expected[((i * 3 + j) * 4 + r) * 6 + c] = sum;
+            }
+      expect(relativeError(out.dataSync(), expected)).toBeLessThan(1e-5);
+      tf.dispose([a, b, out]);
+    });
+
+    it('defers mismatched inner sizes to the original kernel and its error', () => {
+      native();
+      expect(() => tf.matMul(tf.ones([2, 3]), tf.ones([4, 5]))).toThrow(/inner shapes|must match/);
+      plain();
+    });
+  },
+);
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'prelu', 'leakyrelu', 'sigmoid'] as const;
 type Activation = (typeof ACTIVATIONS)[number];
@@ -194,7 +200,7 @@ function checkFused(c: FusedCase): void {
   tf.dispose([reference, fused]);
 }
 
-describe.skipIf(!nativeBuilt)('_FusedMatMul on OpenBLAS', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url))('_FusedMatMul on OpenBLAS', () => {
   // tfjs-backend-wasm 4.22's own _FusedMatMul adds the bias wrongly when an operand is
   // transposed, the batch is > 1 or the bias is a scalar (checked below), so the reference is
   // the composed plain-wasm ops; where its fused kernel is right, it is compared directly too.

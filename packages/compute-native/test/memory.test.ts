@@ -1,11 +1,11 @@
 import { beforeAll, expect, it } from 'vitest';
-import { nativeBuilt, native, randomTensor, tf, wasmEngine } from './wasm-engine.js';
+import { nativeNotBuilt, native, randomTensor, tf, wasmEngine } from './wasm-engine.js';
 
 beforeAll(async () => {
   await wasmEngine();
 });
 
-it.skipIf(!nativeBuilt)(
+it.skipIf(nativeNotBuilt(import.meta.url))(
   '10k calls of every native kernel leave tensor count, wasm heap and RSS flat',
   () => {
     const status = native();

@@ -38,9 +38,21 @@ export { ConfigError, type ConfigProblem } from './config/config-error.js';
 export {
   loadExperimentConfig,
   parseExperimentConfig,
-  describeIssues,
   type LoadConfigOptions,
 } from './config/load-config.js';
+export {
+  describeIssues,
+  loadConfigFile,
+  parseConfigText,
+  readConfigFile,
+  validateConfig,
+  type ConfigDocument,
+  type LineOf,
+  type LoadConfigFileOptions,
+  type ReadConfigOptions,
+} from './config/config-file.js';
+export { strictSchema, unknownKeysMessage } from './config/strict-schema.js';
+export { closestKey } from './config/closest-key.js';
 export { applyOverrides } from './config/overrides.js';
 export { interpolate } from './config/interpolate.js';
 export { experimentJsonSchema } from './config/json-schema.js';
@@ -82,6 +94,7 @@ export {
   type TrainingProgress,
   type TrainingResult,
 } from './training/trainer.js';
+export { taskGradients, type TaskGradientModel } from './training/task-gradients.js';
 export {
   prepareBatch,
   evaluationRandom,

@@ -122,4 +122,56 @@ describe('dependency injection', () => {
       runStreamIdentity({ seed: 1, tasks: { a: { type: 'x' }, b: { type: 'y' } } }),
     );
   });
+
+  it('leaves components that only observe out of the identity, and only those', () => {
+    const meter = 'stem.training.gradient-conflict.v1';
+    const gates = 'stem.training.head-gates.hard-concrete.v1';
+    const options = { observesOnly: (type: string) => type === meter };
+    const mtl = { seed: 1, tasks: { pos: { type: 'p' }, dep: { type: 'd' } } };
+    const metered = { ...mtl, trainingComponents: { conflict: { type: meter } } };
+    expect(runStreamIdentity(metered, options)).toBe(runStreamIdentity(mtl, options));
+    expect(runStreamIdentity(metered)).not.toBe(runStreamIdentity(mtl));
+    const pruned = {
+      ...mtl,
+      trainingComponents: { conflict: { type: meter }, pruning: { type: gates } },
+    };
+    expect(runStreamIdentity(pruned, options)).toBe(
+      `tasks=dep:d,pos:p;components=pruning:${gates}`,
+    );
+    // A task is never left out, whatever its type.
+    expect(runStreamIdentity({ seed: 1, tasks: { m: { type: meter } } }, options)).toBe(
+      `tasks=m:${meter}`,
+    );
+  });
+
+  it("reads observesOnly from the registry the run's container sees", async () => {
+    const registry = new ComponentRegistry();
+    const provider = { name: 'test', version: '0.0.0' };
+    for (const [id, observesOnly] of [
+      ['test.training.meter.v1', true],
+      ['test.training.gates.v1', false],
+    ] as const)
+      registry.register(
+        'training',
+        {
+          id,
+          description: id,
+          observesOnly,
+          configSchema: (zod) => zod.object({}),
+          create: () => {
+            throw new Error('not built here');
+          },
+        },
+        provider,
+      );
+    const parent = createProcessContainer({ registry, tf: tf as never, backend });
+    const draw = (components: Record<string, { type: string }>) =>
+      createRunContainer(parent, {
+        config: { seed: 3, tasks: { pos: { type: 'p' } }, trainingComponents: components } as never,
+      })
+        .resolve<SeededRandom>(TOKENS.random)
+        .next();
+    expect(draw({ conflict: { type: 'test.training.meter.v1' } })).toBe(draw({}));
+    expect(draw({ pruning: { type: 'test.training.gates.v1' } })).not.toBe(draw({}));
+  });
 });

@@ -14,6 +14,7 @@ describe('packageProviding / installHint', () => {
     expect(packageProviding('stem.training.head-gates.hard-concrete.v1')).toBe(
       '@stem/analyzer-pruning',
     );
+    expect(packageProviding('stem.training.gradient-conflict.v1')).toBe('@stem/analyzer-conflict');
     expect(packageProviding('stem.dataset.ewt-5.v1')).toBe('@stem/data');
   });
 

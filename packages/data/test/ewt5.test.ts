@@ -13,7 +13,7 @@ import { Ewt5Corpus } from '../src/corpora/ewt5-corpus.js';
 import { CorpusNotFoundError } from '../src/errors.js';
 import { parseConllu } from '../src/readers/conllu.js';
 import { treeWords } from '../src/trees/tree.js';
-import { EWT_DEV, FIXTURES, HAS_MIRROR, PROPBANK_MIRROR } from './support.js';
+import { EWT_DEV, FIXTURES, PROPBANK_SOURCE } from './support.js';
 
 const DOC = 'google/ewt/weblog/00/blogspot.com_nominations_20041117172713_ENG_20041117_172713.xml';
 
@@ -145,28 +145,25 @@ describe('ewt-5', () => {
     ).rejects.toThrow(/is not a readable tar archive/);
   });
 
-  it.skipIf(!HAS_MIRROR)(
-    'builds the real corpus from the PropBank mirror, aligning at least 99%',
-    async () => {
-      const out = join(work, 'real');
-      const { alignment } = await buildEwt5({ source: PROPBANK_MIRROR, out });
-      expect(alignment.skeletonSentences).toBe(16579);
-      expect(alignment.rate).toBeGreaterThanOrEqual(0.99);
-      expect(alignment.unaligned.length).toBe(
-        alignment.skeletonSentences - alignment.alignedSentences,
-      );
-      const stats = await corpusStats(new Ewt5Corpus(out));
-      expect(
-        stats.splits.train.sentences + stats.splits.dev.sentences + stats.splits.test.sentences,
-      ).toBe(alignment.alignedSentences);
-      expect(Object.keys(stats.labels.srl!)).toEqual(
-        expect.arrayContaining(['ARG0', 'ARG1', 'ARGM-TMP', 'R-ARG0', 'C-ARG1']),
-      );
-      expect(stats.labels.srl!['V']).toBeUndefined();
-      expect(Object.keys(stats.labels.con!)).toEqual(
-        expect.arrayContaining(['TOP', 'S', 'NP', 'VP', 'PP', 'SBAR']),
-      );
-      expect(stats.report).toBeDefined();
-    },
-  );
+  it('builds the real corpus from the PropBank mirror, aligning at least 99%', async () => {
+    const out = join(work, 'real');
+    const { alignment } = await buildEwt5({ source: PROPBANK_SOURCE, out });
+    expect(alignment.skeletonSentences).toBe(16579);
+    expect(alignment.rate).toBeGreaterThanOrEqual(0.99);
+    expect(alignment.unaligned.length).toBe(
+      alignment.skeletonSentences - alignment.alignedSentences,
+    );
+    const stats = await corpusStats(new Ewt5Corpus(out));
+    expect(
+      stats.splits.train.sentences + stats.splits.dev.sentences + stats.splits.test.sentences,
+    ).toBe(alignment.alignedSentences);
+    expect(Object.keys(stats.labels.srl!)).toEqual(
+      expect.arrayContaining(['ARG0', 'ARG1', 'ARGM-TMP', 'R-ARG0', 'C-ARG1']),
+    );
+    expect(stats.labels.srl!['V']).toBeUndefined();
+    expect(Object.keys(stats.labels.con!)).toEqual(
+      expect.arrayContaining(['TOP', 'S', 'NP', 'VP', 'PP', 'SBAR']),
+    );
+    expect(stats.report).toBeDefined();
+  });
 });

@@ -33,7 +33,12 @@ export {
   type StudySetting,
 } from './study/study-grid.js';
 export { resolveStudy, type ResolvedStudy, type StudySelection } from './study/study-setup.js';
-export { runExperimentConfig, runConfigYaml } from './study/run-config.js';
+export {
+  conflictComponent,
+  GRADIENT_CONFLICT_TYPE,
+  runExperimentConfig,
+  runConfigYaml,
+} from './study/run-config.js';
 
 // Planning and running.
 export { formatPlan, planStudy, type PlannedState, type StudyPlan } from './study/study-plan.js';

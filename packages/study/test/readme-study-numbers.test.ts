@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { skipUnless } from '@stem/testing/requirements';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatStat } from '../src/report/study-headline.js';
 import {
@@ -40,28 +41,29 @@ describe('README.md marks the numbers of its study sections', () => {
 
 for (const block of blocks) {
   const directory = join(repositoryRoot, block.directory);
-  const committed = existsSync(join(directory, 'study.json'));
-  // Visible in the test output: these README numbers are not checked until the study is committed.
-  const skipped = committed
-    ? ''
-    : ` [skipped: ${block.directory}/study.json is not committed, so this section's numbers have no source yet; rerun the study, then \`${COPY} <study> ${block.directory} --replace\`]`;
+  // Where the study is not committed, this section's numbers have no source: a skip that says
+  // so, and a failure in CI.
+  const uncommitted = skipUnless(
+    existsSync(join(directory, 'study.json')),
+    `${block.directory}/study.json is not committed, so the README section's numbers have no source yet: rerun the study, then \`${COPY} <study> ${block.directory} --replace\``,
+  );
 
   describe(`README.md's numbers of ${block.directory}`, () => {
     let numbers: StudyReadmeNumbers;
     beforeAll(async () => {
-      if (committed) numbers = await studyReadmeNumbers(directory);
+      if (!uncommitted) numbers = await studyReadmeNumbers(directory);
     });
 
-    it.skipIf(!committed)(
-      `the table and head counts between the markers are the ones the report computes${skipped}`,
+    it.skipIf(uncommitted)(
+      `the table and head counts between the markers are the ones the report computes`,
       () => {
         expect(numbers.study.problems).toEqual([]);
         expect(normaliseMarkdown(block.content)).toBe(normaliseMarkdown(numbers.block));
       },
     );
 
-    it.skipIf(!committed)(
-      `the report's task-score table and its headline give the same STL and MTL scores${skipped}`,
+    it.skipIf(uncommitted)(
+      `the report's task-score table and its headline give the same STL and MTL scores`,
       () => {
         // Two paths through the report code (scoreTable for the block, studyHeadline for the
         // printed headline) must agree on every task's scores.
@@ -78,8 +80,8 @@ for (const block of blocks) {
       },
     );
 
-    it.skipIf(!committed)(
-      `every decimal, duration and run or probe count of the section comes from the study${skipped}`,
+    it.skipIf(uncommitted)(
+      `every decimal, duration and run or probe count of the section comes from the study`,
       () => {
         expect(unsourcedNumbers(block.section, numbers, block.unsourced)).toEqual([]);
       },

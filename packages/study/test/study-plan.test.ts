@@ -68,12 +68,15 @@ describe('planStudy on the presets', () => {
     expect(result.missing.some((m) => m.includes('data/ontonotes-sd'))).toBe(true);
   });
 
-  it('refuses a study whose generated run config is invalid, naming the run and field', async () => {
+  it('refuses a study whose generated run config is invalid, naming the study field, run and generated file', async () => {
     const error = await plan('study-quick.yaml', { set: ['trainer.epochs=none'] }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
-    expect((error as Error).message).toMatch(/run stl-pos-s1.*\n.*trainer\.epochs/);
+    // The study config's own line of `trainer.epochs`, then the run and its generated file.
+    expect((error as Error).message).toMatch(
+      /study-quick\.yaml:44: trainer\.epochs: .*\(run stl-pos-s1, generated .*runs\/stl-pos-s1\/config\.yaml:\d+: trainer\.epochs\)/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   encodeOptionsFor,
   prepareBatch,
   readSafetensors,
+  selectBackend,
   writeSafetensors,
   type FactoryContext,
   type LabelVocabularies,
@@ -33,12 +34,22 @@ export interface TaskHeadCheckInput {
   sentences: readonly Sentence[];
   /** Training steps on the sentences (default 30). */
   steps?: number;
+  /**
+   * The backend to check on (default `cpu`, tfjs's reference kernels). `wasm` is what users
+   * train on: core's backend selection, with the native kernels where the addon is built and
+   * `STEM_NATIVE` allows them. One backend per test file: core picks it once per process.
+   */
+  backend?: 'cpu' | 'wasm';
 }
 
 export interface TaskHeadReport {
   initialLoss: number;
   finalLoss: number;
   predictions: unknown[];
+  /** The tfjs backend the check ran on (`cpu` or `wasm`). */
+  backend: string;
+  /** Whether the native kernels served it (wasm only). */
+  nativeKernels: boolean;
 }
 
 /**
@@ -50,7 +61,11 @@ export interface TaskHeadReport {
  * head requires, so scoring predictions against their own annotation gives a perfect score.
  */
 export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHeadReport> {
-  await tf.setBackend('cpu');
+  let nativeKernels = false;
+  if (input.backend === 'wasm') {
+    const { info } = await selectBackend('wasm');
+    nativeKernels = info.nativeKernels?.active === true;
+  } else await tf.setBackend('cpu');
   const problems: string[] = [];
   const { registry, container } = await openPluginUnderTest(input.hook, input.taskId, tf);
   const registration = registry.require('task', input.taskId);
@@ -187,5 +202,5 @@ export async function checkTaskHead(input: TaskHeadCheckInput): Promise<TaskHead
   head.dispose();
   encoder.dispose();
   if (problems.length > 0) throw new ConformanceError(input.taskId, problems);
-  return { initialLoss, finalLoss, predictions };
+  return { initialLoss, finalLoss, predictions, backend: tf.getBackend(), nativeKernels };
 }

@@ -10,11 +10,20 @@ parityWithPyTorch('wasm');
 // it off, and then this file checks the plain wasm path.
 it('runs on the OpenBLAS kernels where CI requires them (STEM_REQUIRE_NATIVE=1), unless STEM_NATIVE=0', async () => {
   const { info } = await selectBackend('wasm');
-  expect(info.nativeKernels).toBeDefined();
+  const status = info.nativeKernels;
   // The values core's nativeDisabledByEnvironment reads as "off".
   if (/^(0|off|false|no)$/i.test(process.env.STEM_NATIVE ?? '')) {
-    expect(info.nativeKernels).toMatchObject({ active: false, reason: 'STEM_NATIVE=0' });
+    expect(status).toMatchObject({ active: false, reason: 'STEM_NATIVE=0', kernels: [] });
   } else if (process.env.STEM_REQUIRE_NATIVE === '1') {
-    expect(info.nativeKernels?.active).toBe(true);
+    expect(status?.active).toBe(true);
+  }
+  // Either way the status says which: active with the kernels it serves and the BLAS behind
+  // them, or inactive with the reason `stem info` prints.
+  if (status?.active) {
+    expect(status.kernels).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul']));
+    expect(status.blas).toMatch(/OpenBLAS/i);
+  } else {
+    expect(status?.kernels).toEqual([]);
+    expect(status?.reason).toMatch(/\S/);
   }
 });

@@ -15,7 +15,7 @@ import { CrfSpanParser, fenceposts, leavesOf } from '../src/crf-span-parser.js';
 import registerHook from '../src/hooks/register.js';
 import { spanMarginals } from '../src/tree-crf.js';
 import { treeCrfLogPartition } from '../src/tree-crf-op.js';
-import { HAS_MIRROR, readEwtTrees } from './support.js';
+import { readEwtTrees } from './support.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const small = { spanMlpSize: 24, labelMlpSize: 12, mlpDropout: 0 };
@@ -23,7 +23,7 @@ const small = { spanMlpSize: 24, labelMlpSize: 12, mlpDropout: 0 };
 let dev: Sentence[] = [];
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  if (HAS_MIRROR) dev = (await readEwtTrees(80)).devSentences;
+  dev = (await readEwtTrees(80)).devSentences;
 });
 
 async function encodeWith(encoder: ToyEncoder, sentences: readonly Sentence[]) {
@@ -38,28 +38,25 @@ describe('@stem/task-con', () => {
     expect(report.components.map((c) => c.id)).toEqual(['stem.task.con.crf.v1']);
   });
 
-  it.skipIf(!HAS_MIRROR)(
-    'trains, saves, loads and predicts the same on real EWT gold trees',
-    async () => {
-      const sentences = dev.filter((s) => s.words.length <= 25).slice(0, 8);
-      expect(sentences).toHaveLength(8);
-      const report = await checkTaskHead({
-        hook: registerHook,
-        taskId: 'stem.task.con.crf.v1',
-        config: { ...small, mlpDropout: 0.2 },
-        sentences,
-        steps: 12,
-      });
-      expect(report.finalLoss).toBeLessThan(report.initialLoss);
-      // Decoded trees cover the words and parse back with the project's PTB reader.
-      const trees = report.predictions as TreeNode[];
-      trees.forEach((t, k) => expect(treeWords(t)).toEqual(sentences[k]!.words));
-      const text = writePtb(trees.map(escapeBrackets));
-      expect(parsePtb(text).map((p) => treeToString(p.tree))).toEqual(
-        trees.map((t) => treeToString(escapeBrackets(t))),
-      );
-    },
-  );
+  it('trains, saves, loads and predicts the same on real EWT gold trees', async () => {
+    const sentences = dev.filter((s) => s.words.length <= 25).slice(0, 8);
+    expect(sentences).toHaveLength(8);
+    const report = await checkTaskHead({
+      hook: registerHook,
+      taskId: 'stem.task.con.crf.v1',
+      config: { ...small, mlpDropout: 0.2 },
+      sentences,
+      steps: 12,
+    });
+    expect(report.finalLoss).toBeLessThan(report.initialLoss);
+    // Decoded trees cover the words and parse back with the project's PTB reader.
+    const trees = report.predictions as TreeNode[];
+    trees.forEach((t, k) => expect(treeWords(t)).toEqual(sentences[k]!.words));
+    const text = writePtb(trees.map(escapeBrackets));
+    expect(parsePtb(text).map((p) => treeToString(p.tree))).toEqual(
+      trees.map((t) => treeToString(escapeBrackets(t))),
+    );
+  });
 });
 
 describe('CrfSpanParser', () => {
@@ -121,84 +118,78 @@ describe('CrfSpanParser', () => {
     tf.dispose([scores, weights]);
   });
 
-  it.skipIf(!HAS_MIRROR)(
-    'decodes well-formed trees over every word, for any weights (property)',
-    async () => {
-      const sentences = dev.slice(0, 40);
-      const encoder = new ToyEncoder(tf, new SeededRandom(1), { hiddenSize: 16 });
-      for (let seed = 0; seed < 3; seed++) {
-        const head = new CrfSpanParser(
-          tf,
-          small,
-          { hiddenSize: 16, trainingSentences: dev },
-          new SeededRandom(seed),
-        );
-        // Non-zero biaffine weights, so spans and labels differ from the all-tied start.
-        const random = new SeededRandom(100 + seed);
-        for (const v of head.trainableVariables())
-          v.assign(tf.randomUniform(v.shape, -1, 1, 'float32', random.nextSeed()));
-        const encoded = await encodeWith(encoder, sentences);
-        const before = tf.memory().numTensors;
-        const trees = head.decode(encoded, sentences);
-        expect(tf.memory().numTensors).toBe(before);
-        trees.forEach((t, k) => {
-          expect(treeWords(t)).toEqual(sentences[k]!.words);
-          expect(t.word).toBeUndefined();
-          // De-binarised: no intermediate or collapsed labels remain, no phrase is empty.
-          const walk = (n: TreeNode): void => {
-            if (n.word !== undefined) return;
-            expect(n.label).not.toMatch(/\||\+|<null>/);
-            expect(n.children.length).toBeGreaterThan(0);
-            n.children.forEach(walk);
-          };
-          walk(t);
-          expect(treeToString(debinarize(t))).toBe(treeToString(t));
-        });
-        tf.dispose(Object.values(encoded));
-        head.dispose();
-      }
-      encoder.dispose();
-    },
-  );
-
-  it.skipIf(!HAS_MIRROR)(
-    'learns: labelled F1 on its training trees rises from near zero to high',
-    async () => {
-      const train = dev.filter((s) => s.words.length <= 12).slice(0, 12);
-      const encoder = new ToyEncoder(tf, new SeededRandom(4), {
-        hiddenSize: 32,
-        vocabularySize: 211,
-      });
+  it('decodes well-formed trees over every word, for any weights (property)', async () => {
+    const sentences = dev.slice(0, 40);
+    const encoder = new ToyEncoder(tf, new SeededRandom(1), { hiddenSize: 16 });
+    for (let seed = 0; seed < 3; seed++) {
       const head = new CrfSpanParser(
         tf,
-        { spanMlpSize: 32, labelMlpSize: 32, mlpDropout: 0 },
-        { hiddenSize: 32, trainingSentences: train },
-        new SeededRandom(5),
+        small,
+        { hiddenSize: 16, trainingSentences: dev },
+        new SeededRandom(seed),
       );
-      const f1 = async () => {
-        const metric = head.createMetric();
-        const encoded = await encodeWith(encoder, train);
-        metric.update(train, head.decode(encoded, train));
-        tf.dispose(Object.values(encoded));
-        return metric.result().scores.f1 as number;
-      };
-      const before = await f1();
-      const tokens = await encoder.tokenize(train.map((s) => s.words));
-      const optimizer = tf.train.adam(0.02);
-      for (let step = 0; step < 15; step++) {
-        optimizer.minimize(
-          () => head.loss(encoder.encode(tokens, { training: true }), train),
-          false,
-          [...encoder.trainableVariables(), ...head.trainableVariables()],
-        );
-      }
-      const after = await f1();
-      expect(before).toBeLessThan(0.3);
-      expect(after).toBeGreaterThan(0.9);
+      // Non-zero biaffine weights, so spans and labels differ from the all-tied start.
+      const random = new SeededRandom(100 + seed);
+      for (const v of head.trainableVariables())
+        v.assign(tf.randomUniform(v.shape, -1, 1, 'float32', random.nextSeed()));
+      const encoded = await encodeWith(encoder, sentences);
+      const before = tf.memory().numTensors;
+      const trees = head.decode(encoded, sentences);
+      expect(tf.memory().numTensors).toBe(before);
+      trees.forEach((t, k) => {
+        expect(treeWords(t)).toEqual(sentences[k]!.words);
+        expect(t.word).toBeUndefined();
+        // De-binarised: no intermediate or collapsed labels remain, no phrase is empty.
+        const walk = (n: TreeNode): void => {
+          if (n.word !== undefined) return;
+          expect(n.label).not.toMatch(/\||\+|<null>/);
+          expect(n.children.length).toBeGreaterThan(0);
+          n.children.forEach(walk);
+        };
+        walk(t);
+        expect(treeToString(debinarize(t))).toBe(treeToString(t));
+      });
+      tf.dispose(Object.values(encoded));
       head.dispose();
-      encoder.dispose();
-    },
-  );
+    }
+    encoder.dispose();
+  });
+
+  it('learns: labelled F1 on its training trees rises from near zero to high', async () => {
+    const train = dev.filter((s) => s.words.length <= 12).slice(0, 12);
+    const encoder = new ToyEncoder(tf, new SeededRandom(4), {
+      hiddenSize: 32,
+      vocabularySize: 211,
+    });
+    const head = new CrfSpanParser(
+      tf,
+      { spanMlpSize: 32, labelMlpSize: 32, mlpDropout: 0 },
+      { hiddenSize: 32, trainingSentences: train },
+      new SeededRandom(5),
+    );
+    const f1 = async () => {
+      const metric = head.createMetric();
+      const encoded = await encodeWith(encoder, train);
+      metric.update(train, head.decode(encoded, train));
+      tf.dispose(Object.values(encoded));
+      return metric.result().scores.f1 as number;
+    };
+    const before = await f1();
+    const tokens = await encoder.tokenize(train.map((s) => s.words));
+    const optimizer = tf.train.adam(0.02);
+    for (let step = 0; step < 15; step++) {
+      optimizer.minimize(
+        () => head.loss(encoder.encode(tokens, { training: true }), train),
+        false,
+        [...encoder.trainableVariables(), ...head.trainableVariables()],
+      );
+    }
+    const after = await f1();
+    expect(before).toBeLessThan(0.3);
+    expect(after).toBeGreaterThan(0.9);
+    head.dispose();
+    encoder.dispose();
+  });
 
   it('reads CoNLL-2012 files given by path: trains, decodes and scores their trees', async () => {
     const folder = fileURLToPath(

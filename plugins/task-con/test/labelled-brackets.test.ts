@@ -7,7 +7,7 @@ import {
   treeFromBrackets,
   treeLeaves,
 } from '../src/labelled-brackets.js';
-import { HAS_MIRROR, readEwtTrees } from './support.js';
+import { readEwtTrees } from './support.js';
 
 const tree = (text: string): TreeNode => parsePtb(text)[0]!.tree;
 
@@ -70,7 +70,7 @@ describe('treeFromBrackets', () => {
   });
 });
 
-describe.skipIf(!HAS_MIRROR)('round trips on real EWT gold trees', () => {
+describe('round trips on real EWT gold trees', () => {
   let trees: TreeNode[];
   beforeAll(async () => {
     trees = (await readEwtTrees(60)).skeletonTrees;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +13,11 @@ import {
   withWords,
 } from '@stem/data';
 
-/** The PropBank EWT skeletons packages/data carries (gold EWT trees); tests skip without them. */
-export const PROPBANK_MIRROR = join(
+/** The PropBank EWT skeletons packages/data carries (gold EWT trees). */
+export const PROPBANK_SOURCE = join(
   dirname(fileURLToPath(import.meta.url)),
   '../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz',
 );
-export const HAS_MIRROR = existsSync(PROPBANK_MIRROR);
 
 export interface EwtTrees {
   /** Every normalised gold tree of the skeletons read (words are `[WORD]`). */
@@ -30,7 +28,7 @@ export interface EwtTrees {
 
 /** Gold EWT trees from the first `files` skeleton files of the mirror, joined with UD EWT dev words. */
 export async function readEwtTrees(files: number): Promise<EwtTrees> {
-  const source = await readPropbankSource(PROPBANK_MIRROR);
+  const source = await readPropbankSource(PROPBANK_SOURCE);
   const devFile = udFile('en_ewt', 'dev');
   const dev = new Map(
     parseConllu(await readFile(devFile, 'utf8'), devFile).sentences.map((s) => [

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,9 @@ import { z } from 'zod';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 /** The PropBank EWT skeletons packages/data carries (sources/propbank-ewt). */
-const PROPBANK_MIRROR = fileURLToPath(
+const PROPBANK_SOURCE = fileURLToPath(
   new URL('../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz', import.meta.url),
 );
-const HAS_MIRROR = existsSync(PROPBANK_MIRROR);
 
 const config = (fields: Partial<SrlConfig> = {}): SrlConfig =>
   ({ ...srlConfigSchema(z).parse({}), ...fields }) as SrlConfig;
@@ -218,13 +216,13 @@ describe('@stem/task-srl', () => {
   });
 });
 
-describe.skipIf(!HAS_MIRROR)('@stem/task-srl on real ewt-5 frames', () => {
+describe('@stem/task-srl on real ewt-5 frames', () => {
   let work: string;
   let dev: Sentence[];
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'stem-srl-ewt5-'));
-    await buildEwt5({ source: PROPBANK_MIRROR, out: work });
+    await buildEwt5({ source: PROPBANK_SOURCE, out: work });
     dev = await new Ewt5Corpus(work).read('dev');
   });
   afterAll(async () => {

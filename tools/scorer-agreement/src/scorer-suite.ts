@@ -18,6 +18,7 @@ export function describeWithScorers(title: string, body: () => void): void {
       });
     });
   } else {
+    process.stderr.write(`skipped: ${title}: ${missing}\n`);
     describe(title, () => {
       it.skip(`skipped: ${missing}`, () => {});
     });

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
-import { inProcessExecutor, resolveStudy } from '@stem/study';
+import { computePath, inProcessExecutor, resolveStudy } from '@stem/study';
 import { StemCommand } from '../base-command.js';
 import { runEnvironment } from '../run/run-environment.js';
+import { stopOnSignals } from '../run/stop-signals.js';
 import { studyFlags } from '../study/study-flags.js';
 
 export interface WorkerSummary {
@@ -14,7 +15,7 @@ export default class Worker extends StemCommand<typeof Worker> {
   static override summary =
     'Take units of a study from its BullMQ queue (`stem study --queue`) and run them here.';
   static override description =
-    'Loads the study config as `stem study` does (same file and --set on every machine), connects to the Redis of --queue and runs units of the study’s queue as the local study would: same generated config, same seeds. Each unit runs in this machine’s own directory (--work); its small files (results, manifest, metrics, gates, probe results; not checkpoints) go back with the job and the coordinator writes them into the study directory, so no shared disk is needed. A unit whose study-config hash, stem version or plugin set differs from this worker’s is refused and the worker stops. A killed worker’s unit is handed to another worker by BullMQ’s stalled-job check; restarted on this machine, it resumes from its local checkpoint. Stop it with Ctrl-C (units under way finish first). STEM_THREADS sets the threads of the native kernels.';
+    'Loads the study config as `stem study` does (same file and --set on every machine), connects to the Redis of --queue and runs units of the study’s queue as the local study would: same generated config, same seeds. Each unit runs in this machine’s own directory (--work); its small files (results, manifest, metrics, gates, probe results; not checkpoints) go back with the job and the coordinator writes them into the study directory, so no shared disk is needed. A unit whose study-config hash, stem version or plugin set differs from this worker’s is refused and the worker stops. A killed worker’s unit is handed to another worker by BullMQ’s stalled-job check; restarted on this machine, it resumes from its local checkpoint. Stop it with Ctrl-C or SIGTERM: it takes no more units, hands the units under way back to the queue at once (another worker takes them; their checkpoints stay here), closes its connections and exits 130 (SIGINT) or 143 (SIGTERM). STEM_THREADS sets the threads of the native kernels; `stem study status --queue` lists each worker with its threads and compute path (workers with different thread counts serve the same study).';
   static override examples = [
     '<%= config.bin %> worker -c examples/study-cpu.yaml --queue redis://redis.lab:6379',
     '<%= config.bin %> worker -c examples/study-cpu.yaml --queue rediss://:secret@redis.lab:6380/2 --concurrency 2',
@@ -61,13 +62,16 @@ export default class Worker extends StemCommand<typeof Worker> {
         'worker',
         `${study.config.name}-${identity.configHash.slice(0, 12)}`,
       );
-    const stop = new AbortController();
-    const onSignal = () => {
-      this.progress('stopping: units under way finish first');
-      stop.abort();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stop = stopOnSignals((name) =>
+      this.progress(`${name}: stopping, handing the units under way back to the queue`),
+    );
+    const native = session.backend.nativeKernels;
+    const requested = Number(process.env.STEM_THREADS);
+    const threads = native?.active
+      ? native.threads
+      : Number.isInteger(requested) && requested > 0
+        ? requested
+        : undefined;
     try {
       const outcome = await runStudyWorker({
         url: this.flags.queue,
@@ -82,14 +86,21 @@ export default class Worker extends StemCommand<typeof Worker> {
         stalledIntervalMs: this.flags['stalled-interval'],
         lockDurationMs: this.flags['lock-duration'],
         ...(this.flags.name ? { name: this.flags.name } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        computePath: computePath(session.backend),
         log: (line) => this.progress(line),
         signal: stop.signal,
       });
+      if (outcome.interrupted) {
+        const back = outcome.interrupted.handedBack;
+        stop.exit(
+          `worker stopped by ${stop.received()}: ${outcome.units.length} units done, ${back.length > 0 ? `${back.join(', ')} handed back to the queue` : 'none under way'}`,
+        );
+      }
       if (!this.jsonEnabled()) this.log(`worker: ${outcome.units.length} units done`);
       return { queue: studyQueueName(study.config), units: outcome.units };
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.dispose();
     }
   }
 }

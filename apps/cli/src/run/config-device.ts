@@ -1,20 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEVICE_CHOICES, applyOverrides, type DeviceChoice } from '@stem/core';
-import { parse } from 'yaml';
+import { DEVICE_CHOICES, readConfigFile, type DeviceChoice } from '@stem/core';
 
 /**
  * The `device` a config asks for, read before validation: the backend must be chosen
- * before plugins register (they receive its tf), and validation needs the plugins. Any
- * problem here is left for validation to report properly.
+ * before plugins register (they receive its tf), and validation needs the plugins. Read with
+ * core's config loader (overrides and `${...}` as validation sees them); any problem here is
+ * left for validation to report properly.
  */
 export async function deviceOfConfig(
   file: string,
   overrides: readonly string[],
 ): Promise<DeviceChoice | undefined> {
   try {
-    const raw = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    return validDevice(applyOverrides(raw, overrides).device);
+    return validDevice((await readConfigFile(file, { overrides })).data.device);
   } catch {
     return undefined;
   }

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { HEAD_GATES_ID, pruningEpochs } from '@stem/analyzer-pruning';
+import { readConfigFile } from '@stem/core';
 import { PRUNING_ENCODER_LEARNING_RATE } from '@stem/study';
-import { parse } from 'yaml';
 
 /**
  * `--set` overrides that make a config a pruning run, placed before the user's own: a
@@ -14,9 +13,9 @@ export async function pruningOverrides(
   file: string,
   userOverrides: readonly string[],
 ): Promise<string[]> {
-  let raw: Record<string, unknown> = {};
+  let raw: Record<string, unknown>;
   try {
-    raw = (parse(await readFile(file, 'utf8')) as Record<string, unknown>) ?? {};
+    raw = (await readConfigFile(file)).data;
   } catch {
     return []; // loading the config reports the problem with its line
   }

@@ -6,6 +6,8 @@ export interface ConfigProblem {
   message: string;
   /** 1-based line in the config file, when known. */
   line?: number;
+  /** For an unknown key: the key, which the section at `path` does not declare. */
+  key?: string;
 }
 
 /** Invalid configuration: every problem names the field (and line) and what is expected. */

@@ -4,6 +4,7 @@ import { trainerSettingsSchema } from '../training/trainer-settings.js';
 import { installHint } from '../plugin/plugin-packages.js';
 import type { ComponentKind } from '../registry/component-kind.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
+import { strictSchema } from './strict-schema.js';
 
 /** Task names become directory names and metric keys. */
 const TASK_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -12,6 +13,7 @@ const TASK_NAME = /^[a-z][a-z0-9_-]*$/;
  * The experiment schema of this process: core's own fields plus, for each component slot,
  * a union discriminated by `type` over the registered components' schemas. It is rebuilt
  * from the registry, so an installed plugin's components validate like built-in ones.
+ * Every section is strict: an unknown key anywhere is an error naming the closest known key.
  */
 export function buildExperimentSchema(
   registry: ComponentRegistry,
@@ -38,8 +40,8 @@ export function buildExperimentSchema(
     );
   const taskEntries = registry.list('task').map((c) => c.schema.extend({ dataset, limit }));
   const task = unionOf(taskEntries, registry, 'task', purpose) as unknown as z.ZodType<TaskConfig>;
-  return z
-    .object({
+  return strictSchema(
+    z.object({
       $schema: z.string().optional(),
       name: z
         .string()
@@ -79,8 +81,8 @@ export function buildExperimentSchema(
           directory: z.string().default('runs').describe('Where run directories are created.'),
         })
         .prefault({}),
-    })
-    .strict();
+    }),
+  );
 }
 
 export type ExperimentSchema = ReturnType<typeof buildExperimentSchema>;

@@ -1,3 +1,4 @@
+import type { Sentence } from './annotations.js';
 import type { EncodeOptions, EncoderShape } from './encoder.js';
 import type { NamedTensorMap, Scalar, Variable } from './tensorflow.js';
 import type { SeededRandom } from '../random/seeded-random.js';
@@ -22,6 +23,45 @@ export interface TrainingStepContext {
   task: string;
   /** Global step index (0-based). */
   step: number;
+}
+
+/** One task's loss on given sentences and its gradients, taken without updating anything. */
+export interface TaskGradients {
+  loss: number;
+  /**
+   * Gradients keyed like the checkpoint: `encoder/<weight>` (names of `Encoder.weights()`)
+   * and `component/<name>/<weight>` for components that feed the encoder (e.g. head gates).
+   * The caller owns and disposes them.
+   */
+  gradients: NamedTensorMap;
+}
+
+/**
+ * What the trainer hands `afterUpdate`: the parameters as they stand after an optimiser
+ * update, and a way to measure a task on sentences of the caller's choosing. Nothing here
+ * changes weights, optimiser moments or the trainer's random streams, so a component that
+ * only measures leaves training bit-identical.
+ */
+export interface TrainingUpdateContext {
+  /** Optimiser updates applied so far (1 after the first update); resume continues the count. */
+  update: number;
+  /** Global step index of the next mini-batch. */
+  step: number;
+  /** The run's tasks in config order. */
+  tasks: readonly string[];
+  /** A task's training sentences (those its head can learn from), in dataset order. */
+  trainingSentences(task: string): readonly Sentence[];
+  /**
+   * The task's loss on `sentences` (one batch, evaluation mode: no dropout) and its gradients
+   * with respect to the encoder and the encoder-feeding components, with the components'
+   * evaluation options (taken inside the tape, so e.g. gates get a gradient). `random`
+   * drives the head's batch preparation (masking), so a fixed stream gives a fixed result.
+   */
+  gradientsOf(
+    task: string,
+    sentences: readonly Sentence[],
+    random: SeededRandom,
+  ): Promise<TaskGradients>;
 }
 
 /**
@@ -56,6 +96,12 @@ export interface TrainingComponent {
   settled?(): boolean;
   /** Plain JSON written with every dev evaluation and at the end (NDJSON `components`). */
   report?(): Record<string, unknown>;
+  /**
+   * Called after every optimiser update, before the update is logged or checkpointed; a
+   * measuring component (gradient conflict between tasks) does its work here. It must not
+   * change the model: the context gives it gradients, never an update.
+   */
+  afterUpdate?(context: TrainingUpdateContext): Promise<void> | void;
   weights(): NamedTensorMap;
   loadWeights(weights: NamedTensorMap): void;
   dispose(): void;

@@ -2,7 +2,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { BackendInfo } from '../compute/backend-name.js';
 import type { ExperimentConfig } from '../config/experiment-schema.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
-import { runRandom } from '../random/run-stream.js';
+import { runRandom, streamOptionsOf, type RunStreamOptions } from '../random/run-stream.js';
 import { SeededRandom } from '../random/seeded-random.js';
 import type { ComponentRegistry } from '../registry/component-registry.js';
 import type { RunDirectory } from '../run/run-directory.js';
@@ -25,6 +25,13 @@ export function createProcessContainer(services: {
   return processContainer;
 }
 
+/** How a run's stream identity reads its components: through the registry, where there is one. */
+export function runStreamOptions(container: DependencyContainer): RunStreamOptions {
+  return container.isRegistered(TOKENS.registry, true)
+    ? streamOptionsOf(container.resolve<ComponentRegistry>(TOKENS.registry))
+    : {};
+}
+
 /**
  * One container per run: a child of the process container holding the run's config,
  * randomness derived from the seed and the run's identity (`runRandom`) and directory. Disposing the run drops everything it built.
@@ -35,7 +42,7 @@ export function createRunContainer(
 ): DependencyContainer {
   const runContainer = parent.createChildContainer();
   runContainer.registerInstance(TOKENS.experimentConfig, run.config);
-  runContainer.registerInstance(TOKENS.random, runRandom(run.config));
+  runContainer.registerInstance(TOKENS.random, runRandom(run.config, runStreamOptions(parent)));
   runContainer.registerInstance(TOKENS.seedRandom, new SeededRandom(run.config.seed));
   runContainer.registerInstance(TOKENS.container, runContainer);
   if (run.directory) runContainer.registerInstance(TOKENS.runDirectory, run.directory);

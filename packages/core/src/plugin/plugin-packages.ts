@@ -13,6 +13,7 @@ const FIRST_PARTY_PACKAGES: ReadonlyArray<readonly [prefix: string, packageName:
   ['stem.encoder.transformer.', '@stem/encoder-transformer'],
   ['stem.analyzer.probe.', '@stem/analyzer-probe'],
   ['stem.training.head-gates.', '@stem/analyzer-pruning'],
+  ['stem.training.gradient-conflict.', '@stem/analyzer-conflict'],
   ['stem.dataset.', '@stem/data'],
 ];
 

@@ -5,7 +5,6 @@ import type {
   AnalyzerRegistration,
   DatasetRegistration,
   EncoderRegistration,
-  MetricRegistration,
   TaskRegistration,
   TrainingComponentRegistration,
   Zod,
@@ -34,7 +33,6 @@ export interface RegistrationFacade {
   registerTask<C>(registration: TaskRegistration<C>): void;
   registerAnalyzer<C>(registration: AnalyzerRegistration<C>): void;
   registerDataset<C>(registration: DatasetRegistration<C>): void;
-  registerMetric<C>(registration: MetricRegistration<C>): void;
   /** A training component (`trainingComponents.<name>` in the experiment config). */
   registerTrainingComponent<C>(registration: TrainingComponentRegistration<C>): void;
 }

@@ -7,6 +7,11 @@ export interface RunStreamInput {
   trainingComponents?: Record<string, { type: string }>;
 }
 
+export interface RunStreamOptions {
+  /** Training component types that only observe training: they do not change the identity. */
+  observesOnly?: (componentType: string) => boolean;
+}
+
 /**
  * The run's identity as its random streams see it: its tasks (name and head type) and its
  * training components (name and type), sorted, so the order of config sections does not
@@ -14,10 +19,13 @@ export interface RunStreamInput {
  * vs STL-DP) get different identities and so independent streams: a pruning run of POS and
  * one of DEP at seed 1 no longer start from the same gates or draw the same gate noise.
  * The same config keeps its identity, so a rerun or a resumed run is bit-identical.
+ * Components that only observe (`options.observesOnly`, e.g. a gradient meter) are left out.
  */
-export function runStreamIdentity(config: RunStreamInput): string {
+export function runStreamIdentity(config: RunStreamInput, options: RunStreamOptions = {}): string {
+  const observesOnly = options.observesOnly ?? (() => false);
   const entries = (sections: Record<string, { type: string }> | undefined) =>
     Object.entries(sections ?? {})
+      .filter(([, section]) => sections === config.tasks || !observesOnly(section.type))
       .map(([name, section]) => `${name}:${section.type}`)
       .sort()
       .join(',');
@@ -31,6 +39,15 @@ export function runStreamIdentity(config: RunStreamInput): string {
  * it through `fork(path)`, so within a run components stay independent of each other, and
  * across runs of one seed the streams are independent too.
  */
-export function runRandom(config: RunStreamInput): SeededRandom {
-  return new SeededRandom(config.seed).fork(`run/${runStreamIdentity(config)}`);
+export function runRandom(config: RunStreamInput, options: RunStreamOptions = {}): SeededRandom {
+  return new SeededRandom(config.seed).fork(`run/${runStreamIdentity(config, options)}`);
+}
+
+/** `RunStreamOptions` from a registry: a component observes only where its registration says so. */
+export function streamOptionsOf(registry: {
+  get(kind: 'training', id: string): { registration: { observesOnly?: boolean } } | undefined;
+}): RunStreamOptions {
+  return {
+    observesOnly: (type) => registry.get('training', type)?.registration.observesOnly === true,
+  };
 }

@@ -1,9 +1,2 @@
-export const COMPONENT_KINDS = [
-  'encoder',
-  'task',
-  'analyzer',
-  'dataset',
-  'metric',
-  'training',
-] as const;
+export const COMPONENT_KINDS = ['encoder', 'task', 'analyzer', 'dataset', 'training'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];

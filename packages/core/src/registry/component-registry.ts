@@ -1,5 +1,6 @@
 import { installHint } from '../plugin/plugin-packages.js';
 import { z } from 'zod';
+import { strictSchema } from '../config/strict-schema.js';
 import { StemError } from '../errors.js';
 import { checkComponentId } from './component-id.js';
 import { COMPONENT_KINDS, type ComponentKind } from './component-kind.js';
@@ -129,5 +130,6 @@ function buildSchema(id: string, makeSchema: unknown, where: string): ComponentC
   if ('type' in schema.shape) {
     throw new StemError(`${where}: configSchema of "${id}" must not declare "type"; core adds it`);
   }
-  return schema.extend({ type: z.literal(id) });
+  // Strict at every depth: a misspelt key in any plugin's section is an error, not ignored.
+  return strictSchema(schema.extend({ type: z.literal(id) }));
 }

@@ -23,7 +23,6 @@ export function createRegistrationFacade(
     registerTask: (registration) => registry.register('task', registration, provider),
     registerAnalyzer: (registration) => registry.register('analyzer', registration, provider),
     registerDataset: (registration) => registry.register('dataset', registration, provider),
-    registerMetric: (registration) => registry.register('metric', registration, provider),
     registerTrainingComponent: (registration) =>
       registry.register('training', registration, provider),
   };

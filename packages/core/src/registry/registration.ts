@@ -3,7 +3,6 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Analyzer } from '../contracts/analyzer.js';
 import type { DatasetReader } from '../contracts/dataset-reader.js';
 import type { Encoder } from '../contracts/encoder.js';
-import type { Metric } from '../contracts/metric.js';
 import type { PredictionFormat } from '../contracts/prediction-format.js';
 import type { TaskHead, TaskHeadBuildInput } from '../contracts/task-head.js';
 import type { TensorFlow } from '../contracts/tensorflow.js';
@@ -59,14 +58,17 @@ export interface DatasetRegistration<TConfig = unknown> extends RegistrationBase
   create(config: TConfig, context: FactoryContext): DatasetReader | Promise<DatasetReader>;
 }
 
-export interface MetricRegistration<TConfig = unknown> extends RegistrationBase<TConfig> {
-  create(config: TConfig, context: FactoryContext): Metric<unknown, unknown>;
-}
-
 /** A component trained beside encoder and heads (see `TrainingComponent`), e.g. head gates. */
 export interface TrainingComponentRegistration<
   TConfig = unknown,
 > extends RegistrationBase<TConfig> {
+  /**
+   * It only observes training (a meter): it changes neither the model nor how it trains, so
+   * it is left out of the run's stream identity (`runStreamIdentity`). A run with it and the
+   * same run without it then draw the same data order, dropout and initialisation, and end
+   * with the same weights.
+   */
+  observesOnly?: boolean;
   create(
     config: TConfig,
     input: TrainingComponentBuildInput,
@@ -79,7 +81,6 @@ export interface RegistrationByKind {
   task: TaskRegistration;
   analyzer: AnalyzerRegistration;
   dataset: DatasetRegistration;
-  metric: MetricRegistration;
   training: TrainingComponentRegistration;
 }
 

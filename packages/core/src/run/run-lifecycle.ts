@@ -7,7 +7,7 @@ import type { LabelVocabularies } from '../contracts/task-head.js';
 import type { MetricResult } from '../contracts/metric.js';
 import type { Tensor, TensorFlow } from '../contracts/tensorflow.js';
 import type { Sentence } from '../contracts/annotations.js';
-import { createRunContainer } from '../di/run-container.js';
+import { createRunContainer, runStreamOptions } from '../di/run-container.js';
 import { StemError } from '../errors.js';
 import { readJsonFile } from '../io/json-file.js';
 import type { SeededRandom } from '../random/seeded-random.js';
@@ -112,7 +112,7 @@ export async function trainRun(
         createManifest({
           name: config.name,
           seed: config.seed,
-          randomStream: runStreamIdentity(config),
+          randomStream: runStreamIdentity(config, runStreamOptions(environment.container)),
           config,
           command: environment.command,
           packages: environment.packages,

@@ -2,7 +2,11 @@ import type { Sentence } from '../contracts/annotations.js';
 import type { EncodeOptions, Encoder } from '../contracts/encoder.js';
 import type { MetricResult } from '../contracts/metric.js';
 import type { TaskHead } from '../contracts/task-head.js';
-import type { TrainingComponent } from '../contracts/training-component.js';
+import type {
+  TaskGradients,
+  TrainingComponent,
+  TrainingUpdateContext,
+} from '../contracts/training-component.js';
 import type { NamedTensorMap, Scalar, Tensor, TensorFlow } from '../contracts/tensorflow.js';
 import { StemError } from '../errors.js';
 import type { SeededRandom } from '../random/seeded-random.js';
@@ -19,6 +23,7 @@ import { clipByGlobalNorm } from './gradient-clipping.js';
 import { linearWarmupDecay, plannedUpdates } from './learning-rate-schedule.js';
 import { MovingAverageLossBalancer } from './loss-balancer.js';
 import { planEpoch } from './task-sampling.js';
+import { taskGradients } from './task-gradients.js';
 import { TokenizedCorpus } from './tokenized-corpus.js';
 import type { TrainerSettings } from './trainer-settings.js';
 import { initialTrainingState, type TrainingState } from './training-state.js';
@@ -270,6 +275,7 @@ export class Trainer {
           accumulated = new Map();
           accumulatedBatches = 0;
           this.state.optimizerUpdates = this.optimizer.updateCount;
+          await this.componentsAfterUpdate();
           await observer.event({
             event: 'update',
             epoch: this.state.epoch + 1,
@@ -498,6 +504,41 @@ export class Trainer {
       }
     }
     return { values, grads };
+  }
+
+  /** Hands every measuring component the frozen parameters after an update. */
+  private async componentsAfterUpdate(): Promise<void> {
+    const measuring = this.components.filter(({ component }) => component.afterUpdate);
+    if (measuring.length === 0) return;
+    const context: TrainingUpdateContext = {
+      update: this.optimizer.updateCount,
+      step: this.state.globalStep,
+      tasks: this.input.tasks.map((t) => t.name),
+      trainingSentences: (task) => this.taskNamed(task).train,
+      gradientsOf: (task, sentences, random) => this.gradientsOf(task, sentences, random),
+    };
+    for (const { component } of measuring) await component.afterUpdate?.(context);
+  }
+
+  private taskNamed(name: string): TrainingTask {
+    const task = this.input.tasks.find((t) => t.name === name);
+    if (!task)
+      throw new StemError(
+        `a training component asked for task "${name}", which the run does not have`,
+        `the run's tasks are: ${this.input.tasks.map((t) => t.name).join(', ')}`,
+      );
+    return task;
+  }
+
+  /** `taskGradients` of one of this run's tasks, with the run's encoder and components. */
+  private gradientsOf(
+    taskName: string,
+    sentences: readonly Sentence[],
+    random: SeededRandom,
+  ): Promise<TaskGradients> {
+    const { head } = this.taskNamed(taskName);
+    const model = { encoder: this.input.encoder, head, components: this.components };
+    return taskGradients(this.tf, model, sentences, random);
   }
 
   private stepContext(name: string, task: string, stepRandom: SeededRandom) {

@@ -23,6 +23,8 @@ export {
   type StudyWorkerOutcome,
 } from './study-worker.js';
 export type { UnitJobData, UnitJobProgress, UnitJobResult, UnitStepResult } from './unit-job.js';
+export { connectedWorkers, type WorkerDescription } from './worker-registry.js';
+export { recordCompletion, type UnitCompletion } from './unit-completion.js';
 export {
   formatQueueStatus,
   queueStatus,

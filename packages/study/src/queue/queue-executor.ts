@@ -1,18 +1,13 @@
-import { appendFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { StemError } from '@stem/core';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runConfigFile, runConfigYaml, runExperimentConfig } from '../study/run-config.js';
-import type { StudyExecutor, StudyScope, StudyUnit, UnitEvents } from '../study/study-executor.js';
-import { probeFinished, runFinished } from '../study/study-state.js';
+import type { StudyExecutor, StudyScope, StudyUnit } from '../study/study-executor.js';
 import { checkRedisReachable, queueConnection, redactedUrl } from './queue-connection.js';
 import { studyQueueName, type StudyIdentity } from './study-identity.js';
 import type { UnitJobData, UnitJobProgress, UnitJobResult } from './unit-job.js';
-import { writeUnitFiles } from './unit-files.js';
+import { recordCompletion } from './unit-completion.js';
 
-/** Every completion the coordinator received, recorded or dropped: one JSON line each. */
-export const QUEUE_LEDGER_FILE = 'queue-ledger.ndjson';
+export { QUEUE_LEDGER_FILE } from './unit-completion.js';
 
 export interface QueueExecutorOptions {
   /** redis://[:password@]host:port[/db] or rediss://... */
@@ -25,6 +20,11 @@ export interface QueueExecutorOptions {
   backoffMs?: number;
   /** How often a unit's job is looked at, ms (default 1000). */
   pollMs?: number;
+  /**
+   * Ctrl-C of the coordinator: `execute` stops waiting and rejects with `STUDY_ABORTED`. The
+   * jobs stay on the queue (workers go on with them), so rerunning the study reattaches.
+   */
+  signal?: AbortSignal;
 }
 
 export interface QueueExecutor extends StudyExecutor {
@@ -38,8 +38,9 @@ export interface QueueExecutor extends StudyExecutor {
  * adding duplicates), `stem worker` processes run them, and `execute` waits for a unit's job,
  * writes the files it brought back into the study directory and relays its steps. Completion
  * is idempotent by unit: files of a unit already finished on disk are dropped (logged in
- * queue-ledger.ndjson). Jobs are polled rather than awaited through BullMQ's event stream, so
- * a Redis restart mid-study only delays the coordinator.
+ * queue-ledger.ndjson). Once written, the files are removed from the job (Redis keeps only
+ * the unit, the worker and its times). Jobs are polled rather than awaited through BullMQ's
+ * event stream, so a Redis restart mid-study only delays the coordinator.
  */
 export async function queueExecutor(options: QueueExecutorOptions): Promise<QueueExecutor> {
   await checkRedisReachable(options.url);
@@ -92,6 +93,7 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Queu
       events.log(
         `queue ${q.name} on ${redactedUrl(options.url)}: ${added} units added, ${reattached} already there`,
       );
+      await dropCollectedFiles(q, new Set(units.map((unit) => unit.id)));
     },
 
     async execute(unit, scope, events) {
@@ -99,6 +101,12 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Queu
       const relayed = new Set<string>();
       let lastTraining = '';
       for (;;) {
+        if (options.signal?.aborted)
+          throw new StemError(
+            `study ${scope.config.name} stopped while waiting for unit ${unit.id}`,
+            `its job stays on queue ${q.name}; rerun the same stem study --queue command to collect it`,
+            'STUDY_ABORTED',
+          );
         const job = (await q.getJob(unit.id)) as Job<UnitJobData, UnitJobResult> | undefined;
         if (!job)
           throw new StemError(
@@ -121,13 +129,17 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Queu
           }
         }
         if (state === 'completed') {
-          if (!job.returnvalue?.files)
+          const files = job.data.files;
+          if (!files || !job.returnvalue)
             throw new StemError(
               `unit ${unit.id} completed on queue ${q.name} without its files`,
               `remove the job (redis-cli DEL bull:${q.name}:${unit.id}) and rerun to run it again`,
               'STUDY_UNIT_FAILED',
             );
-          await recordCompletion(scope, unit, job.returnvalue, events, relayed);
+          await recordCompletion(scope, unit, { ...job.returnvalue, files }, events, relayed);
+          // Written into the study directory (or dropped as a duplicate): Redis need not keep them.
+          const { files: _written, ...kept } = job.data;
+          await job.updateData(kept);
           return;
         }
         if (state === 'failed')
@@ -154,43 +166,15 @@ function sameWork(a: StudyUnit, b: StudyUnit): boolean {
 }
 
 /**
- * Writes a completed unit's files into the study directory, unless that unit is finished there
- * already (a late duplicate: logged and dropped), and relays its steps to `runStudy`.
+ * Completed jobs of units that are no longer to run (the study directory has them: a coordinator
+ * wrote them and was stopped before it could empty the job) still carry their files: drop them,
+ * so Redis keeps only the unit, the worker and its times.
  */
-async function recordCompletion(
-  scope: StudyScope,
-  unit: StudyUnit,
-  result: UnitJobResult,
-  events: UnitEvents,
-  relayed: Set<string>,
-): Promise<void> {
-  const { directory } = scope;
-  const done =
-    (!unit.run || runFinished(directory, unit.run)) &&
-    unit.probes.every((p) => probeFinished(directory, p));
-  const ledger = (recorded: boolean) =>
-    appendFile(
-      join(directory, QUEUE_LEDGER_FILE),
-      `${JSON.stringify({ unit: unit.id, worker: result.worker, recorded, seconds: result.seconds, at: new Date().toISOString() })}\n`,
-    );
-  if (done) {
-    events.warn(
-      `unit ${unit.id}: a second completion (from ${result.worker}) was dropped, the first is kept`,
-    );
-    await ledger(false);
-    return;
-  }
-  await writeUnitFiles(directory, result.files);
-  // The run's config as the study directory names it (the worker's names its own directory).
-  if (unit.run)
-    await writeFile(
-      runConfigFile(directory, unit.run),
-      runConfigYaml(runExperimentConfig(scope.config, unit.run, directory), unit.run),
-    );
-  await ledger(true);
-  events.log(`unit ${unit.id} done by ${result.worker} in ${result.seconds.toFixed(1)} s`);
-  for (const step of result.steps) {
-    if (!relayed.has(step.id)) await events.started(step.id);
-    await events.finished(step.id, step.updates !== undefined ? { updates: step.updates } : {});
+async function dropCollectedFiles(q: Queue, toRun: ReadonlySet<string>): Promise<void> {
+  const completed = (await q.getJobs(['completed'])) as Job<UnitJobData>[];
+  for (const job of completed) {
+    if (!job?.id || toRun.has(job.id) || !job.data.files) continue;
+    const { files: _written, ...kept } = job.data;
+    await job.updateData(kept);
   }
 }

@@ -5,6 +5,7 @@ import { formatDuration } from '../study/study-progress.js';
 import { checkRedisReachable, queueConnection, redactedUrl } from './queue-connection.js';
 import { studyQueueName } from './study-identity.js';
 import type { UnitJobData, UnitJobProgress, UnitJobResult } from './unit-job.js';
+import { connectedWorkers, type WorkerDescription } from './worker-registry.js';
 
 /**
  * Where a unit stands: `done` (its results are in the study directory), `collected next`
@@ -33,6 +34,8 @@ export interface QueueStatus {
   counts: Record<UnitQueueState, number>;
   /** Workers connected to the queue now. */
   workers: number;
+  /** Those workers: name, STEM_THREADS and compute path as each reported them. */
+  connected: WorkerDescription[];
   /**
    * Seconds until every unit is done, from the measured unit times (mean per kind, else of
    * all), spread over the connected workers; undefined before any unit was measured.
@@ -93,7 +96,8 @@ export async function queueStatus(study: ResolvedStudy, url: string): Promise<Qu
         (s) => [s, units.filter((u) => u.state === s).length],
       ),
     ) as Record<UnitQueueState, number>;
-    const workers = (await queue.getWorkers()).length;
+    const connected = await connectedWorkers(queue);
+    const workers = connected.length;
     const etaSeconds = estimatedSeconds(units, workers);
     return {
       queue: queue.name,
@@ -101,6 +105,7 @@ export async function queueStatus(study: ResolvedStudy, url: string): Promise<Qu
       units,
       counts,
       workers,
+      connected,
       ...(etaSeconds !== undefined ? { etaSeconds } : {}),
     };
   } finally {
@@ -133,6 +138,13 @@ function estimatedSeconds(units: UnitStatus[], workers: number): number | undefi
 export function formatQueueStatus(status: QueueStatus): string[] {
   const width = Math.max(...status.units.map((u) => u.id.length));
   const lines = [`queue ${status.queue} on ${status.url}, ${status.workers} worker(s) connected`];
+  for (const worker of status.connected) {
+    const how = [
+      worker.threads !== undefined ? `${worker.threads} thread(s)` : 'threads not reported',
+      worker.computePath ?? '',
+    ].filter((s) => s !== '');
+    lines.push(`  worker ${worker.name}: ${how.join(', ')}`);
+  }
   for (const unit of status.units) {
     const detail = [
       unit.worker ? `worker ${unit.worker}` : '',

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StemError } from '@stem/core';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { StudyConfig } from '../study/study-config.js';
@@ -7,6 +8,7 @@ import { checkRedisReachable, queueConnection, redactedUrl } from './queue-conne
 import { identityMismatch, studyQueueName, type StudyIdentity } from './study-identity.js';
 import type { UnitJobData, UnitJobProgress, UnitJobResult, UnitStepResult } from './unit-job.js';
 import { collectUnitFiles } from './unit-files.js';
+import { registerWorker, unregisterWorker } from './worker-registry.js';
 
 export interface StudyWorkerOptions {
   url: string;
@@ -32,14 +34,29 @@ export interface StudyWorkerOptions {
   lockDurationMs?: number;
   /** Name in the ledger, status and errors (default host:pid). */
   name?: string;
+  /**
+   * How this worker computes (STEM_THREADS, the compute path), listed by `stem study status
+   * --queue`. Reported only: it is no part of the identity a unit is checked against.
+   */
+  threads?: number;
+  computePath?: string;
   log(message: string): void;
-  /** Stops taking units; the ones under way finish first. */
+  /**
+   * Ctrl-C: the worker stops taking units and hands the units under way back to the queue at
+   * once (BullMQ's `moveToWait`, no attempt spent), so another worker takes them without
+   * waiting for a stall; their checkpoints stay here, and this machine's next worker resumes
+   * from them if it gets the unit again. A unit is not finished first: it may train for
+   * hours. The promise resolves with `interrupted` while the units' training may still be
+   * running in this process, so the caller ends the process (`stem worker` exits 130/143).
+   */
   signal?: AbortSignal;
 }
 
 export interface StudyWorkerOutcome {
   /** Units this worker completed. */
   units: string[];
+  /** Stopped by `signal`, with the units it handed back to the queue. */
+  interrupted?: { handedBack: string[] };
 }
 
 /**
@@ -60,6 +77,9 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
   refusal.catch(() => {});
   const queueName = studyQueueName(options.config);
 
+  /** The jobs under way here, with the lock token to hand them back on Ctrl-C. */
+  const held = new Map<string, { job: Job<UnitJobData>; token: string | undefined }>();
+
   const processor = async (job: Job<UnitJobData>, token?: string): Promise<UnitJobResult> => {
     const { unit, grid, identity } = job.data;
     const why = identityMismatch(options.identity, identity);
@@ -75,8 +95,14 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
       );
       throw new DelayedError();
     }
+    held.set(job.id!, { job, token });
     const scope: StudyScope = { config: options.config, grid, directory: options.directory };
-    const progress: UnitJobProgress = { worker: name, started: [] };
+    const progress: UnitJobProgress = {
+      worker: name,
+      started: [],
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.computePath ? { computePath: options.computePath } : {}),
+    };
     let lastReport = 0;
     const report = () => job.updateProgress({ ...progress }).catch(() => {});
     const steps: UnitStepResult[] = [];
@@ -114,12 +140,16 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
       await prepared;
       await options.executor.execute(unit, scope, events);
     } catch (error) {
+      held.delete(job.id!);
       // The worker that hit it travels with the error (BullMQ keeps it as the failed reason).
       throw new Error(`on worker ${name}: ${(error as Error).message}`);
     }
+    // The files ride in the job's data, which the coordinator clears once it has written them.
     const files = await collectUnitFiles(options.directory, unit);
+    await job.updateData({ ...job.data, files });
     units.push(unit.id);
-    return { worker: name, seconds: (Date.now() - start) / 1000, steps, files };
+    held.delete(job.id!);
+    return { worker: name, seconds: (Date.now() - start) / 1000, steps };
   };
 
   const worker = new Worker<UnitJobData, UnitJobResult>(queueName, processor, {
@@ -132,18 +162,62 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
     autorun: false,
   });
   worker.on('error', (error) => options.log(`queue: ${error.message}`));
-  options.log(`worker ${name}: taking units of queue ${queueName} on ${redactedUrl(options.url)}`);
-  const stopped = new Promise<void>((resolve) => {
-    if (options.signal?.aborted) resolve();
-    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  await registerWorker(connection, queueName, {
+    name,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.computePath ? { computePath: options.computePath } : {}),
+  });
+  const how = [
+    options.threads !== undefined ? `${options.threads} thread(s)` : '',
+    options.computePath ?? '',
+  ].filter((s) => s !== '');
+  options.log(
+    `worker ${name}: taking units of queue ${queueName} on ${redactedUrl(options.url)}${how.length > 0 ? ` (${how.join(', ')})` : ''}`,
+  );
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (options.signal?.aborted) resolve('stopped');
+    options.signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
   });
   const running = worker.run();
+  let interrupted: StudyWorkerOutcome['interrupted'];
   try {
     await Promise.race([stopped, refusal]);
+    // Stopped: take no more units, then give the ones under way back to the queue.
+    const handedBack: string[] = [];
+    interrupted = { handedBack };
+    await withinHandBackTime(
+      (async () => {
+        await worker.pause(true);
+        for (const [id, { job, token }] of held) {
+          await job.moveToWait(token);
+          handedBack.push(id);
+        }
+      })(),
+    );
   } finally {
-    await worker.close();
-    await running.catch(() => {});
+    const cleanup = async () => {
+      await unregisterWorker(connection, queueName, name).catch(() => {});
+      // A refusal waits for the units under way; Ctrl-C does not (they went back to the queue).
+      await worker.close(interrupted !== undefined);
+    };
+    if (interrupted) await withinHandBackTime(cleanup());
+    else {
+      await cleanup();
+      await running.catch(() => {});
+    }
     connection.disconnect();
   }
-  return { units };
+  return { units, interrupted };
+}
+
+/**
+ * How long Ctrl-C waits for Redis to take the units back. Redis away (commands wait for it to
+ * return) must not keep a stopped worker alive: past this, BullMQ's stalled-job check hands
+ * the units on instead, once their lock expires.
+ */
+const HAND_BACK_MS = 10_000;
+
+async function withinHandBackTime(work: Promise<unknown>): Promise<void> {
+  work.catch(() => {});
+  await Promise.race([work, sleep(HAND_BACK_MS, undefined, { ref: false })]);
 }

@@ -9,11 +9,20 @@ export interface UnitJobData {
   /** The coordinator's grid (the static probes draw their random encoder from its first seed). */
   grid: StudyGrid;
   identity: StudyIdentity;
+  /**
+   * The unit's small files (not checkpoints), path relative to the study directory -> base64:
+   * attached by the worker that ran it, removed by the coordinator once it has written them
+   * into the study directory (so a finished study leaves no file payloads in Redis).
+   */
+  files?: Record<string, string>;
 }
 
 /** What a worker reports while it runs a unit (the job's progress). */
 export interface UnitJobProgress {
   worker: string;
+  /** The worker's STEM_THREADS and compute path, as reported (no part of the identity). */
+  threads?: number;
+  computePath?: string;
   /** Steps started by this attempt, in order. */
   started: string[];
   training?: TrainingProgress;
@@ -26,11 +35,9 @@ export interface UnitStepResult {
   seconds: number;
 }
 
-/** A completed job's value: the unit's small files (not checkpoints) and its steps. */
+/** A completed job's value: who ran it, its time and its steps (its files ride in the data). */
 export interface UnitJobResult {
   worker: string;
   seconds: number;
   steps: UnitStepResult[];
-  /** Path relative to the study directory -> content, base64. */
-  files: Record<string, string>;
 }

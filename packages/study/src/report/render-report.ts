@@ -34,7 +34,11 @@ export async function renderReport(
   const study = await collectStudy(expanded);
   for (const problem of study.problems) options.warn?.(problem);
   const found =
-    study.runs.length + study.probes.length + study.gates.length + study.overlaps.length;
+    study.runs.length +
+    study.probes.length +
+    study.gates.length +
+    study.overlaps.length +
+    (study.conflicts?.length ?? 0);
   if (found === 0)
     throw new StemError(
       `nothing to report under ${paths.join(', ')}`,

@@ -57,8 +57,31 @@ export interface OverlapEntry {
     keptFractionPerRun?: number[];
     /** [layers][heads] fraction of the task's runs that kept the head. */
     keptByRuns?: number[][];
+    /** [layers][heads][r, g, b] in [0, 1]: channel k = 1 - gate of run k (black = kept by all). */
+    rgb?: number[][][];
   }>;
   correlation?: { tasks: string[]; r: Array<Array<number | null>> };
+  /** Heads claimed by every task compared (0-based layer and head), and the rule in words. */
+  stemCells?: Array<{ layer: number; head: number }>;
+  stemCellDefinition?: string;
+  /** [layers][heads] number of tasks claiming the head (`claimedByTasks`), when present. */
+  claimedByTasks?: number[][];
+}
+
+/**
+ * One gradient-conflict measurement of an MTL run (`<run>/analyses/conflict/update-<n>.json`,
+ * written by `@stem/analyzer-conflict`): the per-head numbers the report averages.
+ */
+export interface ConflictEntry {
+  file: string;
+  /** The run directory holding it. */
+  runDirectory: string;
+  update: number;
+  tasks: string[];
+  /** Task pairs `"<a>|<b>"`. */
+  pairs: string[];
+  /** [layer][head]: fraction of tasks against the summed gradient, and cosine per pair. */
+  heads: Array<Array<{ conflict: number; cosine: Record<string, number | null> }>>;
 }
 
 /** Per-task learning floors from a study's study.json (its config's `learningFloors`). */
@@ -72,6 +95,8 @@ export interface Study {
   probes: ProbeEntry[];
   gates: GatesEntry[];
   overlaps: OverlapEntry[];
+  /** Gradient-conflict measurements of MTL runs (absent or empty: the study measured none). */
+  conflicts?: ConflictEntry[];
   /** From the study.json in or above the given paths, when its config sets any. */
   learningFloors?: StudyFloors;
   /** Files that looked relevant but could not be used, with the reason. */
@@ -109,7 +134,11 @@ export async function collectStudy(paths: readonly string[]): Promise<Study> {
         if (entry) study.gates.push(entry);
         else study.problems.push(`${file}: no [layers][heads] gates in it`);
       } else if (name === 'overlap.json') study.overlaps.push(await readOverlap(file));
-      else if (name === STUDY_FILE && !study.learningFloors) {
+      else if (isConflictFile(file)) {
+        const entry = await readConflict(file);
+        if (entry) (study.conflicts ??= []).push(entry);
+        else study.problems.push(`${file}: not a gradient-conflict measurement`);
+      } else if (name === STUDY_FILE && !study.learningFloors) {
         const floors = await readStudyFloors(file);
         if (floors) study.learningFloors = floors;
       }
@@ -279,6 +308,7 @@ async function readOverlap(file: string): Promise<OverlapEntry> {
             ? { keptFractionPerRun: (task['keptFractionPerRun'] as unknown[]).map(Number) }
             : {}),
           ...(isMatrix(task['keptByRuns']) ? { keptByRuns: task['keptByRuns'] } : {}),
+          ...(isRgbMatrix(task['rgb']) ? { rgb: task['rgb'] } : {}),
         });
   const correlation = json['correlation'] as { tasks?: unknown; r?: unknown } | undefined;
   if (correlation && Array.isArray(correlation.tasks) && Array.isArray(correlation.r))
@@ -286,5 +316,83 @@ async function readOverlap(file: string): Promise<OverlapEntry> {
       tasks: (correlation.tasks as unknown[]).map(String),
       r: correlation.r as Array<Array<number | null>>,
     };
+  const cells = json['stemCells'];
+  if (
+    Array.isArray(cells) &&
+    cells.every(
+      (c: { layer?: unknown; head?: unknown } | null) =>
+        Number.isInteger(c?.layer) && Number.isInteger(c?.head),
+    )
+  )
+    entry.stemCells = (cells as Array<{ layer: number; head: number }>).map(({ layer, head }) => ({
+      layer,
+      head,
+    }));
+  if (typeof json['stemCellDefinition'] === 'string')
+    entry.stemCellDefinition = json['stemCellDefinition'];
+  if (isMatrix(json['claimedByTasks'])) entry.claimedByTasks = json['claimedByTasks'];
   return entry;
+}
+
+/** `<run>/analyses/conflict/update-<n>.json`. */
+function isConflictFile(file: string): boolean {
+  return (
+    /^update-\d+\.json$/.test(basename(file)) &&
+    basename(dirname(file)) === 'conflict' &&
+    basename(dirname(dirname(file))) === 'analyses'
+  );
+}
+
+/** A measurement with an update, tasks and [layer][head] cells holding a numeric conflict. */
+async function readConflict(file: string): Promise<ConflictEntry | undefined> {
+  const json = await readJson(file);
+  const heads = json['heads'];
+  if (
+    typeof json['update'] !== 'number' ||
+    !Array.isArray(json['tasks']) ||
+    !Array.isArray(heads) ||
+    heads.length === 0 ||
+    !heads.every(
+      (row) =>
+        Array.isArray(row) &&
+        row.every(
+          (cell: { conflict?: unknown } | null) =>
+            typeof cell?.conflict === 'number' && typeof cell === 'object',
+        ),
+    )
+  )
+    return undefined;
+  const cells = heads as Array<Array<{ conflict: number; cosine?: unknown }>>;
+  return {
+    file,
+    runDirectory: dirname(dirname(dirname(file))),
+    update: json['update'],
+    tasks: (json['tasks'] as unknown[]).map(String),
+    pairs: Array.isArray(json['pairs']) ? (json['pairs'] as unknown[]).map(String) : [],
+    heads: cells.map((row) =>
+      row.map((cell) => ({
+        conflict: cell.conflict,
+        cosine:
+          cell.cosine && typeof cell.cosine === 'object'
+            ? (cell.cosine as Record<string, number | null>)
+            : {},
+      })),
+    ),
+  };
+}
+
+/** [layers][heads][3] numbers: the overlap's RGB map of a task's runs. */
+function isRgbMatrix(value: unknown): value is number[][][] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (row) =>
+        Array.isArray(row) &&
+        row.every(
+          (cell) =>
+            Array.isArray(cell) && cell.length === 3 && cell.every((v) => typeof v === 'number'),
+        ),
+    )
+  );
 }

@@ -3,6 +3,8 @@ import { scoreOutcome, scoreOutcomeText, type ScoreOutcome } from './claim-score
 import { countStatistics, countText, statisticText, undecidedText } from './claim-sharing.js';
 import { probeOutcome, type ProbeOutcome } from './claim-probes.js';
 import { intervalText, pText } from './claim-verdict.js';
+import { gradientConflict, type GradientConflict } from './gradient-conflict.js';
+import type { HeadSetTest } from './head-set-permutation.js';
 import {
   headSharing,
   pruningRunLines,
@@ -116,6 +118,8 @@ export interface StudyHeadline {
    */
   sharing?: HeadSharing;
   probes: ProbeLine[];
+  /** The gradient-conflict meter's measurements of the all-task runs; absent without any. */
+  conflict?: GradientConflict;
   claims: ClaimVerdict[];
   /** Parts of the headline the study has no data for, in words. */
   missing: string[];
@@ -421,6 +425,11 @@ export function studyHeadline(
         if (!value) missing.push(`${task}: no ${kind} ${line.probe} probe`);
   }
   const encoder = encoderVerdict(study.runs);
+  const conflict = gradientConflict(
+    study,
+    study.overlaps[0]?.stemCells ?? sharing?.test.stemCells,
+    missing,
+  );
   const headline: Omit<StudyHeadline, 'claims'> = {
     encoder,
     ...(all ? { allTasks: all } : {}),
@@ -433,6 +442,7 @@ export function studyHeadline(
     pruningRuns,
     ...(sharing ? { sharing } : {}),
     probes,
+    ...(conflict ? { conflict } : {}),
     missing,
   };
   return { ...headline, claims: paperClaims(headline) };
@@ -556,6 +566,23 @@ function probeText(headline: StudyHeadline, all: string): string[] {
   return lines;
 }
 
+/** The stem-cell test's outcome in words: a side only when the permutation test excludes chance. */
+export function conflictVerdict(test: HeadSetTest): string {
+  if (test.p >= 0.05) return 'inconclusive (within the permutation noise)';
+  return test.difference > 0
+    ? 'the stem cells conflict more than the other heads'
+    : 'the stem cells conflict less than the other heads';
+}
+
+/** One line: whether the tasks' gradients disagree most on the heads every task claims. */
+function conflictText(conflict: GradientConflict): string {
+  const stem = conflict.headSets.find((s) => s.name === 'stem cells')?.test;
+  const where = `${conflict.runs.length} run(s), ${conflict.measurements} measurements`;
+  if (stem === undefined || typeof stem === 'string')
+    return `Gradient conflict (${where}): not tested: ${stem ?? 'no stem cells'}`;
+  return `Gradient conflict (${where}): stem-cell heads ${stem.inside.mean.toFixed(3)} vs other heads ${stem.outside.mean.toFixed(3)} (mean conflict), permutation p = ${pText(stem.p)} (${stem.draws} draws, seed ${conflict.seed}): ${conflictVerdict(stem)}`;
+}
+
 /** The headline as lines to print (stdout, the report's first section), "missing" where data is. */
 export function formatHeadline(headline: StudyHeadline): string[] {
   const all = headline.allTasks?.label ?? 'MTL';
@@ -563,6 +590,7 @@ export function formatHeadline(headline: StudyHeadline): string[] {
   lines.push(...scoreLinesText(headline, all), '');
   lines.push(...pruningText(headline), '');
   lines.push(...sharingText(headline), '');
+  if (headline.conflict) lines.push(conflictText(headline.conflict), '');
   lines.push(...probeText(headline, all), '');
   lines.push("The paper's claims (He & Choi 2021):");
   for (const claim of headline.claims) {

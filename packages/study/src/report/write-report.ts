@@ -2,7 +2,14 @@ import { join, relative } from 'node:path';
 import { writeFileAtomic } from '@stem/core';
 import { heatmapSvg, type HeatmapInput } from './heatmap.js';
 import type { Study } from './study-files.js';
-import { formatHeadline, studyHeadline, type StudyHeadline } from './study-headline.js';
+import { scoreOutcomeText } from './claim-scores.js';
+import { intervalText } from './claim-verdict.js';
+import { headlineSummaryHtml } from './headline-summary.js';
+import { overlapSectionHtml } from './overlap-section.js';
+import { conflictHeadSetTable, conflictSectionHtml } from './conflict-section.js';
+import { scoreBarsSvg } from './score-bars.js';
+import { studyHeadline, type StudyHeadline } from './study-headline.js';
+import { taskProbeMaps, taskProbeRowsHtml } from './task-probe-rows.js';
 import { correlationTable, keptHeadsTable, probeTable, scoreTable } from './study-tables.js';
 import { htmlEscape, tableToHtml, tableToLatex, tableToMarkdown, type Table } from './table.js';
 
@@ -110,7 +117,7 @@ function figuresOf(study: Study): Figure[] {
   return figures;
 }
 
-function tablesOf(study: Study): Table[] {
+function tablesOf(study: Study, headline: StudyHeadline): Table[] {
   const tables: Table[] = [];
   const scores = scoreTable(study.runs);
   if (scores) tables.push(scores);
@@ -128,31 +135,54 @@ function tablesOf(study: Study): Table[] {
         study.probes.filter((p) => p.result.task === task),
       ),
     );
+  if (headline.conflict) tables.push(conflictHeadSetTable(headline.conflict));
   return tables;
 }
 
-const STYLE = `body{font-family:sans-serif;margin:2em;max-width:1200px;color:#222}
-figure{display:inline-block;margin:0 2em 2em 0;vertical-align:top}
-figcaption{font-size:.8em;color:#555;max-width:480px;word-break:break-all}
-table{border-collapse:collapse;margin:1em 0}caption{font-weight:bold;text-align:left;padding:.3em 0}
-th,td{border-bottom:1px solid #ccc;padding:.2em .7em;text-align:right}th:first-child,td:first-child{text-align:left}
-.note{font-size:.85em;color:#555}.problems{color:#a00}
-.headline pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}.caveat{color:#a00;font-weight:bold}
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0 auto;padding:1em 1.5em;max-width:1240px;color:#222;line-height:1.4}
+h1{margin:.2em 0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}h3{font-size:1em;margin:.3em 0}
+nav a{margin-right:1em}.note{font-size:.85em;color:#555;font-weight:normal}.missing{color:#999;font-style:italic}.problems{color:#a00}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:.8em;margin:1em 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:.6em .9em;background:#fafafa}.card ul{padding-left:1.2em;margin:.3em 0;font-size:.85em}
+.badge{display:inline-block;border-radius:3px;padding:0 .4em;font-size:.8em;font-weight:bold;color:#fff;background:#777}
+.gate-passed,.status-gates-passed{background:#2a7d2a}.gate-failed,.status-gates-failed,.status-random,.status-mixed{background:#b22}
+.caveat{color:#a00;font-weight:bold}.caveat-note{color:#a00;font-size:.85em;margin:.2em 0}
 .verdict{font-weight:bold;padding:0 .3em}.verdict-reproduced{color:#060}.verdict-not-reproduced{color:#a00}
-.verdict-inconclusive,.verdict-not-tested,.verdict-not-enough-data{color:#865}`;
+.verdict-inconclusive,.verdict-not-tested,.verdict-not-enough-data{color:#865}
+.badge.verdict{color:#fff}.badge.verdict-reproduced{background:#2a7d2a}.badge.verdict-not-reproduced{background:#b22}
+.badge.verdict-inconclusive,.badge.verdict-not-tested,.badge.verdict-not-enough-data{background:#a07a2c}
+.claims{list-style:none;padding:0}.claims li{margin:.15em 0}
+pre{background:#f6f6f6;padding:1em;white-space:pre-wrap;font-size:.85em}summary{cursor:pointer;font-weight:bold;margin:.5em 0}
+.task-row{border-top:1px solid #eee;padding:.6em 0}
+.panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:.8em;align-items:start}
+.panel,.overlap-map{margin:0}.panel figcaption,.overlap-map figcaption{font-size:.85em;margin-bottom:.2em}.panel figcaption{min-height:2.6em}
+svg.grid{width:100%;height:auto;max-width:340px;display:block}.overlap-map svg.grid{max-width:260px}
+.legends{display:flex;flex-wrap:wrap;gap:2em;margin-top:.4em}
+svg.score-bars{width:100%;height:auto;max-width:900px;display:block}
+.overlap-grid{display:grid;grid-template-columns:minmax(0,3fr) minmax(180px,1fr);gap:1em;align-items:start}
+.overlap-maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.8em}
+.stem-cells{border:1px solid #ddd;border-radius:6px;padding:.5em .9em;background:#fafafa}.stem-cells h4{margin:.2em 0}
+@media (max-width:900px){.overlap-grid{grid-template-columns:1fr}}
+.files figure{display:inline-block;margin:0 1.5em 1.5em 0;vertical-align:top}
+.files figcaption{font-size:.8em;color:#555;max-width:480px;word-break:break-all}
+table{border-collapse:collapse;margin:1em 0}caption{font-weight:bold;text-align:left;padding:.3em 0}
+th,td{border-bottom:1px solid #ccc;padding:.2em .7em;text-align:right}th:first-child,td:first-child{text-align:left}`;
 
-/** One line per claim of He & Choi 2021: its verdict, marked when the data are no evidence. */
-function claimsHtml(headline: StudyHeadline): string {
-  const items = headline.claims.map(
-    (claim) =>
-      `<li>${claim.id}. ${htmlEscape(claim.claim)}: <span class="verdict verdict-${claim.verdict.replaceAll(' ', '-')}">${htmlEscape(claim.verdict.toUpperCase())}</span>${claim.evidence ? '' : ' (not evidence: see the caveat)'}</li>`,
+/** Under the bar chart: each task's paired difference with its interval and claim-1 outcome. */
+function differencesHtml(headline: StudyHeadline): string {
+  const all = headline.allTasks?.label ?? 'MTL';
+  const items = headline.scores.map(
+    (s) =>
+      `<li><strong>${htmlEscape(s.task)}</strong>: ${all} − STL ${s.difference ? htmlEscape(intervalText(s.difference)) : 'n/a'}${s.outcome ? ` · ${htmlEscape(scoreOutcomeText(s))}` : ''}</li>`,
   );
-  return `<ul class="claims">${items.join('')}</ul>`;
+  return `<ul class="differences note">${items.join('')}</ul>`;
 }
 
 /**
  * Writes `figures/*.svg`, `tables/*.md|tex` and one self-contained `index.html` (no scripts,
- * no network) that shows every figure and table of the study.
+ * no network, its charts inline SVG): the headline as cards, STL vs the all-tasks setting as a
+ * bar chart, a row of probe maps per task, the stem-cell overlap, and every table and figure
+ * file under "All numbers".
  */
 export async function writeReport(
   study: Study,
@@ -167,7 +197,7 @@ export async function writeReport(
     await writeFileAtomic(file, await heatmapSvg(figure.input));
     figureFiles.push(file);
   }
-  const tables = tablesOf(study);
+  const tables = tablesOf(study, headline);
   const tableFiles: string[] = [];
   for (const table of tables) {
     const md = join(outputDirectory, 'tables', `${table.id}.md`);
@@ -177,30 +207,52 @@ export async function writeReport(
     tableFiles.push(md, tex);
   }
   const counts = `${study.runs.length} runs, ${study.probes.length} probe results, ${study.gates.length} gate files, ${study.overlaps.length} overlap analyses`;
+  const all = headline.allTasks?.label ?? 'MTL';
+  const probeMaps = taskProbeMaps(study, headline);
   const html = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<title>stem report</title>',
     `<style>${STYLE}</style></head><body>`,
-    '<h1>stem report</h1>',
-    '<section class="headline"><h2>Headline</h2>',
-    headline.encoder.caveat ? `<p class="caveat">${htmlEscape(headline.encoder.caveat)}</p>` : '',
-    claimsHtml(headline),
-    `<pre>${htmlEscape(formatHeadline(headline).join('\n'))}</pre></section>`,
-    `<p>${htmlEscape(counts)}.</p>`,
+    '<header><h1>stem report</h1>',
+    `<p class="note">${htmlEscape(counts)}.</p>`,
+    `<nav aria-label="sections"><a href="#scores">Task scores</a><a href="#probes">Probe maps per task</a><a href="#overlap">Stem cells</a>${headline.conflict ? '<a href="#conflict">Gradient conflict</a>' : ''}<a href="#all-numbers">All numbers</a></nav></header>`,
     study.problems.length > 0
       ? `<ul class="problems">${study.problems.map((p) => `<li>${htmlEscape(p)}</li>`).join('')}</ul>`
       : '',
-    figures.length > 0 ? '<h2>Heat maps</h2>' : '',
-    ...figures.map(
-      (figure) =>
-        `<figure><a href="figures/${figure.id}.svg"><img src="figures/${figure.id}.svg" alt="${htmlEscape(figure.input.title)}"></a><figcaption>${htmlEscape(relative(outputDirectory, figure.source))}</figcaption></figure>`,
-    ),
-    tables.length > 0 ? '<h2>Tables</h2>' : '',
+    headlineSummaryHtml(headline),
+    headline.scores.length > 0
+      ? `<section id="scores"><h2>Task scores: STL vs ${htmlEscape(all)}</h2>${scoreBarsSvg(study, headline)}${differencesHtml(headline)}</section>`
+      : '',
+    probeMaps.length > 0
+      ? `<section id="probes"><h2>Heat maps: probe accuracy per head, by task</h2><p class="note">Rows are layers, columns heads. Static, STL and ${htmlEscape(all)} share one colour scale per task; the difference uses a diverging scale centred on zero.</p>\n${taskProbeRowsHtml(probeMaps, all)}</section>`
+      : '',
+    study.overlaps.length > 0
+      ? `<section id="overlap"><h2>Stem cells: where the pruning runs overlap</h2>${overlapSectionHtml(study.overlaps, headline, outputDirectory)}</section>`
+      : '',
+    // Spread, not '': a study without conflict data keeps its report byte for byte.
+    ...(headline.conflict
+      ? [
+          `<section id="conflict"><h2>Gradient conflict between tasks, per head</h2>${conflictSectionHtml(headline.conflict)}</section>`,
+        ]
+      : []),
+    '<section id="all-numbers"><h2>All numbers</h2>',
+    tables.length > 0 ? `<details class="tables"><summary>Tables (${tables.length})</summary>` : '',
     ...tables.map(
       (table) =>
         `<section>${tableToHtml(table)}<p class="note"><a href="tables/${table.id}.md">Markdown</a> · <a href="tables/${table.id}.tex">LaTeX</a></p></section>`,
     ),
+    tables.length > 0 ? '</details>' : '',
+    figures.length > 0
+      ? `<details class="files"><summary>Every heat map as an SVG file (${figures.length})</summary>`
+      : '',
+    ...figures.map(
+      (figure) =>
+        `<figure><a href="figures/${figure.id}.svg"><img src="figures/${figure.id}.svg" alt="${htmlEscape(figure.input.title)}"></a><figcaption>${htmlEscape(relative(outputDirectory, figure.source))}</figcaption></figure>`,
+    ),
+    figures.length > 0 ? '</details>' : '',
+    '</section>',
     '</body></html>',
     '',
   ].join('\n');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writePruningSummary } from '@stem/analyzer-pruning';
 import { probeResultFile, type ProbeResult } from '@stem/analyzer-probe';
 import {
+  ConfigError,
   SeededRandom,
   disposeExperiment,
   loadExperimentConfig,
@@ -17,6 +18,7 @@ import {
 import { probeEncoder } from './probe-encoder.js';
 import { ProbeSentences } from './probe-sentences.js';
 import { runConfigFile, runConfigYaml, runExperimentConfig } from './run-config.js';
+import { errorInStudyConfig } from './run-config-origin.js';
 import { dataNeeds, prepareData } from './study-data.js';
 import type { StudyExecutor, StudyScope, UnitEvents } from './study-executor.js';
 import type { GridProbe, GridRun } from './study-grid.js';
@@ -90,6 +92,10 @@ async function executeRun(
       await rm(join(runDirectory, 'metrics.ndjson'), { force: true });
       const config = await loadExperimentConfig(configFile, options.session.registry, {
         checkPaths: true,
+      }).catch((error: unknown) => {
+        // The user wrote the study config, not this file: point at the study's field.
+        if (!(error instanceof ConfigError) || !scope.source) throw error;
+        throw errorInStudyConfig(error, scope.source, scope.config, run, configFile);
       });
       updates = (await trainRun(environment, { config }, { directory: runDirectory })).result.steps;
     }

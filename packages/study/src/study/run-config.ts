@@ -7,6 +7,34 @@ import type { GridRun } from './study-grid.js';
 
 /** Name of the head gates section in a generated pruning config (as `stem prune` adds it). */
 export const GATES_SECTION = 'pruning';
+/** Name of the gradient-conflict meter in a generated MTL run config. */
+export const CONFLICT_SECTION = 'conflict';
+/**
+ * `@stem/analyzer-conflict`'s component type. Written as text, not imported: the study only
+ * names the component in the run config, the training session registering the plugin
+ * resolves it.
+ */
+export const GRADIENT_CONFLICT_TYPE = 'stem.training.gradient-conflict.v1';
+
+/**
+ * The conflict meter's section for an MTL run (a pair or MTL-5), undefined for every other
+ * run or when the study has no `conflict` entry. The meter observes only (it is left out of
+ * the run's random streams), so adding it changes no run's weights or scores.
+ */
+export function conflictComponent(
+  study: StudyConfig,
+  run: GridRun,
+): Record<string, unknown> | undefined {
+  const conflict = study.conflict;
+  if (!conflict || run.kind !== 'train') return undefined;
+  if (run.setting !== 'pairs' && run.setting !== 'mtl5') return undefined;
+  const own = conflict === true ? {} : conflict;
+  return {
+    type: GRADIENT_CONFLICT_TYPE,
+    ...(own.every !== undefined ? { every: own.every } : {}),
+    ...(own.probeSentences !== undefined ? { probeSentences: own.probeSentences } : {}),
+  };
+}
 
 /** The setting's trainer settings, and for a single-task run that task's own on top. */
 function trainerOf(
@@ -75,6 +103,8 @@ export function runExperimentConfig(
       },
     };
   }
+  const conflict = conflictComponent(study, run);
+  if (conflict) config['trainingComponents'] = { [CONFLICT_SECTION]: conflict };
   return config;
 }
 

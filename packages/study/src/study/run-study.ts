@@ -98,7 +98,12 @@ async function coordinate(
   emit: (event: StudyEvent) => void,
 ): Promise<StudyOutcome> {
   const { directory, grid, config } = study;
-  const scope: StudyScope = { config, grid, directory };
+  const scope: StudyScope = {
+    config,
+    grid,
+    directory,
+    source: { file: study.file, lineOf: study.lineOf ?? (() => undefined) },
+  };
   const log = (message: string) => emit({ type: 'log', message });
   const warn = (message: string) => emit({ type: 'warning', message });
   await mkdir(directory, { recursive: true });

@@ -1,6 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigError, DEVICE_CHOICES, StemError, applyOverrides, describeIssues } from '@stem/core';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import {
+  DEVICE_CHOICES,
+  loadConfigFile,
+  parseConfigText,
+  strictSchema,
+  validateConfig,
+  type LineOf,
+} from '@stem/core';
 import { z } from 'zod';
 
 /** Task names become run-directory names: lower-case identifiers. */
@@ -65,8 +70,9 @@ const taskSchema = z.looseObject({
 
 const splitSchema = z.enum(['train', 'dev', 'test']);
 
-export const studyConfigSchema = z
-  .object({
+/** Strict at every depth, as experiment configs: an unknown key names the closest known one. */
+export const studyConfigSchema = strictSchema(
+  z.object({
     $schema: z.string().optional(),
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
     description: z.string().optional(),
@@ -127,6 +133,31 @@ export const studyConfigSchema = z
       })
       .strict()
       .prefault({}),
+    // Gradient conflict (issue 28): the meter only observes (core leaves it out of the run's
+    // random streams), so turning it on changes no run's weights, scores or report numbers; a
+    // study without it generates the same run configs as before.
+    conflict: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            every: z
+              .int()
+              .min(1)
+              .optional()
+              .describe('Optimiser updates between measurements (default: the meter’s, 20).'),
+            probeSentences: z
+              .int()
+              .min(1)
+              .optional()
+              .describe('Sentences of each task’s fixed probe batch (default: the meter’s, 32).'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe(
+        'Measure per-head gradient conflict between the tasks of the MTL runs (MTL-5 and the pairs; never STL or pruning runs): true for the meter’s defaults, false (or absent) for off, or { every, probeSentences }. The meter only observes: every run ends with the same weights and scores as without it.',
+      ),
     learningFloors: z
       .record(
         z.string().regex(TASK_NAME, 'task names are lower-case identifiers'),
@@ -152,38 +183,42 @@ export const studyConfigSchema = z
       })
       .strict()
       .prefault({}),
-  })
-  .strict();
+    paths: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Named paths for ${paths.x} interpolation.'),
+  }),
+);
 
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type SettingValue = StudyConfig['settings']['stl'];
 export type PruningSettingValue = StudyConfig['pruning']['stl-dp'];
+export type ConflictSetting = NonNullable<StudyConfig['conflict']>;
+
+const STUDY_HINT = 'fix the fields above; README "stem study" describes a study config';
 
 /** The study config read from a file, `--set` overrides applied, validated. */
 export interface LoadedStudyConfig {
   file: string;
   config: StudyConfig;
+  /** The line of a study config field, for errors found later (in a generated run config). */
+  lineOf: LineOf;
 }
 
 /**
- * Reads a YAML or JSON study config; problems name the file, line and field like the
- * experiment config loader's.
+ * Reads a YAML or JSON study config with core's config loader: the same errors as an
+ * experiment config's (file, line, field), `${...}` references and `--set` overrides.
  */
 export async function loadStudyConfig(
   file: string,
   overrides: readonly string[] = [],
 ): Promise<LoadedStudyConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new StemError(
-      `cannot read study config ${file}: ${(error as Error).message}`,
-      'check the path given to -c/--config',
-      'CONFIG_INVALID',
-    );
-  }
-  return { file, config: parseStudyConfig(text, file, overrides) };
+  const { document, config } = await loadConfigFile(file, {
+    schema: studyConfigSchema,
+    overrides,
+    hint: STUDY_HINT,
+  });
+  return { file, config, lineOf: document.lineOf };
 }
 
 export function parseStudyConfig(
@@ -191,37 +226,7 @@ export function parseStudyConfig(
   file: string,
   overrides: readonly string[] = [],
 ): StudyConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (document.errors.length > 0)
-    throw new ConfigError(
-      file,
-      document.errors.map((error) => ({
-        path: '',
-        message: `syntax error: ${error.message.split('\n')[0]}`,
-        line: error.linePos?.[0]?.line,
-      })),
-    );
-  const raw = document.toJS() as unknown;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new ConfigError(file, [{ path: '', message: 'expected a mapping at the top level' }]);
-  const lineOf = (path: PropertyKey[]): number | undefined => {
-    // An absent field points at the nearest parent that is in the file.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = document.getIn(path.slice(0, depth) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  const resolved = applyOverrides(raw as Record<string, unknown>, overrides);
-  const result = studyConfigSchema.safeParse(resolved);
-  if (!result.success)
-    throw new ConfigError(
-      file,
-      describeIssues(result.error.issues, lineOf),
-      'fix the fields above; README "stem study" describes a study config',
-    );
-  return result.data;
+  return validateConfig(parseConfigText(text, file, { overrides }), studyConfigSchema, STUDY_HINT);
 }
 
 /** The seeds of a study: `seeds: 3` means 1, 2, 3. */

@@ -1,4 +1,5 @@
 import type { TrainingProgress } from '@stem/core';
+import type { StudySource } from './run-config-origin.js';
 import type { StudyConfig } from './study-config.js';
 import type { GridProbe, GridRun, StudyGrid } from './study-grid.js';
 
@@ -12,6 +13,8 @@ export interface StudyScope {
   grid: StudyGrid;
   /** Absolute study directory. */
   directory: string;
+  /** The study config's file and lines, to tell a run config's errors against it. */
+  source?: StudySource;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, parseExperimentConfig, type ComponentRegistry } from '@stem/core';
-import { runConfigYaml, runExperimentConfig } from './run-config.js';
+import { runConfigFile, runConfigYaml, runExperimentConfig } from './run-config.js';
+import { errorInStudyConfig } from './run-config-origin.js';
 import { dataNeeds, type DataNeeds } from './study-data.js';
 import { probeFinished, runFinished } from './study-state.js';
 import type { ResolvedStudy } from './study-setup.js';
@@ -48,10 +49,16 @@ export function planStudy(study: ResolvedStudy, registry: ComponentRegistry): St
   const runs = grid.runs.map((run) => {
     const experiment = runExperimentConfig(config, run, directory);
     const yaml = runConfigYaml(experiment, run);
-    const label = `${study.file} (run ${run.id})`;
-    parseExperimentConfig(yaml, label, registry);
+    const runFile = runConfigFile(directory, run);
     try {
-      parseExperimentConfig(yaml, label, registry, { checkPaths: true });
+      parseExperimentConfig(yaml, runFile, registry);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const source = { file: study.file, lineOf: study.lineOf ?? (() => undefined) };
+      throw errorInStudyConfig(error, source, config, run, runFile);
+    }
+    try {
+      parseExperimentConfig(yaml, runFile, registry, { checkPaths: true });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       for (const problem of error.problems) missing.add(`${problem.path}: ${problem.message}`);

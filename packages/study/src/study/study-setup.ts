@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { LineOf } from '@stem/core';
 import { loadStudyConfig, type StudyConfig } from './study-config.js';
 import { expandGrid, type StudyGrid } from './study-grid.js';
 
@@ -21,6 +22,8 @@ export interface StudySelection {
 export interface ResolvedStudy {
   file: string;
   config: StudyConfig;
+  /** Lines of the study config's fields (errors in generated run configs point there). */
+  lineOf?: LineOf;
   grid: StudyGrid;
   /** Absolute study directory: --out, else the config's `directory`, else studies/<name>. */
   directory: string;
@@ -35,12 +38,12 @@ const list = (value: string | readonly string[] | undefined) =>
 
 /** The study config with `--set` applied and the grid `--only`, `--tasks` and `--seeds` select. */
 export async function resolveStudy(selection: StudySelection): Promise<ResolvedStudy> {
-  const { file, config } = await loadStudyConfig(selection.config, selection.set ?? []);
+  const { file, config, lineOf } = await loadStudyConfig(selection.config, selection.set ?? []);
   const grid = expandGrid(config, {
     only: list(selection.only),
     tasks: list(selection.tasks),
     seeds: selection.seeds,
   });
   const directory = resolve(selection.out ?? config.directory ?? `studies/${config.name}`);
-  return { file, config, grid, directory };
+  return { file, config, lineOf, grid, directory };
 }

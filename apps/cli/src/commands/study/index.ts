@@ -14,6 +14,7 @@ import {
 import { StemCommand } from '../../base-command.js';
 import { progressLine } from '../../run/progress-line.js';
 import { runEnvironment } from '../../run/run-environment.js';
+import { stopOnSignals, type StopSignals } from '../../run/stop-signals.js';
 import { studyFlags } from '../../study/study-flags.js';
 
 export interface StudySummary {
@@ -65,7 +66,13 @@ export default class Study extends StemCommand<typeof Study> {
     const packages = runEnvironment(this.config, session, {}).packages;
     let executor: StudyExecutor;
     let close = async () => {};
+    // With --queue, Ctrl-C stops waiting for the workers: the queue and its connections are
+    // closed, the jobs stay for them, and rerunning the same command collects the results.
+    let stop: StopSignals | undefined;
     if (this.flags.queue) {
+      stop = stopOnSignals((name) =>
+        this.progress(`${name}: stopping the coordinator; the units stay on the queue`),
+      );
       // Loaded only here: a study without --queue never loads bullmq.
       const { queueExecutor, studyIdentity } = await import('@stem/study/queue');
       const queued = await queueExecutor({
@@ -74,6 +81,7 @@ export default class Study extends StemCommand<typeof Study> {
         attempts: this.flags.attempts,
         pollMs: this.flags['poll-ms'],
         backoffMs: this.flags['backoff-ms'],
+        signal: stop.signal,
       });
       executor = queued;
       close = () => queued.close();
@@ -82,16 +90,32 @@ export default class Study extends StemCommand<typeof Study> {
         session,
         environment: (hooks) => runEnvironment(this.config, session, hooks),
       });
-    const outcome: StudyOutcome = await runStudy(study, {
-      executor,
-      packages,
-      computePath: path,
-      progress: (event) => {
-        if (event.type === 'training') runLine(event.status);
-        else if (event.type === 'warning') this.reportWarning(event.message);
-        else this.progress(event.message);
-      },
-    }).finally(close);
+    let outcome: StudyOutcome;
+    try {
+      outcome = await runStudy(study, {
+        executor,
+        packages,
+        computePath: path,
+        progress: (event) => {
+          if (event.type === 'training') runLine(event.status);
+          else if (event.type === 'warning') this.reportWarning(event.message);
+          else this.progress(event.message);
+        },
+        ...(stop ? { signal: stop.signal } : {}),
+      });
+    } catch (error) {
+      await close();
+      if (stop?.received()) {
+        if (this.jsonEnabled()) this.logJson(this.toErrorJson(error));
+        stop.exit(
+          `study ${study.config.name} stopped by ${stop.received()}: rerun the same command to collect the units from the queue`,
+        );
+      }
+      throw error;
+    } finally {
+      stop?.dispose();
+    }
+    await close();
     const summary: StudySummary = {
       directory: outcome.directory,
       report: outcome.report.index,
