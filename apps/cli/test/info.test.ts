@@ -45,7 +45,6 @@ describe('stem info', () => {
       'tasks',
       'analyzers',
       'datasets',
-      'metrics',
       'trainingComponents',
     ]);
     // Each task lists what `stem predict --format` accepts, as its plugin declares it.

@@ -76,6 +76,7 @@ export default class Worker extends StemCommand<typeof Worker> {
       const outcome = await runStudyWorker({
         url: this.flags.queue,
         config: study.config,
+        source: { file: study.file, lineOf: study.lineOf ?? (() => undefined) },
         identity,
         directory,
         executor: inProcessExecutor({

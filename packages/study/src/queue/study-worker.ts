@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StemError } from '@stem/core';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { StudyConfig } from '../study/study-config.js';
+import type { StudySource } from '../study/run-config-origin.js';
 import type { StudyExecutor, StudyScope, UnitEvents } from '../study/study-executor.js';
 import { checkRedisReachable, queueConnection, redactedUrl } from './queue-connection.js';
 import { identityMismatch, studyQueueName, type StudyIdentity } from './study-identity.js';
@@ -14,6 +15,8 @@ export interface StudyWorkerOptions {
   url: string;
   /** This worker's study config (the same file and --set as the coordinator's). */
   config: StudyConfig;
+  /** The study config's file and lines: a unit's run-config error is told against them. */
+  source?: StudySource;
   identity: StudyIdentity;
   /** Runs the units here: `inProcessExecutor` with this process's session. */
   executor: StudyExecutor;
@@ -96,7 +99,12 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
       throw new DelayedError();
     }
     held.set(job.id!, { job, token });
-    const scope: StudyScope = { config: options.config, grid, directory: options.directory };
+    const scope: StudyScope = {
+      config: options.config,
+      grid,
+      directory: options.directory,
+      ...(options.source ? { source: options.source } : {}),
+    };
     const progress: UnitJobProgress = {
       worker: name,
       started: [],

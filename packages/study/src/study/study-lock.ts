@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
@@ -92,7 +93,8 @@ export async function lockStudy(
     hostname: hostname(),
     startedAt: new Date().toISOString(),
   };
-  const staged = `${file}.${process.pid}.${Date.now()}`;
+  // Unique per call: two takers in one process (workers sharing a data home) must not share it.
+  const staged = `${file}.${process.pid}.${randomUUID()}`;
   const content = `${JSON.stringify(me)}\n`;
   await writeFile(staged, content);
   try {
