@@ -1,5 +1,5 @@
-// Flat config shared by every project: typescript-eslint's recommended rules plus the
-// architecture rules (plugins never import their own TensorFlow runtime).
+// Flat config shared by every project: typescript-eslint's recommended rules, three type-aware
+// promise rules, and the architecture rules (plugins never import their own TensorFlow runtime).
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -15,6 +15,22 @@ export default tseslint.config(
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
+    },
+  },
+  {
+    // Type-aware rules for the TypeScript of every project: a promise nobody awaits loses
+    // its rejection (a failed write or training step that reports success). Each file is
+    // typed by its own project's tsconfig.json (the project service finds the nearest one);
+    // other packages' types come from their built dist, so nx builds those before lint.
+    // .mjs scripts have no types and stay on the rules above.
+    files: ['{packages,plugins,apps,tools,examples}/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
     },
   },
   {

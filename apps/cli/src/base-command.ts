@@ -26,7 +26,7 @@ export abstract class StemCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     device: Flags.string({
       description:
-        'Compute backend (default: config value or auto = gpu > cpu > wasm > js; wasm uses the OpenBLAS kernels of @stem/compute-native when built, wasm-plain never).',
+        'Compute backend (default: config value or auto = gpu > cpu > wasm > js; wasm uses the OpenBLAS kernels of @stem/compute-native when built, wasm-plain never; native = those kernels on tfjs-backend-cpu tensors, no 4 GiB wasm heap, refused without the addon).',
       options: [...DEVICE_CHOICES],
       helpGroup: 'GLOBAL',
     }),

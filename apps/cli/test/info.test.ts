@@ -10,7 +10,13 @@ import {
 import { envelope, isolatedHome, repositoryRoot, runStem } from './run-stem.js';
 
 interface InfoResult {
-  backend: { requested: string; device: string; backend: string; package: string };
+  backend: {
+    requested: string;
+    device: string;
+    backend: string;
+    package: string;
+    nativeKernels?: { active: boolean; kernels: string[] };
+  };
   nativeTensorflow: NativeTensorflowStatus[];
   components: Record<string, unknown[]>;
 }
@@ -59,6 +65,33 @@ describe('stem info', () => {
     });
   });
 
+  it('reports --device native as tfjs-backend-cpu with the OpenBLAS kernels, or refuses it with the reason', async () => {
+    const env = await isolatedHome();
+    const run = await runStem(['info', '--device', 'native', '--json'], env);
+    if (['0', 'off', 'false', 'no'].includes((process.env['STEM_NATIVE'] ?? '').toLowerCase())) {
+      // CI's second pass: the environment turns the kernels off, and the device says so.
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/STEM_NATIVE=0 turns the native kernels off/);
+      return;
+    }
+    // The addon as this machine has it, found independently of the CLI's code.
+    const addon = join(repositoryRoot, 'packages/compute-native/build/Release/stem_native.node');
+    if (!existsSync(addon)) {
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/native kernels unavailable/);
+      return;
+    }
+    expect(run.code, run.stderr).toBe(0);
+    const info = envelope<InfoResult>(run);
+    expect(info.result.backend).toMatchObject({
+      requested: 'native',
+      device: 'native',
+      backend: 'cpu',
+      nativeKernels: { active: true },
+    });
+    expect(info.result.backend.nativeKernels?.kernels).toContain('BatchMatMul');
+  });
+
   it('keeps stdout to the envelope alone under --json (logs go to stderr)', async () => {
     const run = await runStem(['info', '--json'], await isolatedHome());
     expect(() => JSON.parse(run.stdout)).not.toThrow();
@@ -70,7 +103,7 @@ describe('stem info', () => {
     expect(run.code).not.toBe(0);
     // oclif wraps long messages (continuation lines start with "›").
     expect(run.stderr).toMatch(
-      /Expected --device=tpu to be one of: auto, gpu, cpu, wasm,[\s›]+wasm-plain, js/,
+      /Expected --device=tpu to be one of: auto, gpu, cpu, wasm,[\s›]+wasm-plain,[\s›]+native,[\s›]+js/,
     );
   });
 

@@ -16,7 +16,7 @@ describe('chunk prediction formats', () => {
   it('are declared on the task registration, conll2000 first (the default)', async () => {
     const declared: string[][] = [];
     const hook = await registerHook.call({} as never, {} as never);
-    hook.register({
+    await hook.register({
       registerDataset: () => undefined,
       registerTask: (r: { predictionFormats?: { name: string }[] }) =>
         declared.push((r.predictionFormats ?? []).map((f) => f.name)),

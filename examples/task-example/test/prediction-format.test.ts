@@ -20,7 +20,7 @@ describe('example task prediction format', () => {
   it('is declared on the registration, so stem predict offers --format capitalisation', async () => {
     const declared: string[][] = [];
     const hook = await registerHook.call({} as never, {} as never);
-    hook.register({
+    await hook.register({
       registerTask: (r: { predictionFormats?: { name: string }[] }) =>
         declared.push((r.predictionFormats ?? []).map((f) => f.name)),
     } as never);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { loadAddon, type AddonLoad, type NativeAddon } from './load-addon.js';
+import { loadAddon, type AddonLoad } from './load-addon.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/mat-mul-kernels.js';
 import { softmaxKernel } from './kernels/softmax-kernel.js';
 import { unsortedSegmentSumKernel } from './kernels/segment-sum-kernel.js';
@@ -16,7 +16,11 @@ import {
 } from './kernels/binary-kernels.js';
 import { transposeKernel } from './kernels/transpose-kernel.js';
 import { castKernel } from './kernels/cast-kernel.js';
-import type { KernelConfigLike, KernelFunc, TfKernelRegistry } from './tfjs-surface.js';
+import type { NativeKernelFactory } from './kernels/kernel-factory.js';
+import type { TensorMemory } from './tensor-memory.js';
+import { wasmHeapMemory } from './wasm-heap.js';
+import { cpuTensorMemory } from './cpu-tensor-memory.js';
+import type { KernelConfigLike, TfKernelRegistry } from './tfjs-surface.js';
 
 export type { TfKernelRegistry } from './tfjs-surface.js';
 export type { AddonLoad, NativeAddon } from './load-addon.js';
@@ -25,7 +29,7 @@ export { matMulShapes } from './kernels/matmul-plan.js';
 /** What `activateNativeKernels` did; core copies it into BackendInfo and the run manifest. */
 export interface NativeKernelStatus {
   active: boolean;
-  /** Kernels now served by the addon (wasm backend). */
+  /** Kernels now served by the addon (on the backend it was activated for). */
   kernels: string[];
   /** OpenBLAS threads in use. */
   threads?: number;
@@ -35,10 +39,8 @@ export interface NativeKernelStatus {
   reason?: string;
 }
 
-type Wrap = (addon: NativeAddon, original: KernelFunc) => KernelFunc;
-
 /** Kernel name -> its native version (each defers to the original for cases it does not cover). */
-const NATIVE_KERNELS: Record<string, Wrap> = {
+const NATIVE_KERNELS: Record<string, NativeKernelFactory> = {
   BatchMatMul: batchMatMulKernel,
   _FusedMatMul: fusedMatMulKernel,
   Softmax: softmaxKernel,
@@ -57,21 +59,43 @@ const NATIVE_KERNELS: Record<string, Wrap> = {
   ...UNARY_KERNELS,
 };
 
-const BACKEND = 'wasm';
-let replaced: KernelConfigLike[] | undefined;
-let status: NativeKernelStatus | undefined;
+/**
+ * The tfjs backends the kernels serve, each through its tensor memory: `wasm` in place on the
+ * wasm heap (32-bit, at most 4 GiB in all), `cpu` (tfjs-backend-cpu) on each tensor's own
+ * typed array (bounded by the machine's memory).
+ */
+const MEMORIES = { wasm: wasmHeapMemory, cpu: cpuTensorMemory } satisfies Record<
+  string,
+  TensorMemory
+>;
+
+export type NativeBackendName = keyof typeof MEMORIES;
+
+export interface ActivationOptions {
+  /** OpenBLAS threads (default: STEM_THREADS, else the cores available to this process). */
+  threads?: number;
+  /** The tfjs backend whose kernels to replace (default `wasm`). */
+  backend?: NativeBackendName;
+}
+
+/** Per backend: the original kernels replaced, and the status reported. */
+const activations = new Map<
+  NativeBackendName,
+  { replaced: KernelConfigLike[]; status: NativeKernelStatus }
+>();
 
 /**
- * Re-registers the wasm backend's hot kernels with OpenBLAS-backed versions that work on the
- * wasm heap in place. Call after the kernels to replace are registered (importing
- * tfjs-backend-wasm, plus any extra kernel such as UnsortedSegmentSum). Idempotent; never
- * throws: without the addon it returns `active: false` and the reason.
+ * Re-registers the hot kernels of the wasm backend (default) or of tfjs-backend-cpu with
+ * OpenBLAS-backed versions that work on the tensors' memory in place. Call after the kernels
+ * to replace are registered (importing the backend, plus any extra kernel such as wasm's
+ * UnsortedSegmentSum). Idempotent per backend; never throws: without the addon it returns
+ * `active: false` and the reason.
  *
  * Threads: `STEM_THREADS` caps OpenBLAS (default: the cores available to this process).
  */
 export function activateNativeKernels(
   tf: TfKernelRegistry,
-  options: { threads?: number } = {},
+  options: ActivationOptions = {},
 ): NativeKernelStatus {
   return activateWithAddon(tf, loadAddon(), options);
 }
@@ -80,42 +104,55 @@ export function activateNativeKernels(
 export function activateWithAddon(
   tf: TfKernelRegistry,
   load: AddonLoad,
-  options: { threads?: number } = {},
+  options: ActivationOptions = {},
 ): NativeKernelStatus {
-  if (replaced) return status as NativeKernelStatus;
+  const backend = options.backend ?? 'wasm';
+  const memory: TensorMemory = MEMORIES[backend];
+  const existing = activations.get(backend);
+  if (existing) return existing.status;
   if (!load.addon) {
     return { active: false, kernels: [], reason: load.reason };
   }
   const addon = load.addon;
   addon.setThreads(options.threads ?? threadsFromEnvironment());
-  replaced = [];
-  for (const [kernelName, wrap] of Object.entries(NATIVE_KERNELS)) {
-    const original = tf.getKernel(kernelName, BACKEND) as KernelConfigLike | undefined;
+  const replaced: KernelConfigLike[] = [];
+  for (const [kernelName, factory] of Object.entries(NATIVE_KERNELS)) {
+    const original = tf.getKernel(kernelName, backend) as KernelConfigLike | undefined;
     if (!original) continue;
-    tf.unregisterKernel(kernelName, BACKEND);
-    // Keep the original's setup/dispose: the fallback path calls its kernelFunc, which needs
-    // the wasm functions its setupFunc binds when the backend initialises.
-    tf.registerKernel({ ...original, kernelFunc: wrap(addon, original.kernelFunc) } as never);
+    tf.unregisterKernel(kernelName, backend);
+    // Keep the original's setup/dispose: the fallback path calls its kernelFunc, which on wasm
+    // needs the functions its setupFunc binds when the backend initialises.
+    tf.registerKernel({
+      ...original,
+      kernelFunc: factory(addon, original.kernelFunc, memory),
+    } as never);
     replaced.push(original);
   }
-  status = {
+  const status: NativeKernelStatus = {
     active: true,
     kernels: replaced.map((k) => k.kernelName),
     threads: addon.threads(),
     blas: addon.blasConfig().trim(),
   };
+  activations.set(backend, { replaced, status });
   return status;
 }
 
-/** Puts the original wasm kernels back (tests; `--device wasm-plain` in a process that had them). */
-export function deactivateNativeKernels(tf: TfKernelRegistry): void {
-  if (!replaced) return;
-  for (const original of replaced) {
-    tf.unregisterKernel(original.kernelName, BACKEND);
+/**
+ * Puts the original kernels of `backend` (default `wasm`) back (tests; `--device wasm-plain`
+ * in a process that had them).
+ */
+export function deactivateNativeKernels(
+  tf: TfKernelRegistry,
+  backend: NativeBackendName = 'wasm',
+): void {
+  const activation = activations.get(backend);
+  if (!activation) return;
+  for (const original of activation.replaced) {
+    tf.unregisterKernel(original.kernelName, backend);
     tf.registerKernel(original as never);
   }
-  replaced = undefined;
-  status = undefined;
+  activations.delete(backend);
 }
 
 /** Whether the addon loads, without touching any kernel. */

@@ -3,74 +3,88 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The compiled addon (src/native/stem_native.cc); offsets are in float32 elements. */
+/** One operand as the addon takes it: a typed array, then an offset in 4-byte elements. */
+type Memory = Float32Array | Int32Array | Uint8Array;
+
+/**
+ * The compiled addon (src/native/stem_native.cc). Every operand is an array plus an offset
+ * (`NativeOperand` in tensor-memory.ts): on wasm the heap view and the tensor's offset, on the
+ * CPU backend the tensor's own typed array and 0.
+ */
 export interface NativeAddon {
-  gemmBatch(heap: Float32Array, plan: Int32Array): void;
+  /** plan: [m, n, k, transA, transB, count, (aOff, bOff, cOff) x count] (kernels/matmul-plan.ts). */
+  gemmBatch(a: Memory, b: Memory, c: Memory, plan: Int32Array): void;
+  /** A negative bias / PReLU offset means none. */
   biasActivation(
-    heap: Float32Array,
+    x: Memory,
     offset: number,
     rows: number,
     cols: number,
+    bias: Memory,
     biasOffset: number,
     biasSize: number,
     activation: number,
     alpha: number,
+    prelu: Memory,
     preluOffset: number,
     preluSize: number,
   ): void;
-  softmax(
-    heap: Float32Array,
-    inOffset: number,
-    outOffset: number,
-    rows: number,
-    cols: number,
-  ): void;
+  softmax(x: Memory, xOffset: number, y: Memory, yOffset: number, rows: number, cols: number): void;
   segmentSum(
-    heap: Float32Array,
+    x: Memory,
     xOffset: number,
+    ids: Memory,
     idsOffset: number,
+    out: Memory,
     outOffset: number,
     idCount: number,
     rowSize: number,
     numSegments: number,
   ): void;
   sumMiddle(
-    heap: Float32Array,
-    inOffset: number,
-    outOffset: number,
+    x: Memory,
+    xOffset: number,
+    y: Memory,
+    yOffset: number,
     outer: number,
     reduce: number,
     inner: number,
     /** Non-zero: divide each sum by `reduce` (Mean). */
-    mean?: number,
+    mean: number,
   ): void;
+  /** Returns -1, or the first id outside [0, rows). */
   gatherRows(
-    heap: Float32Array,
+    x: Memory,
     xOffset: number,
+    ids: Memory,
     idsOffset: number,
+    out: Memory,
     outOffset: number,
     idCount: number,
     rowSize: number,
     rows: number,
   ): number;
-  unary(heap: Float32Array, op: number, inOffset: number, outOffset: number, n: number): void;
+  unary(op: number, x: Memory, xOffset: number, y: Memory, yOffset: number, n: number): void;
   /** plan: [rank, shape x rank, aStride x rank, bStride x rank] (kernels/broadcast-plan.ts). */
   binary(
-    heap: Float32Array,
     op: number,
+    a: Memory,
     aOffset: number,
+    b: Memory,
     bOffset: number,
-    outOffset: number,
+    y: Memory,
+    yOffset: number,
     plan: Int32Array,
   ): void;
   /** plan: [rank, shape x rank, inStride x rank]; copies 4-byte elements as bits. */
-  stridedCopy(heap: Float32Array, inOffset: number, outOffset: number, plan: Int32Array): void;
+  stridedCopy(x: Memory, xOffset: number, y: Memory, yOffset: number, plan: Int32Array): void;
   /** kind 0: int32, 1: bool (bytes); the input offset is in bytes. */
   toFloat(
-    heap: Float32Array,
     kind: number,
-    inByteOffset: number,
-    outOffset: number,
+    x: Memory,
+    xByteOffset: number,
+    y: Memory,
+    yOffset: number,
     n: number,
   ): void;
   setThreads(threads: number): void;

@@ -1,4 +1,5 @@
 import type { TensorInfoLike, WasmBackendInternals } from './tfjs-surface.js';
+import type { BoundTensorMemory, TensorMemory } from './tensor-memory.js';
 
 let cachedBuffer: ArrayBufferLike | undefined;
 let cachedView: Float32Array | undefined;
@@ -17,11 +18,11 @@ export function heapView(backend: WasmBackendInternals): Float32Array {
   return cachedView;
 }
 
-/** The tensor's position in the heap, in 4-byte elements (wasm's malloc aligns to 8+). */
-export function elementOffset(backend: WasmBackendInternals, tensor: TensorInfoLike): number {
+/** The tensor's position in the heap, in bytes (wasm's malloc aligns to 8+). */
+function byteOffset(backend: WasmBackendInternals, tensor: TensorInfoLike): number {
   const data = backend.dataIdMap.get(tensor.dataId);
   if (data === undefined) throw new Error('@stem/compute-native: tensor is not on the wasm heap');
-  return data.memoryOffset >>> 2;
+  return data.memoryOffset;
 }
 
 /** Checks that the backend is tfjs-backend-wasm 4.x as this package knows it. */
@@ -33,3 +34,25 @@ export function isWasmBackend(backend: unknown): backend is WasmBackendInternals
     typeof candidate.makeOutput === 'function'
   );
 }
+
+/**
+ * The wasm backend's tensors, in place on its 32-bit heap: every operand is the one heap view
+ * at the tensor's offset (so the heap, at most 4 GiB, bounds every run on this backend).
+ */
+export const wasmHeapMemory: TensorMemory = {
+  backendName: 'wasm',
+  bind(backend, inputs): BoundTensorMemory | undefined {
+    if (!isWasmBackend(backend)) return undefined;
+    if (inputs.some((t) => backend.dataIdMap.get(t.dataId) === undefined)) return undefined;
+    return {
+      makeOutput: (shape, dtype) => backend.makeOutput(shape, dtype),
+      operand: (tensor) => ({
+        array: heapView(backend),
+        offset: byteOffset(backend, tensor) >>> 2,
+      }),
+      byteOperand: (tensor) => ({ array: heapView(backend), offset: byteOffset(backend, tensor) }),
+      dispose: (tensor) =>
+        (backend as unknown as { disposeData(id: object): void }).disposeData(tensor.dataId),
+    };
+  },
+};

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { activateWithAddon, deactivateNativeKernels } from '../src/index.js';
-import { tf, wasmEngine } from './wasm-engine.js';
+import { tf, wasmEngine } from './kernel-engine.js';
 
 beforeAll(async () => {
   await wasmEngine();

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { nativeNotBuilt, native, randomTensor, tf, wasmEngine } from './wasm-engine.js';
+import { nativeNotBuilt, native, randomTensor, tf, wasmEngine } from './kernel-engine.js';
 
 beforeAll(async () => {
   await wasmEngine();

@@ -7,12 +7,9 @@ import {
   randomTensor,
   relativeError,
   tf,
-  wasmEngine,
-} from './wasm-engine.js';
-
-beforeAll(async () => {
-  await wasmEngine();
-});
+  useBackend,
+  BACKENDS,
+} from './kernel-engine.js';
 
 const TRANSPOSES: Array<[boolean, boolean]> = [
   [false, false],
@@ -51,9 +48,10 @@ const CASES: Array<{ aBatch: number[]; bBatch: number[]; m: number; k: number; n
   { aBatch: [], bBatch: [2, 3], m: 3, k: 4, n: 5 },
 ];
 
-describe.skipIf(nativeNotBuilt(import.meta.url))(
-  'BatchMatMul on OpenBLAS equals the plain wasm kernel',
-  () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  'BatchMatMul on OpenBLAS equals the plain kernel (%s)',
+  (backend) => {
+    beforeAll(() => useBackend(backend));
     for (const c of CASES) {
       for (const [transposeA, transposeB] of TRANSPOSES) {
         const label = `[${c.aBatch}]x[${c.bBatch}] m${c.m} k${c.k} n${c.n} tA=${transposeA} tB=${transposeB}`;
@@ -96,9 +94,10 @@ describe.skipIf(nativeNotBuilt(import.meta.url))(
   },
 );
 
-describe.skipIf(nativeNotBuilt(import.meta.url))(
-  'BatchMatMul broadcasting beyond what tfjs flattens',
-  () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  'BatchMatMul broadcasting beyond what tfjs flattens (%s)',
+  (backend) => {
+    beforeAll(() => useBackend(backend));
     it('broadcasts [2,1] against [1,3] batches like a brute-force product', () => {
       native();
       const aShape = [2, 1, 4, 5];
@@ -200,102 +199,122 @@ function checkFused(c: FusedCase): void {
   tf.dispose([reference, fused]);
 }
 
-describe.skipIf(nativeNotBuilt(import.meta.url))('_FusedMatMul on OpenBLAS', () => {
-  // tfjs-backend-wasm 4.22's own _FusedMatMul adds the bias wrongly when an operand is
-  // transposed, the batch is > 1 or the bias is a scalar (checked below), so the reference is
-  // the composed plain-wasm ops; where its fused kernel is right, it is compared directly too.
-  for (const activation of ACTIVATIONS) {
-    for (const [transposeA, transposeB] of TRANSPOSES) {
-      for (const withBias of [false, true]) {
-        it(`${activation} bias=${withBias} tA=${transposeA} tB=${transposeB}`, () => {
-          const [aShape, bShape] = operandShapes([3], [3], 19, 23, 13, transposeA, transposeB);
-          checkFused({
-            aShape,
-            bShape,
-            transposeA,
-            transposeB,
-            activation,
-            biasShape: withBias ? [13] : undefined,
-            slopeShape: activation === 'prelu' ? [13] : undefined,
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  '_FusedMatMul on OpenBLAS (%s)',
+  (backend) => {
+    beforeAll(() => useBackend(backend));
+    // tfjs-backend-wasm 4.22's own _FusedMatMul adds the bias wrongly when an operand is
+    // transposed, the batch is > 1 or the bias is a scalar (checked below), so the reference is
+    // the composed plain-wasm ops; where its fused kernel is right, it is compared directly too.
+    for (const activation of ACTIVATIONS) {
+      for (const [transposeA, transposeB] of TRANSPOSES) {
+        for (const withBias of [false, true]) {
+          it(`${activation} bias=${withBias} tA=${transposeA} tB=${transposeB}`, () => {
+            const [aShape, bShape] = operandShapes([3], [3], 19, 23, 13, transposeA, transposeB);
+            checkFused({
+              aShape,
+              bShape,
+              transposeA,
+              transposeB,
+              activation,
+              biasShape: withBias ? [13] : undefined,
+              slopeShape: activation === 'prelu' ? [13] : undefined,
+            });
           });
-        });
+        }
       }
     }
-  }
 
-  it('equals the plain wasm fused kernel where that one is right (batch 1, no transpose)', () => {
-    for (const activation of ACTIVATIONS) {
-      const c: FusedCase = {
-        aShape: [1, 19, 23],
-        bShape: [1, 23, 13],
+    it('equals the plain wasm fused kernel where that one is right (batch 1, no transpose)', () => {
+      for (const activation of ACTIVATIONS) {
+        const c: FusedCase = {
+          aShape: [1, 19, 23],
+          bShape: [1, 23, 13],
+          transposeA: false,
+          transposeB: false,
+          activation,
+          biasShape: [13],
+          slopeShape: activation === 'prelu' ? [13] : undefined,
+        };
+        const result = bothWays(() => fusedProduct(c));
+        expect(relativeError(result.native, result.plain)).toBeLessThan(1e-5);
+      }
+    });
+
+    // Backend-specific behaviour: defined only there (a skip would count as one without reason).
+    if (backend === 'wasm')
+      it('plain wasm fused kernel is wrong with a bias on a transposed operand (why it is not the reference)', () => {
+        const c: FusedCase = {
+          aShape: [1, 19, 23],
+          bShape: [1, 13, 23],
+          transposeA: false,
+          transposeB: true,
+          activation: 'linear',
+          biasShape: [13],
+        };
+        plain();
+        const reference = tf.tidy(() => composedProduct(c));
+        const wasmFused = tf.tidy(() => fusedProduct(c));
+        expect(relativeError(wasmFused.dataSync(), reference.dataSync())).toBeGreaterThan(1e-3);
+        tf.dispose([reference, wasmFused]);
+      });
+
+    it('a scalar bias and a scalar PReLU slope', () => {
+      checkFused({
+        aShape: [2, 8, 9],
+        bShape: [2, 9, 4],
         transposeA: false,
         transposeB: false,
-        activation,
-        biasShape: [13],
-        slopeShape: activation === 'prelu' ? [13] : undefined,
-      };
-      const result = bothWays(() => fusedProduct(c));
-      expect(relativeError(result.native, result.plain)).toBeLessThan(1e-5);
-    }
-  });
-
-  it('plain wasm fused kernel is wrong with a bias on a transposed operand (why it is not the reference)', () => {
-    const c: FusedCase = {
-      aShape: [1, 19, 23],
-      bShape: [1, 13, 23],
-      transposeA: false,
-      transposeB: true,
-      activation: 'linear',
-      biasShape: [13],
-    };
-    plain();
-    const reference = tf.tidy(() => composedProduct(c));
-    const wasmFused = tf.tidy(() => fusedProduct(c));
-    expect(relativeError(wasmFused.dataSync(), reference.dataSync())).toBeGreaterThan(1e-3);
-    tf.dispose([reference, wasmFused]);
-  });
-
-  it('a scalar bias and a scalar PReLU slope', () => {
-    checkFused({
-      aShape: [2, 8, 9],
-      bShape: [2, 9, 4],
-      transposeA: false,
-      transposeB: false,
-      activation: 'prelu',
-      biasShape: [],
-      slopeShape: [],
+        activation: 'prelu',
+        biasShape: [],
+        slopeShape: [],
+      });
     });
-  });
 
-  it('zero-size inner dimension: output is act(bias)', () => {
-    checkFused({
-      aShape: [2, 3, 0],
-      bShape: [2, 0, 5],
-      transposeA: false,
-      transposeB: false,
-      activation: 'sigmoid',
-      biasShape: [5],
+    it('zero-size inner dimension: output is act(bias)', () => {
+      checkFused({
+        aShape: [2, 3, 0],
+        bShape: [2, 0, 5],
+        transposeA: false,
+        transposeB: false,
+        activation: 'sigmoid',
+        biasShape: [5],
+      });
     });
-  });
 
-  it('rank-2 operands through the fused op (reshaped to rank 3 by tfjs)', () => {
-    checkFused({
-      aShape: [37, 41],
-      bShape: [29, 41],
-      transposeA: false,
-      transposeB: true,
-      activation: 'relu',
-      biasShape: [29],
+    it('rank-2 operands through the fused op (reshaped to rank 3 by tfjs)', () => {
+      checkFused({
+        aShape: [37, 41],
+        bShape: [29, 41],
+        transposeA: false,
+        transposeB: true,
+        activation: 'relu',
+        biasShape: [29],
+      });
     });
-  });
 
-  it('defers a bias it does not cover (one value per row) to the original kernel', () => {
-    native();
-    // wasm's own kernel refuses a rank-2 bias: the error shows the call reached it.
-    expect(() =>
-      tf.tidy(() =>
-        tf.fused.matMul({ a: tf.ones([4, 3]), b: tf.ones([3, 5]), bias: tf.ones([4, 1]) }),
-      ),
-    ).toThrow(/rank-1 bias/);
-  });
-});
+    // Backend-specific behaviour: defined only there (a skip would count as one without reason).
+    if (backend === 'wasm')
+      it('defers a bias it does not cover (one value per row) to the original kernel', () => {
+        native();
+        // wasm's own kernel refuses a rank-2 bias: the error shows the call reached it.
+        expect(() =>
+          tf.tidy(() =>
+            tf.fused.matMul({ a: tf.ones([4, 3]), b: tf.ones([3, 5]), bias: tf.ones([4, 1]) }),
+          ),
+        ).toThrow(/rank-1 bias/);
+      });
+
+    if (backend === 'cpu')
+      it("a bias it does not cover (one value per row) gives the original kernel's result", () => {
+        checkFused({
+          aShape: [2, 19, 23],
+          bShape: [2, 23, 13],
+          transposeA: false,
+          transposeB: false,
+          activation: 'relu',
+          biasShape: [19, 1],
+        });
+      });
+  },
+);

@@ -1,13 +1,10 @@
-import { beforeAll, expect, it } from 'vitest';
-import { nativeNotBuilt, native, randomTensor, tf, wasmEngine } from './wasm-engine.js';
+import { expect, it } from 'vitest';
+import { BACKENDS, nativeNotBuilt, native, randomTensor, tf, useBackend } from './kernel-engine.js';
 
-beforeAll(async () => {
-  await wasmEngine();
-});
-
-it.skipIf(nativeNotBuilt(import.meta.url))(
-  '10k calls of every native kernel leave tensor count, wasm heap and RSS flat',
-  () => {
+it.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  '10k calls of every native kernel on %s leave tensor count, data buffers, wasm heap and RSS flat',
+  async (backend) => {
+    await useBackend(backend);
     const status = native();
     expect(status.active).toBe(true);
     const a = randomTensor([4, 16, 24], 1);
@@ -32,17 +29,24 @@ it.skipIf(nativeNotBuilt(import.meta.url))(
           tf.sum(tf.neg(tf.mean(moved, -1, true))),
         );
       });
-    const wasmBackend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+    // The wasm heap only grows; the cpu backend has none (its buffers are counted instead).
+    const heapBytes = () =>
+      backend === 'wasm'
+        ? (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer
+            .byteLength
+        : 0;
     for (let i = 0; i < 200; i++) round().dispose();
     const tensors = tf.memory().numTensors;
-    const heapBytes = wasmBackend.wasm.HEAPU8.buffer.byteLength;
+    const buffers = tf.memory().numDataBuffers;
+    const heap = heapBytes();
     const rss = process.memoryUsage().rss;
     for (let i = 0; i < 10_000; i++) round().dispose();
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(wasmBackend.wasm.HEAPU8.buffer.byteLength).toBe(heapBytes);
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    expect(heapBytes()).toBe(heap);
     // Generous bound: a leak of one output per call would be > 100 MB here.
     expect(process.memoryUsage().rss - rss).toBeLessThan(40 * 1024 * 1024);
     tf.dispose([a, b, bias, table, ids]);
   },
-  120_000,
+  240_000,
 );

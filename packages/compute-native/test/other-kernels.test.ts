@@ -7,19 +7,17 @@ import {
   randomTensor,
   relativeError,
   tf,
-  wasmEngine,
-} from './wasm-engine.js';
-
-beforeAll(async () => {
-  await wasmEngine();
-});
+  useBackend,
+  BACKENDS,
+} from './kernel-engine.js';
 
 function expectSame(f: () => tf.Tensor): void {
   const result = bothWays(f);
   expect(relativeError(result.native, result.plain)).toBeLessThan(1e-5);
 }
 
-describe.skipIf(nativeNotBuilt(import.meta.url))('Softmax', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)('Softmax (%s)', (backend) => {
+  beforeAll(() => useBackend(backend));
   for (const shape of [
     [1, 1],
     [7, 13],
@@ -44,7 +42,8 @@ describe.skipIf(nativeNotBuilt(import.meta.url))('Softmax', () => {
   });
 });
 
-describe.skipIf(nativeNotBuilt(import.meta.url))('Mean', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)('Mean (%s)', (backend) => {
+  beforeAll(() => useBackend(backend));
   const cases: Array<[number[], number | number[] | undefined, boolean]> = [
     [[16, 32, 128], -1, true], // layer norm
     [[512, 64], 0, false],
@@ -60,7 +59,8 @@ describe.skipIf(nativeNotBuilt(import.meta.url))('Mean', () => {
   }
 });
 
-describe.skipIf(nativeNotBuilt(import.meta.url))('Sum', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)('Sum (%s)', (backend) => {
+  beforeAll(() => useBackend(backend));
   const cases: Array<[number[], number | number[] | undefined, boolean]> = [
     [[512, 64], 0, false],
     [[512, 64], 1, true],
@@ -96,41 +96,48 @@ describe.skipIf(nativeNotBuilt(import.meta.url))('Sum', () => {
   });
 });
 
-describe.skipIf(nativeNotBuilt(import.meta.url))('GatherV2 along axis 0', () => {
-  it('embedding rows, including repeated ids', () =>
-    expectSame(() => tf.gather(randomTensor([50, 16], 3), tf.tensor1d([0, 49, 7, 7, 3], 'int32'))));
-  it('rank-2 ids and rank-3 table', () =>
-    expectSame(() =>
-      tf.gather(
-        randomTensor([10, 3, 4], 4),
-        tf.tensor2d(
-          [
-            [1, 2],
-            [9, 0],
-          ],
-          [2, 2],
-          'int32',
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  'GatherV2 along axis 0 (%s)',
+  (backend) => {
+    beforeAll(() => useBackend(backend));
+    it('embedding rows, including repeated ids', () =>
+      expectSame(() =>
+        tf.gather(randomTensor([50, 16], 3), tf.tensor1d([0, 49, 7, 7, 3], 'int32')),
+      ));
+    it('rank-2 ids and rank-3 table', () =>
+      expectSame(() =>
+        tf.gather(
+          randomTensor([10, 3, 4], 4),
+          tf.tensor2d(
+            [
+              [1, 2],
+              [9, 0],
+            ],
+            [2, 2],
+            'int32',
+          ),
         ),
-      ),
-    ));
-  it('no ids', () =>
-    expectSame(() => tf.gather(randomTensor([10, 4], 5), tf.tensor1d([], 'int32'))));
-  it('axis 1 goes to the original kernel', () =>
-    expectSame(() => tf.gather(randomTensor([6, 10], 6), tf.tensor1d([2, 0], 'int32'), 1)));
-  it('an id outside the table throws and leaks no tensor', () => {
-    native();
-    const table = randomTensor([4, 2], 7);
-    const ids = tf.tensor1d([1, 4], 'int32');
-    const before = tf.memory().numTensors;
-    expect(() => tf.gather(table, ids)).toThrow(/index value 4 is not in \[0, 3\]/);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([table, ids]);
-  });
-});
+      ));
+    it('no ids', () =>
+      expectSame(() => tf.gather(randomTensor([10, 4], 5), tf.tensor1d([], 'int32'))));
+    it('axis 1 goes to the original kernel', () =>
+      expectSame(() => tf.gather(randomTensor([6, 10], 6), tf.tensor1d([2, 0], 'int32'), 1)));
+    it('an id outside the table throws and leaks no tensor', () => {
+      native();
+      const table = randomTensor([4, 2], 7);
+      const ids = tf.tensor1d([1, 4], 'int32');
+      const before = tf.memory().numTensors;
+      expect(() => tf.gather(table, ids)).toThrow(/index value 4 is not in \[0, 3\]/);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([table, ids]);
+    });
+  },
+);
 
-describe.skipIf(nativeNotBuilt(import.meta.url))(
-  'UnsortedSegmentSum (the gradient of gather)',
-  () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  'UnsortedSegmentSum (the gradient of gather) (%s)',
+  (backend) => {
+    beforeAll(() => useBackend(backend));
     it('sums rows per segment and drops ids out of range', () =>
       expectSame(() =>
         tf.unsortedSegmentSum(randomTensor([6, 8], 8), tf.tensor1d([0, 2, 2, 5, 9, 0], 'int32'), 6),
@@ -146,15 +153,17 @@ describe.skipIf(nativeNotBuilt(import.meta.url))(
   },
 );
 
-describe.skipIf(nativeNotBuilt(import.meta.url))('Exp and Erf', () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)('Exp and Erf (%s)', (backend) => {
+  beforeAll(() => useBackend(backend));
   it('Exp', () => expectSame(() => tf.exp(tf.mul(randomTensor([17, 33], 11), 10))));
   it('Erf', () => expectSame(() => tf.erf(tf.mul(randomTensor([1000], 12), 4))));
   it('empty input', () => expectSame(() => tf.exp(tf.zeros([0, 3]))));
 });
 
-describe.skipIf(nativeNotBuilt(import.meta.url))(
-  'Identity shares memory instead of copying',
-  () => {
+describe.skipIf(nativeNotBuilt(import.meta.url)).each(BACKENDS)(
+  'Identity shares memory instead of copying (%s)',
+  (backend) => {
+    beforeAll(() => useBackend(backend));
     it('the clone keeps its values after the original is disposed', () => {
       native();
       const x = randomTensor([5, 5], 13);

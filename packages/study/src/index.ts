@@ -82,6 +82,9 @@ export { writeReport, type ReportFiles } from './report/write-report.js';
 export { collectStudy, type Study } from './report/study-files.js';
 export { formatHeadline, studyHeadline, type StudyHeadline } from './report/study-headline.js';
 export { offsetCell, positionalRow } from './report/probe-offsets.js';
+// The report's head maps, for other pages that draw heads (`stem view`).
+export { headGridSvg, legendSvg, type HeadGridInput } from './report/head-grid-svg.js';
+export { sharedDomain, type ColourScale } from './report/colour-scales.js';
 
 // The numbers README.md quotes from a committed study (apps/cli/scripts/readme-study-numbers.mjs).
 export {

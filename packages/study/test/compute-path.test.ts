@@ -27,6 +27,16 @@ describe('the compute path in words', () => {
     expect(computePath({ ...wasm(undefined), device: 'gpu' })).toBe('GPU (tfjs-node-gpu)');
   });
 
+  it('names the native kernels on tfjs-backend-cpu (device native) apart from wasm', () => {
+    const native: BackendInfo = {
+      ...wasm({ active: true, kernels: ['BatchMatMul'], threads: 2 }),
+      device: 'native',
+      backend: 'cpu',
+      package: '@tensorflow/tfjs-backend-cpu',
+    };
+    expect(computePath(native)).toBe('native kernels on tfjs-backend-cpu (OpenBLAS, 2 threads)');
+  });
+
   it('is shown in every study progress line', () => {
     const lines: string[] = [];
     const progress = new StudyProgress(

@@ -25,7 +25,7 @@ export async function createEncoder(
     });
   const spec = config.architecture;
   if (!spec) throw new Error('unreachable: the schema requires path or architecture');
-  const architecture = await architectureFor(spec, await vocabularySize(spec.tokenizer));
+  const architecture = architectureFor(spec, await vocabularySize(spec.tokenizer));
   return TransformerEncoder.initialise(tf, architecture, spec.tokenizer, random, options);
 }
 

@@ -48,7 +48,9 @@ export { poolAttentionToWords } from './attention/word-attention.js';
 export { describeModel, type ModelDescription } from './model-directory/describe-model.js';
 export { checkModelWeights, type WeightsCheck } from './model-directory/check-model-weights.js';
 export {
+  encoderWordAttention,
   wordAttentionView,
+  type AttentionSelection,
   type WordAttentionView,
   type HeadAttention,
 } from './model-directory/word-attention-view.js';

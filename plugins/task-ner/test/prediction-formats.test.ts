@@ -25,7 +25,7 @@ describe('NER prediction formats', () => {
   it('registers BIO as the default and CoNLL-U (MISC) as the second format', async () => {
     const registered: string[][] = [];
     const hook = await register.call({} as never, {} as never);
-    hook.register({
+    await hook.register({
       registerTask: (r: { predictionFormats?: { name: string }[] }) =>
         registered.push((r.predictionFormats ?? []).map((f) => f.name)),
     } as never);

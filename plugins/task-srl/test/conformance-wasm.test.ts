@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sentence } from '@stem/core';
 import { buildEwt5, Ewt5Corpus } from '@stem/data';
-import { checkTaskHead } from '@stem/testing';
+import { checkTaskHeadOnWasm } from '@stem/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import registerHook from '../src/hooks/register.js';
 
@@ -12,9 +12,8 @@ const PROPBANK_SOURCE = fileURLToPath(
   new URL('../../../packages/data/sources/propbank-ewt/ewt-propbank.tar.gz', import.meta.url),
 );
 
-// The conformance check again on the backend users train on: wasm, with the native kernels
-// where the addon is built (CI's second pass turns them off: STEM_NATIVE=0). The other test
-// files run tfjs's cpu kernels; core picks a backend once per process, hence a file of its own.
+// The conformance check again on the backend users train on (wasm, native kernels where built);
+// core picks a backend once per process, hence a file of its own.
 // Real frames, as in srl-task.test.ts: on the three tiny sentences the ranker learns no
 // argument in a few steps, and an empty prediction would make the self-scoring vacuous.
 describe('@stem/task-srl on the wasm backend', () => {
@@ -34,17 +33,13 @@ describe('@stem/task-srl on the wasm backend', () => {
   });
 
   it('trains, saves, loads and predicts the same', async () => {
-    const report = await checkTaskHead({
+    const report = await checkTaskHeadOnWasm({
       hook: registerHook,
       taskId: 'stem.task.srl.span-ranking.v1',
       config: { argumentHiddenSizes: [32], predicateHiddenSizes: [32], pairHiddenSizes: [32] },
       sentences,
       steps: 60,
-      backend: 'wasm',
     });
-    expect(report.backend).toBe('wasm');
-    if (process.env['STEM_NATIVE'] === '0') expect(report.nativeKernels).toBe(false);
-    else if (process.env['STEM_REQUIRE_NATIVE'] === '1') expect(report.nativeKernels).toBe(true);
     expect(report.predictions.flat().length).toBeGreaterThan(0);
     expect(report.finalLoss).toBeLessThan(report.initialLoss);
   }, 150_000);

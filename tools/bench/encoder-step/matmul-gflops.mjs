@@ -43,12 +43,14 @@ if (values.impl === 'blas') {
   const { availableParallelism } = await import('node:os');
   addon.setThreads(Number(process.env.STEM_THREADS) || availableParallelism());
   for (const n of sizes) {
-    const heap = new Float32Array(3 * n * n).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
-    const plan = new Int32Array([n, n, n, 0, transposed ? 1 : 0, 1, 0, n * n, 2 * n * n]);
+    const operand = () => new Float32Array(n * n).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+    const [left, right, product] = [operand(), operand(), new Float32Array(n * n)];
+    // One product; each operand in its own array at offset 0 (the addon's per-operand memory).
+    const plan = new Int32Array([n, n, n, 0, transposed ? 1 : 0, 1, 0, 0, 0]);
     console.log(
       JSON.stringify({
         impl: `openblas (${addon.threads()} threads)`,
-        ...measure(() => addon.gemmBatch(heap, plan), n),
+        ...measure(() => addon.gemmBatch(left, right, product, plan), n),
       }),
     );
   }

@@ -1,7 +1,7 @@
-// One forward + backward + Adam step of @stem/encoder-transformer with a token classifier on
-// random token ids: the same work as compare.mjs's PyTorch reference (its --reference).
+// One forward + backward + optimiser step of @stem/encoder-transformer with a token classifier
+// on random token ids: the same work as pytorch_step.py, compare.mjs's PyTorch baseline.
 import { importBuilt } from '../repository.mjs';
-const { SeededRandom } = await importBuilt('packages/core/dist/index.js');
+const { AdamW, SeededRandom } = await importBuilt('packages/core/dist/index.js');
 const { architectureFor, forwardTransformer, ParameterStore, parameterCount } = await importBuilt(
   'plugins/encoder-transformer/dist/index.js',
 );
@@ -16,11 +16,29 @@ export const STEP_DEFAULTS = {
   batch: 16,
   seq: 32,
   seed: 0,
+  learningRate: 1e-3,
+  /** AdamW's decoupled weight decay (stem-mini's recipe); unused by `optimizer: 'adam'`. */
+  weightDecay: 0.01,
 };
 
-/** Builds the model and returns `step()`, which runs one step and resolves to its loss. */
-export function makeStep(tf, options) {
-  const a = { ...STEP_DEFAULTS, ...options };
+/**
+ * `adamw`: @stem/core's AdamW, the optimiser stem's trainer runs (per-variable tfjs ops).
+ * `adam`: tfjs's built-in Adam without weight decay, what this bench measured before 2026-12.
+ */
+export const OPTIMIZERS = ['adamw', 'adam'];
+
+/** Runs `work` as the named part of a step; profile-step.mjs passes a timer, the bench nothing. */
+const untimed = (_phase, work) => work();
+
+/**
+ * Builds the model and returns `step()`, which runs one step and resolves to its loss.
+ * `phase(name, work)` wraps each part: `forward` (inside `backward`, which is tfjs's gradient
+ * tape over it), `optimizer`, `readback` (the loss copied out) and `dispose`.
+ */
+export function makeStep(tf, options = {}, phase = untimed) {
+  const a = { ...STEP_DEFAULTS, optimizer: 'adamw', ...options };
+  if (!OPTIMIZERS.includes(a.optimizer))
+    throw new Error(`unknown optimizer "${a.optimizer}": use one of ${OPTIMIZERS.join(', ')}`);
   const random = new SeededRandom(a.seed);
   const architecture = architectureFor(
     {
@@ -49,9 +67,8 @@ export function makeStep(tf, options) {
     ),
     a.labels,
   );
-  const optimizer = tf.train.adam(1e-3);
-  const step = async () => {
-    const loss = optimizer.minimize(() => {
+  const lossOfBatch = () =>
+    phase('forward', () => {
       const { hidden } = forwardTransformer(
         tf,
         architecture,
@@ -64,12 +81,38 @@ export function makeStep(tf, options) {
         classifierBias,
       );
       return tf.losses.softmaxCrossEntropy(gold, logits);
-    }, true);
-    const value = (await loss.data())[0];
-    loss.dispose();
-    return value;
+    });
+  const variables = [...params.variables.values(), classifierWeight, classifierBias];
+  const update = makeUpdate(tf, a, variables);
+  const step = async () => {
+    const { value, grads } = phase('backward', () => tf.variableGrads(lossOfBatch, variables));
+    phase('optimizer', () => update(grads));
+    const loss = (await phase('readback', () => value.data()))[0];
+    phase('dispose', () => {
+      value.dispose();
+      tf.dispose(grads);
+    });
+    return loss;
   };
   step.parameterCount = parameterCount(architecture) + a.hidden * a.labels + a.labels;
   step.tokens = a.batch * a.seq;
+  step.optimizer =
+    a.optimizer === 'adamw'
+      ? `adamw lr ${a.learningRate} wd ${a.weightDecay}`
+      : `adam lr ${a.learningRate}`;
   return step;
+}
+
+/** The optimiser's update from a gradient map (variable name -> gradient). */
+function makeUpdate(tf, a, variables) {
+  if (a.optimizer === 'adam') {
+    const adam = tf.train.adam(a.learningRate);
+    return (grads) => adam.applyGradients(grads);
+  }
+  const adamw = new AdamW(
+    tf,
+    [{ name: 'all', variables, learningRate: a.learningRate, weightDecay: a.weightDecay }],
+    { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: a.weightDecay },
+  );
+  return (grads) => adamw.apply(new Map(Object.entries(grads)), 1);
 }

@@ -1,6 +1,12 @@
 import type { NativeAddon } from '../load-addon.js';
-import type { KernelArgs, KernelFunc, TensorInfoLike } from '../tfjs-surface.js';
-import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
+import {
+  MAX_NATIVE_ELEMENTS,
+  elementCount,
+  type BoundTensorMemory,
+  type TensorMemory,
+} from '../tensor-memory.js';
+import type { KernelArgs, TensorInfoLike } from '../tfjs-surface.js';
+import type { NativeKernelFactory } from './kernel-factory.js';
 import { gemmPlan, matMulShapes } from './matmul-plan.js';
 
 /** tfjs-backend-wasm's FusableActivation codes (the addon uses the same numbers). */
@@ -22,50 +28,48 @@ interface MatMulAttrs {
 }
 
 /** `BatchMatMul` over cblas_sgemm; anything it does not cover goes to `original`. */
-export function batchMatMulKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
-  return (args) => {
-    const product = nativeProduct(addon, args);
-    return product ?? original(args);
-  };
-}
+export const batchMatMulKernel: NativeKernelFactory = (addon, original, memory) => (args) =>
+  nativeProduct(addon, args, memory, [])?.out ?? original(args);
 
 /**
  * `_FusedMatMul`: the product, then bias and activation in one pass over the output. Covers a
  * bias / PReLU slope that is a scalar or one value per output column; defers the rest.
  */
-export function fusedMatMulKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
-  return (args) => {
-    const { bias, preluActivationWeights } = args.inputs;
-    const attrs = (args.attrs ?? {}) as MatMulAttrs;
-    const activation = ACTIVATION_CODES[attrs.activation ?? 'linear'];
-    if (activation === undefined) return original(args);
-    const shapes = shapesOf(args);
-    if (shapes === undefined) return original(args);
-    if (bias !== undefined && !perColumn(bias, shapes.n)) return original(args);
-    if (preluActivationWeights !== undefined && !perColumn(preluActivationWeights, shapes.n))
-      return original(args);
-    if (attrs.activation === 'prelu' && preluActivationWeights === undefined) return original(args);
-    const out = nativeProduct(addon, args);
-    if (out === undefined) return original(args);
-    const backend = args.backend;
-    if (!isWasmBackend(backend)) return original(args);
-    const size = out.shape.reduce((p, d) => p * d, 1);
-    if (size === 0) return out;
-    addon.biasActivation(
-      heapView(backend),
-      elementOffset(backend, out),
-      size / shapes.n,
-      shapes.n,
-      bias ? elementOffset(backend, bias) : -1,
-      bias ? sizeOf(bias) : 0,
-      activation,
-      attrs.leakyreluAlpha ?? 0.2,
-      preluActivationWeights ? elementOffset(backend, preluActivationWeights) : -1,
-      preluActivationWeights ? sizeOf(preluActivationWeights) : 0,
-    );
-    return out;
-  };
-}
+export const fusedMatMulKernel: NativeKernelFactory = (addon, original, memory) => (args) => {
+  const { bias, preluActivationWeights: slope } = args.inputs;
+  const attrs = (args.attrs ?? {}) as MatMulAttrs;
+  const activation = ACTIVATION_CODES[attrs.activation ?? 'linear'];
+  if (activation === undefined) return original(args);
+  const shapes = shapesOf(args);
+  if (shapes === undefined) return original(args);
+  if (bias !== undefined && !perColumn(bias, shapes.n)) return original(args);
+  if (slope !== undefined && !perColumn(slope, shapes.n)) return original(args);
+  if (attrs.activation === 'prelu' && slope === undefined) return original(args);
+  const extra = [bias, slope].filter((t): t is TensorInfoLike => t !== undefined);
+  const product = nativeProduct(addon, args, memory, extra);
+  if (product === undefined) return original(args);
+  const { out, bound } = product;
+  const size = sizeOf(out);
+  if (size === 0) return out;
+  const target = bound.operand(out);
+  const biasOperand = bias ? bound.operand(bias) : target;
+  const slopeOperand = slope ? bound.operand(slope) : target;
+  addon.biasActivation(
+    target.array,
+    target.offset,
+    size / shapes.n,
+    shapes.n,
+    biasOperand.array,
+    bias ? biasOperand.offset : -1,
+    bias ? sizeOf(bias) : 0,
+    activation,
+    attrs.leakyreluAlpha ?? 0.2,
+    slopeOperand.array,
+    slope ? slopeOperand.offset : -1,
+    slope ? sizeOf(slope) : 0,
+  );
+  return out;
+};
 
 function shapesOf(args: KernelArgs) {
   const { a, b } = args.inputs;
@@ -74,28 +78,31 @@ function shapesOf(args: KernelArgs) {
   return matMulShapes(a.shape, b.shape, attrs.transposeA === true, attrs.transposeB === true);
 }
 
-function nativeProduct(addon: NativeAddon, args: KernelArgs): TensorInfoLike | undefined {
+/** The product on the addon, with the memory bound to it (and to `extra` inputs). */
+function nativeProduct(
+  addon: NativeAddon,
+  args: KernelArgs,
+  memory: TensorMemory,
+  extra: TensorInfoLike[],
+): { out: TensorInfoLike; bound: BoundTensorMemory } | undefined {
   const { a, b } = args.inputs;
-  const backend = args.backend;
-  if (a === undefined || b === undefined || !isWasmBackend(backend)) return undefined;
+  if (a === undefined || b === undefined) return undefined;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const attrs = (args.attrs ?? {}) as MatMulAttrs;
   const transposeA = attrs.transposeA === true;
   const transposeB = attrs.transposeB === true;
   const shapes = matMulShapes(a.shape, b.shape, transposeA, transposeB);
-  if (shapes === undefined) return undefined;
-  const out = backend.makeOutput(shapes.outShape, 'float32');
-  // makeOutput may have grown the heap: take the view (and offsets) only now.
-  const plan = gemmPlan(
-    shapes,
-    transposeA,
-    transposeB,
-    elementOffset(backend, a),
-    elementOffset(backend, b),
-    elementOffset(backend, out),
-  );
-  addon.gemmBatch(heapView(backend), plan);
-  return out;
+  if (shapes === undefined || elementCount(shapes.outShape) > MAX_NATIVE_ELEMENTS) return undefined;
+  const bound = memory.bind(args.backend, [a, b, ...extra]);
+  if (!bound) return undefined;
+  const out = bound.makeOutput(shapes.outShape, 'float32');
+  // makeOutput may have grown the wasm heap: take the operands only now.
+  const left = bound.operand(a);
+  const right = bound.operand(b);
+  const target = bound.operand(out);
+  const plan = gemmPlan(shapes, transposeA, transposeB, left.offset, right.offset, target.offset);
+  addon.gemmBatch(left.array, right.array, target.array, plan);
+  return { out, bound };
 }
 
 function sizeOf(tensor: TensorInfoLike): number {

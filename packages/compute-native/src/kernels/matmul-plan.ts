@@ -1,6 +1,6 @@
 /**
  * Shapes of a (batched) matrix product with numpy-style batch broadcasting, and the per-batch
- * heap offsets the addon's `gemmBatch` consumes. Returns undefined where the product is not
+ * offsets (into each operand's memory) the addon's `gemmBatch` consumes. Returns undefined where the product is not
  * well formed, so the caller can defer to the original kernel and its error message.
  */
 export interface MatMulShapes {

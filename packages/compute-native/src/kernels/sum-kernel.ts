@@ -1,30 +1,33 @@
 import type { NativeAddon } from '../load-addon.js';
+import type { TensorMemory } from '../tensor-memory.js';
 import type { KernelFunc } from '../tfjs-surface.js';
-import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
+import type { NativeKernelFactory } from './kernel-factory.js';
 
 /**
  * `Sum` over a contiguous run of axes (bias gradients sum the leading axis, layer norm the
- * last), without the transpose wasm's kernel makes first when the axes are not innermost.
- * Other axis sets and non-float32 inputs go to the original kernel.
+ * last), without the transpose the backends' kernels make first when the axes are not
+ * innermost. Other axis sets and non-float32 inputs go to the original kernel.
  */
-export function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
-  return reduceKernel(addon, original, false);
-}
+export const sumKernel: NativeKernelFactory = (addon, original, memory) =>
+  reduceKernel(addon, original, memory, false);
 
 /**
  * `Mean` the same way (layer norm's mean and variance over the last axis): the sum divided by
  * the reduced size. A zero-size reduction goes to the original kernel (0 / 0 there).
  */
-export function meanKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
-  return reduceKernel(addon, original, true);
-}
+export const meanKernel: NativeKernelFactory = (addon, original, memory) =>
+  reduceKernel(addon, original, memory, true);
 
-function reduceKernel(addon: NativeAddon, original: KernelFunc, mean: boolean): KernelFunc {
+function reduceKernel(
+  addon: NativeAddon,
+  original: KernelFunc,
+  memory: TensorMemory,
+  mean: boolean,
+): KernelFunc {
   return (args) => {
     const x = args.inputs.x;
-    const backend = args.backend;
     const attrs = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
-    if (!x || x.dtype !== 'float32' || !isWasmBackend(backend)) return original(args);
+    if (!x || x.dtype !== 'float32') return original(args);
     const rank = x.shape.length;
     const requested = attrs.axis ?? [...Array(rank).keys()];
     const axes = [
@@ -48,12 +51,17 @@ function reduceKernel(addon: NativeAddon, original: KernelFunc, mean: boolean): 
       ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
       : x.shape.filter((_, i) => i < first || i > last);
     if (mean && reduce === 0) return original(args);
-    const out = backend.makeOutput(outShape, 'float32');
+    const bound = memory.bind(args.backend, [x]);
+    if (!bound) return original(args);
+    const out = bound.makeOutput(outShape, 'float32');
     if (outer * inner === 0) return out;
+    const input = bound.operand(x);
+    const output = bound.operand(out);
     addon.sumMiddle(
-      heapView(backend),
-      elementOffset(backend, x),
-      elementOffset(backend, out),
+      input.array,
+      input.offset,
+      output.array,
+      output.offset,
       outer,
       reduce,
       inner,

@@ -1,6 +1,4 @@
-import type { NativeAddon } from '../load-addon.js';
-import type { KernelFunc } from '../tfjs-surface.js';
-import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
+import type { NativeKernelFactory } from './kernel-factory.js';
 
 /**
  * `Transpose` of 4-byte tensors (float32, int32) as one strided copy: the output is walked in
@@ -8,17 +6,15 @@ import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
  * and output axes that stay adjacent in the input merged, so the attention's
  * [B, T, H, D] -> [B, H, T, D] copies rows of D. Other dtypes go to the original kernel.
  */
-export function transposeKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+export const transposeKernel: NativeKernelFactory = (addon, original, memory) => {
   return (args) => {
     const x = args.inputs.x;
-    const backend = args.backend;
     const perm = (args.attrs as { perm?: number[] } | undefined)?.perm;
     if (
       !x ||
       !perm ||
       perm.length !== x.shape.length ||
-      (x.dtype !== 'float32' && x.dtype !== 'int32') ||
-      !isWasmBackend(backend)
+      (x.dtype !== 'float32' && x.dtype !== 'int32')
     )
       return original(args);
     const rank = x.shape.length;
@@ -45,18 +41,23 @@ export function transposeKernel(addon: NativeAddon, original: KernelFunc): Kerne
       strides.push(s);
     }
     if (shape.length > 8) return original(args);
-    const out = backend.makeOutput(outShape, x.dtype);
+    const bound = memory.bind(args.backend, [x]);
+    if (!bound) return original(args);
+    const out = bound.makeOutput(outShape, x.dtype);
     if (stride === 0) return out;
     if (shape.length === 0) {
       shape.push(1);
       strides.push(1);
     }
+    const input = bound.operand(x);
+    const output = bound.operand(out);
     addon.stridedCopy(
-      heapView(backend),
-      elementOffset(backend, x),
-      elementOffset(backend, out),
+      input.array,
+      input.offset,
+      output.array,
+      output.offset,
       Int32Array.from([shape.length, ...shape, ...strides]),
     );
     return out;
   };
-}
+};

@@ -1,26 +1,22 @@
-import type { NativeAddon } from '../load-addon.js';
-import type { KernelFunc } from '../tfjs-surface.js';
-import { elementOffset, heapView, isWasmBackend } from '../wasm-heap.js';
+import type { NativeKernelFactory } from './kernel-factory.js';
 
 /** Element-wise float32 ops the addon computes with the C library (wasm's are scalar loops). */
-function unaryKernel(op: number, addon: NativeAddon, original: KernelFunc): KernelFunc {
-  return (args) => {
+const unaryKernel =
+  (op: number): NativeKernelFactory =>
+  (addon, original, memory) =>
+  (args) => {
     const x = args.inputs.x;
-    const backend = args.backend;
-    if (!x || x.dtype !== 'float32' || !isWasmBackend(backend)) return original(args);
+    if (!x || x.dtype !== 'float32') return original(args);
+    const bound = memory.bind(args.backend, [x]);
+    if (!bound) return original(args);
     const size = x.shape.reduce((p, d) => p * d, 1);
-    const out = backend.makeOutput([...x.shape], 'float32');
+    const out = bound.makeOutput([...x.shape], 'float32');
     if (size === 0) return out;
-    addon.unary(
-      heapView(backend),
-      op,
-      elementOffset(backend, x),
-      elementOffset(backend, out),
-      size,
-    );
+    const input = bound.operand(x);
+    const output = bound.operand(out);
+    addon.unary(op, input.array, input.offset, output.array, output.offset, size);
     return out;
   };
-}
 
 /** Kernel name -> the addon's `unary` op code (src/native/stem_native.cc). */
 const UNARY_CODES = {
@@ -36,11 +32,6 @@ const UNARY_CODES = {
   Reciprocal: 11,
 } as const;
 
-type Wrap = (addon: NativeAddon, original: KernelFunc) => KernelFunc;
-
-export const UNARY_KERNELS: Record<string, Wrap> = Object.fromEntries(
-  Object.entries(UNARY_CODES).map(([name, code]) => [
-    name,
-    (addon: NativeAddon, original: KernelFunc) => unaryKernel(code, addon, original),
-  ]),
+export const UNARY_KERNELS: Record<string, NativeKernelFactory> = Object.fromEntries(
+  Object.entries(UNARY_CODES).map(([name, code]) => [name, unaryKernel(code)]),
 );

@@ -1,6 +1,8 @@
-// N-API addon: float32 kernels over OpenBLAS that read and write the tfjs wasm backend's
-// heap in place. JS hands over the heap as one Float32Array plus element offsets; every
-// offset is bounds-checked here so a planning bug throws instead of corrupting memory.
+// N-API addon: float32 kernels over OpenBLAS that read and write tfjs tensor memory in place.
+// Every operand is a typed array plus an offset in 4-byte elements: on the wasm backend each
+// operand is the one view over the wasm heap at the tensor's offset, on the CPU backend the
+// tensor's own typed array at offset 0 (src/tensor-memory.ts). Every offset is bounds-checked
+// here so a planning bug throws instead of corrupting memory.
 #include <node_api.h>
 #include <cblas.h>
 
@@ -21,9 +23,12 @@ char* openblas_get_config(void);
 
 namespace {
 
-struct Heap {
+// One operand's memory: any typed array (Float32Array, Int32Array, the wasm heap's view,
+// a bool tensor's Uint8Array), addressed in 4-byte elements; `bytes` for byte-wide reads.
+struct Memory {
   float* data = nullptr;
-  size_t length = 0;  // in floats
+  size_t length = 0;  // in 4-byte elements
+  size_t bytes = 0;
 };
 
 napi_value Throw(napi_env env, const std::string& message) {
@@ -31,7 +36,7 @@ napi_value Throw(napi_env env, const std::string& message) {
   return nullptr;
 }
 
-bool GetHeap(napi_env env, napi_value value, Heap* heap) {
+bool GetMemory(napi_env env, napi_value value, Memory* memory) {
   bool isTyped = false;
   napi_is_typedarray(env, value, &isTyped);
   if (!isTyped) return false;
@@ -42,9 +47,19 @@ bool GetHeap(napi_env env, napi_value value, Heap* heap) {
   size_t byteOffset;
   if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &byteOffset) != napi_ok)
     return false;
-  if (type != napi_float32_array) return false;
-  heap->data = static_cast<float*>(data);
-  heap->length = length;
+  size_t width = 1;
+  switch (type) {
+    case napi_float32_array:
+    case napi_int32_array:
+    case napi_uint32_array: width = 4; break;
+    case napi_uint8_array:
+    case napi_int8_array:
+    case napi_uint8_clamped_array: width = 1; break;
+    default: return false;
+  }
+  memory->data = static_cast<float*>(data);
+  memory->bytes = length * width;
+  memory->length = memory->bytes / 4;
   return true;
 }
 
@@ -69,22 +84,29 @@ double GetNumber(napi_env env, napi_value value) {
   return out;
 }
 
-bool InBounds(const Heap& heap, int64_t offset, int64_t count) {
-  return offset >= 0 && count >= 0 && static_cast<uint64_t>(offset + count) <= heap.length;
+bool InBounds(const Memory& memory, int64_t offset, int64_t count) {
+  return offset >= 0 && count >= 0 && static_cast<uint64_t>(offset + count) <= memory.length;
 }
 
-// gemmBatch(heap, plan): plan = [m, n, k, transA, transB, count, (aOff, bOff, cOff) x count].
-// C[i] = op(A[i]) op(B[i]), all row-major; offsets are in floats.
+// Reads argv[at] (typed array) and argv[at + 1] (element offset) as one operand.
+bool GetOperand(napi_env env, napi_value* argv, size_t at, Memory* memory, int64_t* offset) {
+  if (!GetMemory(env, argv[at], memory)) return false;
+  *offset = int64_t(GetNumber(env, argv[at + 1]));
+  return true;
+}
+
+// gemmBatch(a, b, c, plan): plan = [m, n, k, transA, transB, count, (aOff, bOff, cOff) x count],
+// offsets in floats into a, b and c respectively. C[i] = op(A[i]) op(B[i]), all row-major.
 napi_value GemmBatch(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 4;
+  napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
+  Memory ma, mb, mc;
   int32_t* plan;
   size_t planLength;
-  if (argc < 2 || !GetHeap(env, argv[0], &heap) ||
-      !GetInt32Array(env, argv[1], &plan, &planLength) || planLength < 6)
-    return Throw(env, "gemmBatch(heap: Float32Array, plan: Int32Array) expected");
+  if (argc < 4 || !GetMemory(env, argv[0], &ma) || !GetMemory(env, argv[1], &mb) || !GetMemory(env, argv[2], &mc) ||
+      !GetInt32Array(env, argv[3], &plan, &planLength) || planLength < 6)
+    return Throw(env, "gemmBatch(a, b, c: typed arrays, plan: Int32Array) expected");
   const int m = plan[0], n = plan[1], k = plan[2];
   const bool transA = plan[3] != 0, transB = plan[4] != 0;
   const int count = plan[5];
@@ -93,19 +115,19 @@ napi_value GemmBatch(napi_env env, napi_callback_info info) {
   const int64_t sizeA = int64_t(m) * k, sizeB = int64_t(k) * n, sizeC = int64_t(m) * n;
   for (int i = 0; i < count; i++) {
     const int32_t* o = plan + 6 + 3 * i;
-    if (!InBounds(heap, o[0], sizeA) || !InBounds(heap, o[1], sizeB) || !InBounds(heap, o[2], sizeC))
-      return Throw(env, "gemmBatch: operand outside the heap");
+    if (!InBounds(ma, o[0], sizeA) || !InBounds(mb, o[1], sizeB) || !InBounds(mc, o[2], sizeC))
+      return Throw(env, "gemmBatch: operand outside its memory");
   }
   if (sizeC == 0) return nullptr;
   for (int i = 0; i < count; i++) {
     const int32_t* o = plan + 6 + 3 * i;
-    float* c = heap.data + o[2];
+    float* c = mc.data + o[2];
     if (k == 0) {
       std::memset(c, 0, sizeof(float) * sizeC);
       continue;
     }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                m, n, k, 1.0f, heap.data + o[0], transA ? m : k, heap.data + o[1], transB ? k : n, 0.0f, c,
+                m, n, k, 1.0f, ma.data + o[0], transA ? m : k, mb.data + o[1], transB ? k : n, 0.0f, c,
                 n);
   }
   return nullptr;
@@ -114,31 +136,32 @@ napi_value GemmBatch(napi_env env, napi_callback_info info) {
 // Activation codes follow tfjs-backend-wasm's FusableActivation enum.
 enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kPrelu = 3, kLeakyRelu = 4, kSigmoid = 5, kElu = 6 };
 
-// biasActivation(heap, offset, rows, cols, biasOff, biasSize, activation, alpha, preluOff, preluSize)
+// biasActivation(x, offset, rows, cols, bias, biasOff, biasSize, activation, alpha, prelu, preluOff, preluSize)
 // In place: x = act(x + bias[col % biasSize]); prelu slope = prelu[col % preluSize].
-// biasOff / preluOff < 0 mean none; biasSize / preluSize are 1 (scalar) or cols.
+// biasOff / preluOff < 0 mean none (their arrays are then not read); sizes are 1 (scalar) or cols.
 napi_value BiasActivation(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
+  size_t argc = 12;
+  napi_value argv[12];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 10 || !GetHeap(env, argv[0], &heap))
-    return Throw(env, "biasActivation: expected 10 arguments");
-  const int64_t offset = int64_t(GetNumber(env, argv[1]));
+  Memory mx, mbias, mprelu;
+  int64_t offset;
+  if (argc < 12 || !GetOperand(env, argv, 0, &mx, &offset))
+    return Throw(env, "biasActivation: expected 12 arguments");
   const int64_t rows = int64_t(GetNumber(env, argv[2])), cols = int64_t(GetNumber(env, argv[3]));
-  const int64_t biasOff = int64_t(GetNumber(env, argv[4])), biasSize = int64_t(GetNumber(env, argv[5]));
-  const int activation = int(GetNumber(env, argv[6]));
-  const float alpha = float(GetNumber(env, argv[7]));
-  const int64_t preluOff = int64_t(GetNumber(env, argv[8])), preluSize = int64_t(GetNumber(env, argv[9]));
-  if (!InBounds(heap, offset, rows * cols)) return Throw(env, "biasActivation: output outside the heap");
-  if (biasOff >= 0 && (biasSize < 1 || !InBounds(heap, biasOff, biasSize)))
-    return Throw(env, "biasActivation: bias outside the heap");
-  if (preluOff >= 0 && (preluSize < 1 || !InBounds(heap, preluOff, preluSize)))
-    return Throw(env, "biasActivation: prelu weights outside the heap");
+  const int64_t biasOff = int64_t(GetNumber(env, argv[5])), biasSize = int64_t(GetNumber(env, argv[6]));
+  const int activation = int(GetNumber(env, argv[7]));
+  const float alpha = float(GetNumber(env, argv[8]));
+  const int64_t preluOff = int64_t(GetNumber(env, argv[10])), preluSize = int64_t(GetNumber(env, argv[11]));
+  if (!InBounds(mx, offset, rows * cols)) return Throw(env, "biasActivation: output outside its memory");
+  if (biasOff >= 0 && (!GetMemory(env, argv[4], &mbias) || biasSize < 1 || !InBounds(mbias, biasOff, biasSize)))
+    return Throw(env, "biasActivation: bias outside its memory");
+  if (preluOff >= 0 &&
+      (!GetMemory(env, argv[9], &mprelu) || preluSize < 1 || !InBounds(mprelu, preluOff, preluSize)))
+    return Throw(env, "biasActivation: prelu weights outside their memory");
   if (activation == kPrelu && preluOff < 0) return Throw(env, "biasActivation: prelu needs weights");
-  float* x = heap.data + offset;
-  const float* bias = biasOff >= 0 ? heap.data + biasOff : nullptr;
-  const float* prelu = preluOff >= 0 ? heap.data + preluOff : nullptr;
+  float* x = mx.data + offset;
+  const float* bias = biasOff >= 0 ? mbias.data + biasOff : nullptr;
+  const float* prelu = preluOff >= 0 ? mprelu.data + preluOff : nullptr;
   for (int64_t r = 0; r < rows; r++) {
     float* row = x + r * cols;
     for (int64_t c = 0; c < cols; c++) {
@@ -159,20 +182,21 @@ napi_value BiasActivation(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// softmax(heap, inOff, outOff, rows, cols): row-wise, max-subtracted.
+// softmax(x, xOff, y, yOff, rows, cols): row-wise, max-subtracted.
 napi_value Softmax(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 5 || !GetHeap(env, argv[0], &heap)) return Throw(env, "softmax: expected 5 arguments");
-  const int64_t in = int64_t(GetNumber(env, argv[1])), out = int64_t(GetNumber(env, argv[2]));
-  const int64_t rows = int64_t(GetNumber(env, argv[3])), cols = int64_t(GetNumber(env, argv[4]));
-  if (!InBounds(heap, in, rows * cols) || !InBounds(heap, out, rows * cols))
-    return Throw(env, "softmax: operand outside the heap");
+  Memory mx, my;
+  int64_t in, out;
+  if (argc < 6 || !GetOperand(env, argv, 0, &mx, &in) || !GetOperand(env, argv, 2, &my, &out))
+    return Throw(env, "softmax: expected 6 arguments");
+  const int64_t rows = int64_t(GetNumber(env, argv[4])), cols = int64_t(GetNumber(env, argv[5]));
+  if (!InBounds(mx, in, rows * cols) || !InBounds(my, out, rows * cols))
+    return Throw(env, "softmax: operand outside its memory");
   for (int64_t r = 0; r < rows; r++) {
-    const float* x = heap.data + in + r * cols;
-    float* y = heap.data + out + r * cols;
+    const float* x = mx.data + in + r * cols;
+    float* y = my.data + out + r * cols;
     float max = -INFINITY;
     for (int64_t c = 0; c < cols; c++) max = std::max(max, x[c]);
     float sum = 0;
@@ -186,49 +210,52 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// segmentSum(heap, xOff, idsOff, outOff, idCount, rowSize, numSegments): out[ids[i]] += x[i];
-// ids are int32 stored in the same heap (read through the float pointer's bytes).
+// segmentSum(x, xOff, ids, idsOff, out, outOff, idCount, rowSize, numSegments):
+// out[ids[i]] += x[i]; ids are int32 (read through the operand's bytes).
 napi_value SegmentSum(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 9;
+  napi_value argv[9];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 7 || !GetHeap(env, argv[0], &heap)) return Throw(env, "segmentSum: expected 7 arguments");
-  const int64_t xOff = int64_t(GetNumber(env, argv[1])), idsOff = int64_t(GetNumber(env, argv[2]));
-  const int64_t outOff = int64_t(GetNumber(env, argv[3])), idCount = int64_t(GetNumber(env, argv[4]));
-  const int64_t rowSize = int64_t(GetNumber(env, argv[5])), segments = int64_t(GetNumber(env, argv[6]));
-  if (!InBounds(heap, xOff, idCount * rowSize) || !InBounds(heap, idsOff, idCount) ||
-      !InBounds(heap, outOff, segments * rowSize))
-    return Throw(env, "segmentSum: operand outside the heap");
-  const int32_t* ids = reinterpret_cast<const int32_t*>(heap.data + idsOff);
-  float* out = heap.data + outOff;
+  Memory mx, mids, mout;
+  int64_t xOff, idsOff, outOff;
+  if (argc < 9 || !GetOperand(env, argv, 0, &mx, &xOff) || !GetOperand(env, argv, 2, &mids, &idsOff) ||
+      !GetOperand(env, argv, 4, &mout, &outOff))
+    return Throw(env, "segmentSum: expected 9 arguments");
+  const int64_t idCount = int64_t(GetNumber(env, argv[6]));
+  const int64_t rowSize = int64_t(GetNumber(env, argv[7])), segments = int64_t(GetNumber(env, argv[8]));
+  if (!InBounds(mx, xOff, idCount * rowSize) || !InBounds(mids, idsOff, idCount) ||
+      !InBounds(mout, outOff, segments * rowSize))
+    return Throw(env, "segmentSum: operand outside its memory");
+  const int32_t* ids = reinterpret_cast<const int32_t*>(mids.data + idsOff);
+  float* out = mout.data + outOff;
   std::memset(out, 0, sizeof(float) * segments * rowSize);
   for (int64_t i = 0; i < idCount; i++) {
     const int64_t s = ids[i];
     if (s < 0 || s >= segments) continue;
-    cblas_saxpy(int(rowSize), 1.0f, heap.data + xOff + i * rowSize, 1, out + s * rowSize, 1);
+    cblas_saxpy(int(rowSize), 1.0f, mx.data + xOff + i * rowSize, 1, out + s * rowSize, 1);
   }
   return nullptr;
 }
 
-// sumMiddle(heap, inOff, outOff, outer, reduce, inner): x viewed as [outer, reduce, inner],
-// out[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels. An optional 7th
-// argument `mean` (non-zero) divides each sum by `reduce` (tfjs's Mean).
+// sumMiddle(x, xOff, y, yOff, outer, reduce, inner, mean): x viewed as [outer, reduce, inner],
+// y[o, i] = sum_r x[o, r, i]. Accumulates in float like tfjs's kernels. `mean` (non-zero)
+// divides each sum by `reduce` (tfjs's Mean).
 napi_value SumMiddle(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 8;
+  napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 6 || !GetHeap(env, argv[0], &heap)) return Throw(env, "sumMiddle: expected 6 arguments");
-  const int64_t in = int64_t(GetNumber(env, argv[1])), out = int64_t(GetNumber(env, argv[2]));
-  const int64_t outer = int64_t(GetNumber(env, argv[3])), reduce = int64_t(GetNumber(env, argv[4]));
-  const int64_t inner = int64_t(GetNumber(env, argv[5]));
-  if (!InBounds(heap, in, outer * reduce * inner) || !InBounds(heap, out, outer * inner))
-    return Throw(env, "sumMiddle: operand outside the heap");
-  const bool mean = argc >= 7 && GetNumber(env, argv[6]) != 0;
+  Memory mx, my;
+  int64_t in, out;
+  if (argc < 8 || !GetOperand(env, argv, 0, &mx, &in) || !GetOperand(env, argv, 2, &my, &out))
+    return Throw(env, "sumMiddle: expected 8 arguments");
+  const int64_t outer = int64_t(GetNumber(env, argv[4])), reduce = int64_t(GetNumber(env, argv[5]));
+  const int64_t inner = int64_t(GetNumber(env, argv[6]));
+  if (!InBounds(mx, in, outer * reduce * inner) || !InBounds(my, out, outer * inner))
+    return Throw(env, "sumMiddle: operand outside its memory");
+  const bool mean = GetNumber(env, argv[7]) != 0;
   for (int64_t o = 0; o < outer; o++) {
-    const float* x = heap.data + in + o * reduce * inner;
-    float* y = heap.data + out + o * inner;
+    const float* x = mx.data + in + o * reduce * inner;
+    float* y = my.data + out + o * inner;
     if (inner == 1) {
       float sum = 0;
       for (int64_t r = 0; r < reduce; r++) sum += x[r];
@@ -243,27 +270,29 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
   }
   if (mean) {
     const float divisor = float(reduce);
-    float* y = heap.data + out;
+    float* y = my.data + out;
     for (int64_t i = 0; i < outer * inner; i++) y[i] /= divisor;
   }
   return nullptr;
 }
 
-// gatherRows(heap, xOff, idsOff, outOff, idCount, rowSize, rows): out[i] = x[ids[i]].
+// gatherRows(x, xOff, ids, idsOff, out, outOff, idCount, rowSize, rows): out[i] = x[ids[i]].
 // Returns -1, or the first index outside [0, rows) (nothing is trusted to be in range).
 napi_value GatherRows(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 9;
+  napi_value argv[9];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 7 || !GetHeap(env, argv[0], &heap)) return Throw(env, "gatherRows: expected 7 arguments");
-  const int64_t xOff = int64_t(GetNumber(env, argv[1])), idsOff = int64_t(GetNumber(env, argv[2]));
-  const int64_t outOff = int64_t(GetNumber(env, argv[3])), idCount = int64_t(GetNumber(env, argv[4]));
-  const int64_t rowSize = int64_t(GetNumber(env, argv[5])), rows = int64_t(GetNumber(env, argv[6]));
-  if (!InBounds(heap, xOff, rows * rowSize) || !InBounds(heap, idsOff, idCount) ||
-      !InBounds(heap, outOff, idCount * rowSize))
-    return Throw(env, "gatherRows: operand outside the heap");
-  const int32_t* ids = reinterpret_cast<const int32_t*>(heap.data + idsOff);
+  Memory mx, mids, mout;
+  int64_t xOff, idsOff, outOff;
+  if (argc < 9 || !GetOperand(env, argv, 0, &mx, &xOff) || !GetOperand(env, argv, 2, &mids, &idsOff) ||
+      !GetOperand(env, argv, 4, &mout, &outOff))
+    return Throw(env, "gatherRows: expected 9 arguments");
+  const int64_t idCount = int64_t(GetNumber(env, argv[6]));
+  const int64_t rowSize = int64_t(GetNumber(env, argv[7])), rows = int64_t(GetNumber(env, argv[8]));
+  if (!InBounds(mx, xOff, rows * rowSize) || !InBounds(mids, idsOff, idCount) ||
+      !InBounds(mout, outOff, idCount * rowSize))
+    return Throw(env, "gatherRows: operand outside its memory");
+  const int32_t* ids = reinterpret_cast<const int32_t*>(mids.data + idsOff);
   napi_value result;
   for (int64_t i = 0; i < idCount; i++) {
     if (ids[i] < 0 || ids[i] >= rows) {
@@ -272,7 +301,7 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
     }
   }
   for (int64_t i = 0; i < idCount; i++)
-    std::memcpy(heap.data + outOff + i * rowSize, heap.data + xOff + int64_t(ids[i]) * rowSize,
+    std::memcpy(mout.data + outOff + i * rowSize, mx.data + xOff + int64_t(ids[i]) * rowSize,
                 sizeof(float) * rowSize);
   napi_create_int32(env, -1, &result);
   return result;
@@ -371,22 +400,22 @@ void BinaryDispatch(const float* a, const float* b, float* y, int rank, const in
               [&](int64_t from, int64_t to) { BinaryRows<Op>(a, b, y, rank, shape, aStride, bStride, from, to); });
 }
 
-// binary(heap, op, aOff, bOff, outOff, plan): plan = Int32Array [rank, shape x rank,
+// binary(op, a, aOff, b, bOff, y, yOff, plan): plan = Int32Array [rank, shape x rank,
 // aStride x rank, bStride x rank] over the output's (collapsed) shape, strides in elements,
 // 0 where that operand broadcasts. JS builds and checks the plan; here it is bounds-checked.
 napi_value Binary(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 8;
+  napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
+  Memory ma, mb, my;
+  int64_t aOff, bOff, outOff;
   int32_t* plan;
   size_t planLength;
-  if (argc < 6 || !GetHeap(env, argv[0], &heap) || !GetInt32Array(env, argv[5], &plan, &planLength) ||
+  if (argc < 8 || !GetOperand(env, argv, 1, &ma, &aOff) || !GetOperand(env, argv, 3, &mb, &bOff) ||
+      !GetOperand(env, argv, 5, &my, &outOff) || !GetInt32Array(env, argv[7], &plan, &planLength) ||
       planLength < 1)
-    return Throw(env, "binary(heap, op, aOff, bOff, outOff, plan: Int32Array) expected");
-  const int op = int(GetNumber(env, argv[1]));
-  const int64_t aOff = int64_t(GetNumber(env, argv[2])), bOff = int64_t(GetNumber(env, argv[3]));
-  const int64_t outOff = int64_t(GetNumber(env, argv[4]));
+    return Throw(env, "binary(op, a, aOff, b, bOff, y, yOff, plan: Int32Array) expected");
+  const int op = int(GetNumber(env, argv[0]));
   const int rank = plan[0];
   if (rank < 1 || rank > kMaxRank || planLength < size_t(1 + 3 * rank)) return Throw(env, "binary: malformed plan");
   int64_t shape[kMaxRank], aStride[kMaxRank], bStride[kMaxRank];
@@ -404,11 +433,11 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   }
   if (aStride[rank - 1] > 1 || bStride[rank - 1] > 1) return Throw(env, "binary: inner stride must be 0 or 1");
   if (size == 0) return nullptr;
-  if (!InBounds(heap, aOff, aLast + 1) || !InBounds(heap, bOff, bLast + 1) || !InBounds(heap, outOff, size))
-    return Throw(env, "binary: operand outside the heap");
-  const float* a = heap.data + aOff;
-  const float* b = heap.data + bOff;
-  float* y = heap.data + outOff;
+  if (!InBounds(ma, aOff, aLast + 1) || !InBounds(mb, bOff, bLast + 1) || !InBounds(my, outOff, size))
+    return Throw(env, "binary: operand outside its memory");
+  const float* a = ma.data + aOff;
+  const float* b = mb.data + bOff;
+  float* y = my.data + outOff;
   switch (op) {
     case kAdd: BinaryDispatch<kAdd>(a, b, y, rank, shape, aStride, bStride); break;
     case kSub: BinaryDispatch<kSub>(a, b, y, rank, shape, aStride, bStride); break;
@@ -449,19 +478,20 @@ void UnaryRun(const float* x, float* y, int64_t n) {
   });
 }
 
-// unary(heap, op, inOff, outOff, n): tfjs's float32 element-wise ops (codes above).
+// unary(op, x, xOff, y, yOff, n): tfjs's float32 element-wise ops (codes above).
 napi_value Unary(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 5 || !GetHeap(env, argv[0], &heap)) return Throw(env, "unary: expected 5 arguments");
-  const int op = int(GetNumber(env, argv[1]));
-  const int64_t in = int64_t(GetNumber(env, argv[2])), out = int64_t(GetNumber(env, argv[3]));
-  const int64_t n = int64_t(GetNumber(env, argv[4]));
-  if (!InBounds(heap, in, n) || !InBounds(heap, out, n)) return Throw(env, "unary: operand outside the heap");
-  const float* x = heap.data + in;
-  float* y = heap.data + out;
+  Memory mx, my;
+  int64_t in, out;
+  if (argc < 6 || !GetOperand(env, argv, 1, &mx, &in) || !GetOperand(env, argv, 3, &my, &out))
+    return Throw(env, "unary: expected 6 arguments");
+  const int op = int(GetNumber(env, argv[0]));
+  const int64_t n = int64_t(GetNumber(env, argv[5]));
+  if (!InBounds(mx, in, n) || !InBounds(my, out, n)) return Throw(env, "unary: operand outside its memory");
+  const float* x = mx.data + in;
+  float* y = my.data + out;
   switch (op) {
     case kUnaryExp: UnaryRun<kUnaryExp>(x, y, n); break;
     case kUnaryErf: UnaryRun<kUnaryErf>(x, y, n); break;
@@ -478,20 +508,20 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// stridedCopy(heap, inOff, outOff, plan): plan = Int32Array [rank, shape x rank, inStride x rank];
-// out (contiguous, in order) [i...] = in[sum i_d * inStride_d]. 4-byte elements copied as bits,
+// stridedCopy(x, xOff, y, yOff, plan): plan = Int32Array [rank, shape x rank, inStride x rank];
+// y (contiguous, in order) [i...] = x[sum i_d * inStride_d]. 4-byte elements copied as bits,
 // so it serves float32 and int32 (Transpose).
 napi_value StridedCopy(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
+  Memory mx, my;
+  int64_t in, out;
   int32_t* plan;
   size_t planLength;
-  if (argc < 4 || !GetHeap(env, argv[0], &heap) || !GetInt32Array(env, argv[3], &plan, &planLength) ||
-      planLength < 1)
-    return Throw(env, "stridedCopy(heap, inOff, outOff, plan: Int32Array) expected");
-  const int64_t in = int64_t(GetNumber(env, argv[1])), out = int64_t(GetNumber(env, argv[2]));
+  if (argc < 5 || !GetOperand(env, argv, 0, &mx, &in) || !GetOperand(env, argv, 2, &my, &out) ||
+      !GetInt32Array(env, argv[4], &plan, &planLength) || planLength < 1)
+    return Throw(env, "stridedCopy(x, xOff, y, yOff, plan: Int32Array) expected");
   const int rank = plan[0];
   if (rank < 1 || rank > kMaxRank || planLength < size_t(1 + 2 * rank)) return Throw(env, "stridedCopy: malformed plan");
   int64_t shape[kMaxRank], stride[kMaxRank];
@@ -504,9 +534,10 @@ napi_value StridedCopy(napi_env env, napi_callback_info info) {
     if (shape[d] > 0) last += (shape[d] - 1) * stride[d];
   }
   if (size == 0) return nullptr;
-  if (!InBounds(heap, in, last + 1) || !InBounds(heap, out, size)) return Throw(env, "stridedCopy: operand outside the heap");
-  const uint32_t* x = reinterpret_cast<const uint32_t*>(heap.data + in);
-  uint32_t* y = reinterpret_cast<uint32_t*>(heap.data + out);
+  if (!InBounds(mx, in, last + 1) || !InBounds(my, out, size))
+    return Throw(env, "stridedCopy: operand outside its memory");
+  const uint32_t* x = reinterpret_cast<const uint32_t*>(mx.data + in);
+  uint32_t* y = reinterpret_cast<uint32_t*>(my.data + out);
   const int64_t inner = shape[rank - 1], innerStride = stride[rank - 1];
   const int64_t rows = size / inner;
   ParallelFor(rows, std::max<int64_t>(1, kParallelElements / inner), [&](int64_t from, int64_t to) {
@@ -535,22 +566,24 @@ napi_value StridedCopy(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// toFloat(heap, kind, inByteOff, outOff, n): out = float(in); kind 0 = int32, 1 = bool (one byte).
+// toFloat(kind, x, xByteOff, y, yOff, n): y = float(x); kind 0 = int32, 1 = bool (one byte).
+// The input offset is in bytes (a bool tensor's bytes need not start on a 4-byte boundary).
 napi_value ToFloat(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Heap heap;
-  if (argc < 5 || !GetHeap(env, argv[0], &heap)) return Throw(env, "toFloat: expected 5 arguments");
-  const int kind = int(GetNumber(env, argv[1]));
-  const int64_t inByte = int64_t(GetNumber(env, argv[2])), out = int64_t(GetNumber(env, argv[3]));
-  const int64_t n = int64_t(GetNumber(env, argv[4]));
+  Memory mx, my;
+  int64_t inByte, out;
+  if (argc < 6 || !GetOperand(env, argv, 1, &mx, &inByte) || !GetOperand(env, argv, 3, &my, &out))
+    return Throw(env, "toFloat: expected 6 arguments");
+  const int kind = int(GetNumber(env, argv[0]));
+  const int64_t n = int64_t(GetNumber(env, argv[5]));
   const int64_t width = kind == 0 ? 4 : 1;
-  if (kind < 0 || kind > 1 || n < 0 || inByte < 0 || uint64_t(inByte + n * width) > heap.length * 4 ||
-      (kind == 0 && inByte % 4 != 0) || !InBounds(heap, out, n))
-    return Throw(env, "toFloat: operand outside the heap");
-  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(heap.data) + inByte;
-  float* y = heap.data + out;
+  if (kind < 0 || kind > 1 || n < 0 || inByte < 0 || uint64_t(inByte + n * width) > mx.bytes ||
+      (kind == 0 && inByte % 4 != 0) || !InBounds(my, out, n))
+    return Throw(env, "toFloat: operand outside its memory");
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(mx.data) + inByte;
+  float* y = my.data + out;
   if (kind == 0) {
     const int32_t* x = reinterpret_cast<const int32_t*>(bytes);
     for (int64_t i = 0; i < n; i++) y[i] = float(x[i]);

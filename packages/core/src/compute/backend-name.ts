@@ -1,8 +1,10 @@
-export const DEVICE_CHOICES = ['auto', 'gpu', 'cpu', 'wasm', 'wasm-plain', 'js'] as const;
+export const DEVICE_CHOICES = ['auto', 'gpu', 'cpu', 'wasm', 'wasm-plain', 'native', 'js'] as const;
 /**
  * `gpu` = tfjs-node-gpu, `cpu` = tfjs-node (native), `wasm` = tfjs-backend-wasm (with the
  * OpenBLAS kernels of @stem/compute-native where they load), `wasm-plain` = the same backend
- * without them, `js` = tfjs-backend-cpu.
+ * without them, `native` = tfjs-backend-cpu's tensors (ordinary typed arrays, no 4 GiB wasm
+ * heap) with the OpenBLAS kernels (required: without them it is refused), `js` =
+ * tfjs-backend-cpu alone. `auto` never picks `native` (the default is chosen by measurement).
  */
 export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
 
@@ -18,7 +20,7 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** Why faster devices were passed over (missing package, no GPU, ...). */
   skipped: Array<{ device: string; reason: string }>;
-  /** wasm only: whether @stem/compute-native's OpenBLAS kernels serve the hot kernels. */
+  /** wasm and native: whether @stem/compute-native's OpenBLAS kernels serve the hot kernels. */
   nativeKernels?: NativeKernelInfo;
 }
 

@@ -3,13 +3,19 @@ import type { NativeKernelInfo } from './backend-name.js';
 
 /**
  * Finds @stem/compute-native (an optional dependency of core, not a plugin: it brings no
- * components, only faster kernels for the wasm backend core already chose) and lets it take
- * over the wasm kernels. Loaded by a dynamic import of a computed name so that core neither
- * needs it to build nor fails when an install left it out; its shape is checked here.
+ * components, only faster kernels for the backend core already chose) and lets it take over
+ * the kernels of the wasm backend (`wasm`) or of tfjs-backend-cpu (`cpu`, device `native`).
+ * Loaded by a dynamic import of a computed name so that core neither needs it to build nor
+ * fails when an install left it out; its shape is checked here.
  */
+export type NativeKernelBackend = 'wasm' | 'cpu';
+
 interface ComputeNativeModule {
-  activateNativeKernels(registry: typeof tf): NativeKernelInfo;
-  deactivateNativeKernels(registry: typeof tf): void;
+  activateNativeKernels(
+    registry: typeof tf,
+    options?: { backend?: NativeKernelBackend },
+  ): NativeKernelInfo;
+  deactivateNativeKernels(registry: typeof tf, backend?: NativeKernelBackend): void;
   NATIVE_INSTALL_HINT: string;
 }
 
@@ -37,19 +43,27 @@ export function nativeDisabledByEnvironment(): boolean {
 }
 
 /**
- * Activates the native kernels (before or after `setBackend('wasm')`: the replaced kernels keep
- * the originals' setup). Says once per process on stderr how to get them when they are missing.
+ * Activates the native kernels of `backend` (before or after `setBackend`: the replaced kernels
+ * keep the originals' setup). On wasm, says once per process on stderr how to get them when
+ * they are missing (wasm then runs plain); device `native` refuses to start instead
+ * (`NATIVE_DEVICE_HINT`).
  */
-export async function enableNativeKernels(): Promise<NativeKernelInfo> {
+export async function enableNativeKernels(
+  backend: NativeKernelBackend = 'wasm',
+): Promise<NativeKernelInfo> {
   const module = await loadComputeNative();
   const info: NativeKernelInfo =
     typeof module === 'string'
       ? { active: false, kernels: [], reason: module }
-      : module.activateNativeKernels(tf);
-  if (!info.active)
+      : module.activateNativeKernels(tf, { backend });
+  if (!info.active && backend === 'wasm')
     hintOnce(typeof module === 'string' ? FALLBACK_HINT : module.NATIVE_INSTALL_HINT, info);
   return info;
 }
+
+/** What `--device native` says when the kernels are unavailable. */
+export const NATIVE_DEVICE_HINT =
+  'install OpenBLAS and a C++ toolchain (Debian/Ubuntu: apt-get install libopenblas-dev g++ make) and rebuild the addon (pnpm --filter @stem/compute-native build:addon), or use --device wasm';
 
 /** Says on stderr, once per process, how to get the native kernels and why they are off. */
 export function hintOnce(hint: string, info: NativeKernelInfo): void {
@@ -58,9 +72,12 @@ export function hintOnce(hint: string, info: NativeKernelInfo): void {
   process.stderr.write(`stem: ${hint} (${info.reason ?? 'unknown reason'})\n`);
 }
 
-/** Puts the plain wasm kernels back (for `wasm-plain` after a native selection in tests). */
-export async function disableNativeKernels(reason: string): Promise<NativeKernelInfo> {
+/** Puts the plain kernels back (for `wasm-plain` after a native selection in tests). */
+export async function disableNativeKernels(
+  reason: string,
+  backend: NativeKernelBackend = 'wasm',
+): Promise<NativeKernelInfo> {
   const module = await loadComputeNative();
-  if (typeof module !== 'string') module.deactivateNativeKernels(tf);
+  if (typeof module !== 'string') module.deactivateNativeKernels(tf, backend);
   return { active: false, kernels: [], reason };
 }

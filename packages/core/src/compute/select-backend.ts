@@ -14,12 +14,15 @@ const AUTO_ORDER: ConcreteDevice[] = ['gpu', 'cpu', 'wasm', 'js'];
 
 let selected: { info: BackendInfo; tf: TensorFlow } | undefined;
 let wasmNativeKernels: NativeKernelInfo = { active: false, kernels: [] };
+let cpuNativeKernels: NativeKernelInfo = { active: false, kernels: [] };
 
 /**
  * Picks the fastest backend that loads: tfjs-node-gpu with a visible GPU, tfjs-node, wasm,
  * then pure JS. The native packages are optional dependencies whose install downloads
  * libtensorflow; where that failed, `require` throws and we fall through. The choice is
- * made once per process: every tensor of a run must live in the same engine.
+ * made once per process: every tensor of a run must live in the same engine. `native`
+ * (tfjs-backend-cpu with the OpenBLAS kernels) is chosen only by name until measurement
+ * decides the default (ARCHITECTURE.md).
  */
 export async function selectBackend(
   requested: DeviceChoice = 'auto',
@@ -49,6 +52,7 @@ export async function selectBackend(
           tfjsVersion: tf.version.tfjs,
           skipped,
           ...(device === 'wasm' || plainWasm ? { nativeKernels: wasmNativeKernels } : {}),
+          ...(device === 'native' ? { nativeKernels: cpuNativeKernels } : {}),
         },
       };
       return selected;
@@ -76,6 +80,7 @@ const PACKAGE_OF: Record<ConcreteDevice, string> = {
   cpu: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   'wasm-plain': '@tensorflow/tfjs-backend-wasm',
+  native: '@tensorflow/tfjs-backend-cpu',
   js: '@tensorflow/tfjs-backend-cpu',
 };
 
@@ -119,8 +124,33 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
           wasmNativeKernels = await native.disableNativeKernels('wasm backend did not initialise');
         return 'wasm backend did not initialise';
       }
-      case 'js':
+      case 'native': {
+        // tfjs-backend-cpu keeps every tensor as its own typed array, so the addon works on
+        // them in place without wasm's 32-bit heap. Without the kernels this device is plain
+        // JS, several times slower: refused, with the reason, rather than run silently slow.
+        const native = await import('./native-kernels.js');
+        if (native.nativeDisabledByEnvironment())
+          return `STEM_NATIVE=0 turns the native kernels off (unset it, or use --device js)`;
+        cpuNativeKernels = await native.enableNativeKernels('cpu');
+        if (!cpuNativeKernels.active)
+          return `native kernels unavailable: ${cpuNativeKernels.reason ?? 'unknown reason'} (${native.NATIVE_DEVICE_HINT})`;
+        const extras = await import('./wasm-extras.js');
+        extras.registerMatMulGradient('flags');
+        if (await tf.setBackend('cpu')) return undefined;
+        cpuNativeKernels = await native.disableNativeKernels(
+          'cpu backend did not initialise',
+          'cpu',
+        );
+        return 'cpu backend did not initialise';
+      }
+      case 'js': {
+        if (cpuNativeKernels.active) {
+          // A test process that selected `native` before: plain tfjs-backend-cpu again.
+          const native = await import('./native-kernels.js');
+          cpuNativeKernels = await native.disableNativeKernels('--device js', 'cpu');
+        }
         return (await tf.setBackend('cpu')) ? undefined : 'cpu backend did not initialise';
+      }
     }
   } catch (error) {
     return firstLine(error);

@@ -34,7 +34,8 @@ export function registerWasmKernelExtras(): void {
 
 /**
  * `transposing`: for plain wasm (explicit transposes, flag-free products, see above).
- * `flags`: for @stem/compute-native, whose products take transpose flags at full speed, so
+ * `flags`: for @stem/compute-native (on wasm and on device `native`, tfjs-backend-cpu),
+ * whose products take transpose flags at full speed, so
  * the explicit transposes would only copy; it still sums broadcast batch dims away, which
  * tfjs's built-in gradient does not. The first registration wins (gradients are global).
  */

@@ -9,7 +9,13 @@ export function computePath(backend: BackendInfo): string {
   if (backend.device === 'cpu') return 'native TensorFlow (tfjs-node)';
   if (backend.device === 'js') return 'plain JavaScript';
   const native = backend.nativeKernels;
-  if (native?.active)
-    return `native kernels (OpenBLAS${native.threads ? `, ${native.threads} thread${native.threads === 1 ? '' : 's'}` : ''})`;
+  if (backend.device === 'native')
+    return `native kernels on tfjs-backend-cpu (OpenBLAS${threadsOf(native)})`;
+  if (native?.active) return `native kernels (OpenBLAS${threadsOf(native)})`;
   return `plain wasm${native?.reason ? ` (no native kernels: ${native.reason})` : ''}`;
+}
+
+function threadsOf(native: BackendInfo['nativeKernels']): string {
+  const threads = native?.threads;
+  return threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
 }

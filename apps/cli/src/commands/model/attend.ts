@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { safetensors } from '@stem/core';
-import { wordAttentionView, type WordAttentionView } from '@stem/encoder-transformer';
+import type { WordAttentionView } from '@stem/encoder-transformer';
+import { openAttentionModel, sentenceWords } from '../../attention/attention-model.js';
 import { StemCommand } from '../../base-command.js';
 
 export default class ModelAttend extends StemCommand<typeof ModelAttend> {
@@ -12,7 +12,10 @@ export default class ModelAttend extends StemCommand<typeof ModelAttend> {
     '<%= config.bin %> model attend models/tiny-bert --text "The cat sat ." --layer 1 --head 2',
   ];
   static override args = {
-    directory: Args.string({ required: true, description: 'Hugging Face model directory.' }),
+    directory: Args.string({
+      required: true,
+      description: 'Hugging Face model directory, or a run directory (its best checkpoint).',
+    }),
   };
   static override flags = {
     text: Flags.string({
@@ -26,12 +29,16 @@ export default class ModelAttend extends StemCommand<typeof ModelAttend> {
   async run(): Promise<WordAttentionView> {
     const { args, flags } = await this.parse(ModelAttend);
     const session = await this.session();
-    const words = flags.text.split(/\s+/).filter((word) => word !== '');
-    const view = await wordAttentionView(session.tf, args.directory, words, {
-      ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
-      ...(flags.head !== undefined ? { head: flags.head } : {}),
-      safetensors,
-    });
+    const model = await openAttentionModel(session, args.directory);
+    let view: WordAttentionView;
+    try {
+      view = await model.attend(sentenceWords(flags.text), {
+        ...(flags.layer !== undefined ? { layer: flags.layer } : {}),
+        ...(flags.head !== undefined ? { head: flags.head } : {}),
+      });
+    } finally {
+      model.release();
+    }
     if (!this.jsonEnabled()) this.log(formatView(view));
     return view;
   }

@@ -1,5 +1,6 @@
-// The one tfjs engine of a test file, on the wasm backend, with a switch between the plain
-// wasm kernels and the native ones (the same engine, so results compare tensor for tensor).
+// The one tfjs engine of a test file, on the wasm backend or tfjs-backend-cpu (`useBackend`),
+// with a switch between that backend's plain kernels and the native ones (the same engine, so
+// results compare tensor for tensor).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,16 @@ import {
   activateNativeKernels,
   deactivateNativeKernels,
   nativeAddonAvailable,
+  type NativeBackendName,
   type NativeKernelStatus,
 } from '../src/index.js';
 
 export { tf };
+
+/** The backends the native kernels serve; kernel tests run on each. */
+export const BACKENDS: NativeBackendName[] = ['wasm', 'cpu'];
+
+let current: NativeBackendName = 'wasm';
 
 /**
  * Whether the install built the addon. Without OpenBLAS the kernel tests are skipped (the
@@ -41,24 +48,34 @@ export function nativeNotBuilt(testFile: string): boolean {
 }
 
 export async function wasmEngine(): Promise<typeof tf> {
+  return useBackend('wasm');
+}
+
+/** Makes `backend` the engine's backend; `native()` / `plain()` then switch its kernels. */
+export async function useBackend(backend: NativeBackendName): Promise<typeof tf> {
   // tfjs-backend-wasm has no UnsortedSegmentSum: stem's core adds a JS one; a copy of that
   // here gives the plain reference (registered before activation, as core does).
-  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) registerPlainSegmentSum();
-  if (tf.getBackend() !== 'wasm') {
-    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialise');
+  if (backend === 'wasm' && !tf.getKernel('UnsortedSegmentSum', 'wasm')) registerPlainSegmentSum();
+  if (tf.getBackend() !== backend) {
+    if (!(await tf.setBackend(backend))) throw new Error(`${backend} backend did not initialise`);
   }
+  current = backend;
   return tf;
 }
 
+export function currentBackend(): NativeBackendName {
+  return current;
+}
+
 export function native(): NativeKernelStatus {
-  return activateNativeKernels(tf);
+  return activateNativeKernels(tf, { backend: current });
 }
 
 export function plain(): void {
-  deactivateNativeKernels(tf);
+  deactivateNativeKernels(tf, current);
 }
 
-/** Runs `f` once on plain wasm and once on native kernels; returns both results as arrays. */
+/** Runs `f` once with the plain kernels and once with the native ones; returns both results. */
 export function bothWays(f: () => tf.Tensor): {
   plain: Float32Array;
   native: Float32Array;
@@ -71,7 +88,7 @@ export function bothWays(f: () => tf.Tensor): {
   const n = tf.tidy(f);
   const shapesMatch =
     p.shape.length === n.shape.length && p.shape.every((d, i) => d === n.shape[i]);
-  if (!shapesMatch) throw new Error(`shape ${n.shape} differs from plain wasm's ${p.shape}`);
+  if (!shapesMatch) throw new Error(`shape ${n.shape} differs from the plain kernel's ${p.shape}`);
   const result = {
     plain: p.dataSync() as Float32Array,
     native: n.dataSync() as Float32Array,
