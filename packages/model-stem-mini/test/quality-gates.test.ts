@@ -316,8 +316,8 @@ describe("MODEL_CARD.md's check that the probe sees heads that training makes", 
         head: stl[0]!.bestHead.head,
       });
     const margins = stl.map((p) => 100 * (p.bestHead.accuracy - previous));
-    expect(text).toContain('6-8 points over that baseline');
-    expect(Math.round(Math.min(...margins))).toBe(6);
-    expect(Math.round(Math.max(...margins))).toBe(8);
+    const [low, high] = [Math.min(...margins), Math.max(...margins)].map(Math.round);
+    expect(low).toBeGreaterThan(0);
+    expect(text).toContain(`${low}-${high} points over that baseline`);
   });
 });

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { PruningRunGates } from '../src/overlap/overlap-analysis.js';
 import { seedCoupling } from '../src/overlap/seed-coupling.js';
@@ -38,5 +40,33 @@ describe('seed coupling between tasks', () => {
     });
     const oneTask = seedCoupling([run('a', 'pos', 1, [1, 0]), run('b', 'pos', 1, [0, 1])]);
     expect(oneTask.sameSeed).toEqual({ meanR: null, pairs: 0 });
+  });
+});
+
+describe("the README's seed-coupling figures", () => {
+  it('are those of the committed study-cpu pruning runs', () => {
+    const pruning = fileURLToPath(new URL('../../../docs/study-cpu/pruning/', import.meta.url));
+    const runs = readdirSync(pruning)
+      .filter((name) => name.startsWith('stl-dp-'))
+      .map((name) => {
+        const summary = JSON.parse(
+          readFileSync(`${pruning}${name}/pruning/gates.json`, 'utf8'),
+        ) as { tasks: string[]; seed: number; final: { gates: number[][] } };
+        return {
+          source: name,
+          tasks: summary.tasks,
+          seed: summary.seed,
+          gates: summary.final.gates,
+        } as PruningRunGates;
+      });
+    expect(runs).toHaveLength(15);
+    const { sameSeed, differentSeed } = seedCoupling(runs);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(readme).toContain(
+      `docs/study-cpu: ${sameSeed.meanR!.toFixed(3)} over ${sameSeed.pairs} pairs vs ${differentSeed.meanR!.toFixed(3)} over ${differentSeed.pairs});`,
+    );
   });
 });
