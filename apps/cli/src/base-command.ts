@@ -192,7 +192,10 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Codes older releases (and plugins built against them) raise, mapped to the documented ones. */
+/**
+ * Codes older releases (and plugins built against them) raise, mapped to the documented ones.
+ * stem's own packages raise only the documented codes.
+ */
 const LEGACY_CODES: Record<string, ErrorCode> = {
   STEM_ENCODER_ERROR: 'MODEL_INVALID',
   STEM_ENCODER_CHECKPOINT: 'MODEL_INVALID',

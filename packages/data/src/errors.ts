@@ -3,6 +3,8 @@
  * `file:line: ` so a user can jump straight to the offending line.
  */
 export class DataFormatError extends Error {
+  /** The CLI's error code (README, "Errors"). */
+  readonly code = 'DATA_FORMAT';
   readonly file: string;
   /** 1-based line number of the offending line (0 when the problem is the file as a whole). */
   readonly line: number;
@@ -26,6 +28,8 @@ export function splitLines(text: string): string[] {
 
 /** A corpus (or one of its files) is not where a config or the default says; `hint` says how to get it. */
 export class CorpusNotFoundError extends Error {
+  /** The CLI's error code (README, "Errors"). */
+  readonly code = 'DATA_NOT_FOUND';
   readonly hint: string;
 
   constructor(message: string, hint: string) {

@@ -8,7 +8,7 @@ export class EncoderError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
-    code = 'STEM_ENCODER_ERROR',
+    code = 'MODEL_INVALID',
   ) {
     super(message);
     this.name = 'StemError';

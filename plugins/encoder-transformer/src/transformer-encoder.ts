@@ -245,7 +245,7 @@ export class TransformerEncoder implements Encoder {
       throw new EncoderError(
         `encoder weights do not match the model: ${problems.join('; ')}`,
         undefined,
-        'STEM_ENCODER_CHECKPOINT',
+        'MODEL_INVALID',
       );
     for (const [name, variable] of this.params.variables) variable.assign(weights[name] as Tensor);
   }

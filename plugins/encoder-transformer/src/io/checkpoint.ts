@@ -89,7 +89,7 @@ export function checkTensors(
     throw new EncoderError(
       `${path} does not match config.json: ${problems.join('; ')}`,
       'check that config.json belongs to these weights',
-      'STEM_ENCODER_CHECKPOINT',
+      'MODEL_INVALID',
     );
   }
   return tensors;
