@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as tfNamespace from '@tensorflow/tfjs';
 import { selectBackend } from '../src/compute/select-backend.js';
 import { disableNativeKernels, enableNativeKernels } from '../src/compute/native-kernels.js';
@@ -46,6 +46,11 @@ if (!addonBuilt) {
       expect(info.nativeKernels?.kernels).toEqual(
         expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Softmax', 'UnsortedSegmentSum']),
       );
+      // No "install tfjs-node to speed things up" greeting on the first tensor: wrong advice here.
+      const warn = vi.spyOn(console, 'warn');
+      tf.tensor1d([1, 2]).dispose();
+      expect(warn.mock.calls.flat().join(' ')).not.toMatch(/tfjs-node/);
+      warn.mockRestore();
       // Asking again by name returns the same selection; another device is refused.
       expect((await selectBackend('native')).info).toBe(info);
       await expect(selectBackend('js')).rejects.toThrow(/already initialised as "native"/);

@@ -136,7 +136,12 @@ async function tryDevice(device: ConcreteDevice): Promise<string | undefined> {
           return `native kernels unavailable: ${cpuNativeKernels.reason ?? 'unknown reason'} (${native.NATIVE_DEVICE_HINT})`;
         const extras = await import('./wasm-extras.js');
         extras.registerMatMulGradient('flags');
-        if (await tf.setBackend('cpu')) return undefined;
+        if (await tf.setBackend('cpu')) {
+          // tfjs-backend-cpu greets its first tensor in Node with "install tfjs-node to speed
+          // things up": wrong advice on this device, whose kernels are the native ones.
+          (tf.backend() as { firstUse?: boolean }).firstUse = false;
+          return undefined;
+        }
         cpuNativeKernels = await native.disableNativeKernels(
           'cpu backend did not initialise',
           'cpu',
