@@ -8,6 +8,26 @@ export type TaskHeadOnWasmCheckInput = Omit<TaskHeadCheckInput, 'backend' | 'sen
 };
 
 /**
+ * What is wrong with the kernels that served a wasm check, given the environment:
+ * `STEM_NATIVE=0` must give plain wasm; otherwise `STEM_REQUIRE_NATIVE=1` demands the native
+ * kernels. (CI exports `STEM_REQUIRE_NATIVE=1` once and adds `STEM_NATIVE=0` for its second
+ * pass: the switch-off wins.)
+ */
+export function nativeKernelProblems(
+  report: Pick<TaskHeadReport, 'backend' | 'nativeKernels'>,
+  env: Record<string, string | undefined>,
+): string[] {
+  const problems: string[] = [];
+  if (report.backend !== 'wasm') problems.push(`ran on ${report.backend}, not wasm`);
+  if (env['STEM_NATIVE'] === '0') {
+    if (report.nativeKernels)
+      problems.push('STEM_NATIVE=0 but the native kernels served the check');
+  } else if (env['STEM_REQUIRE_NATIVE'] === '1' && !report.nativeKernels)
+    problems.push('STEM_REQUIRE_NATIVE=1 but the native kernels did not load');
+  return problems;
+}
+
+/**
  * `checkTaskHead` on the backend users train on: wasm, with the native kernels where the addon
  * is built. Also fails when the kernels that served it contradict the environment:
  * `STEM_NATIVE=0` must give plain wasm, `STEM_REQUIRE_NATIVE=1` the native kernels (CI sets one
@@ -23,12 +43,7 @@ export async function checkTaskHeadOnWasm(
     sentences: input.sentences ?? tinyAnnotatedSentences(),
     backend: 'wasm',
   });
-  const problems: string[] = [];
-  if (report.backend !== 'wasm') problems.push(`ran on ${report.backend}, not wasm`);
-  if (process.env['STEM_NATIVE'] === '0' && report.nativeKernels)
-    problems.push('STEM_NATIVE=0 but the native kernels served the check');
-  if (process.env['STEM_REQUIRE_NATIVE'] === '1' && !report.nativeKernels)
-    problems.push('STEM_REQUIRE_NATIVE=1 but the native kernels did not load');
+  const problems = nativeKernelProblems(report, process.env);
   if (problems.length > 0) throw new ConformanceError(input.taskId, problems);
   return report;
 }

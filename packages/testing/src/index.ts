@@ -9,7 +9,11 @@ export { ToyEncoder, type ToyEncoderOptions } from './toy-encoder.js';
 export { ToyTagger } from './toy-tagger.js';
 export { syntheticTaggedSentences } from './synthetic-corpus.js';
 export { checkTaskHead, type TaskHeadCheckInput, type TaskHeadReport } from './check-task-head.js';
-export { checkTaskHeadOnWasm, type TaskHeadOnWasmCheckInput } from './check-task-head-on-wasm.js';
+export {
+  checkTaskHeadOnWasm,
+  nativeKernelProblems,
+  type TaskHeadOnWasmCheckInput,
+} from './check-task-head-on-wasm.js';
 export { checkEncoder, type EncoderCheckInput, type EncoderReport } from './check-encoder.js';
 export {
   headCheckpointFixture,
