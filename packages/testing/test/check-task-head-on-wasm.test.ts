@@ -1,4 +1,3 @@
-import type { StemRegisterHook } from '@stem/core';
 import { describe, expect, it } from 'vitest';
 import {
   checkTaskHeadOnWasm,
@@ -6,25 +5,10 @@ import {
   ToyTagger,
   syntheticTaggedSentences,
 } from '../src/index.js';
+import { hookFor } from './toy-task-hook.js';
 
 // Its own file: core picks the backend (wasm here) once per process.
-const toyHook: StemRegisterHook = () => ({
-  register(stem) {
-    stem.registerTask({
-      id: 'check.task.toy.v1',
-      description: 'Toy tagger under conformance check.',
-      configSchema: (z) => z.object({}),
-      create: (_config, input, context) =>
-        new ToyTagger(
-          context.tf,
-          input.hiddenSize,
-          input.labels?.tags ?? ToyTagger.tagsOf(input.trainingSentences),
-          context.random,
-        ),
-    });
-  },
-});
-
+const toyHook = hookFor(ToyTagger);
 const sentences = syntheticTaggedSentences(10, 4);
 describe('checkTaskHeadOnWasm', () => {
   it('runs the conformance check on wasm', async () => {

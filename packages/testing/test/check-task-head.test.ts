@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { EncoderOutput, Sentence, StemRegisterHook } from '@stem/core';
+import type { EncoderOutput, Sentence } from '@stem/core';
 import { describe, expect, it } from 'vitest';
 import {
   checkTaskHead,
@@ -7,28 +7,9 @@ import {
   ToyTagger,
   syntheticTaggedSentences,
 } from '../src/index.js';
+import { hookFor } from './toy-task-hook.js';
 
 const sentences = syntheticTaggedSentences(10, 4);
-
-/** Registers ToyTagger (or a broken variant) as a task, as a plugin would. */
-function hookFor(Head: typeof ToyTagger): StemRegisterHook {
-  return () => ({
-    register(stem) {
-      stem.registerTask({
-        id: 'check.task.toy.v1',
-        description: 'Toy tagger under conformance check.',
-        configSchema: (z) => z.object({}),
-        create: (_config, input, context) =>
-          new Head(
-            context.tf,
-            input.hiddenSize,
-            input.labels?.tags ?? ToyTagger.tagsOf(input.trainingSentences),
-            context.random,
-          ),
-      });
-    },
-  });
-}
 
 async function problemsOf(Head: typeof ToyTagger): Promise<string[]> {
   try {
