@@ -16,6 +16,7 @@ import {
 } from './kernels/binary-kernels.js';
 import { transposeKernel } from './kernels/transpose-kernel.js';
 import { castKernel } from './kernels/cast-kernel.js';
+import { ADAMW_KERNEL_NAME, adamWKernel } from './kernels/adamw-kernel.js';
 import type { NativeKernelFactory } from './kernels/kernel-factory.js';
 import type { TensorMemory } from './tensor-memory.js';
 import { wasmHeapMemory } from './wasm-heap.js';
@@ -25,6 +26,11 @@ import type { KernelConfigLike, TfKernelRegistry } from './tfjs-surface.js';
 export type { TfKernelRegistry } from './tfjs-surface.js';
 export type { AddonLoad, NativeAddon } from './load-addon.js';
 export { matMulShapes } from './kernels/matmul-plan.js';
+export {
+  ADAMW_KERNEL_NAME,
+  adamWCoefficients,
+  type AdamWKernelAttributes,
+} from './kernels/adamw-kernel.js';
 
 /** What `activateNativeKernels` did; core copies it into BackendInfo and the run manifest. */
 export interface NativeKernelStatus {
@@ -78,10 +84,10 @@ export interface ActivationOptions {
   backend?: NativeBackendName;
 }
 
-/** Per backend: the original kernels replaced, and the status reported. */
+/** Per backend: the original kernels replaced, the kernels added, and the status reported. */
 const activations = new Map<
   NativeBackendName,
-  { replaced: KernelConfigLike[]; status: NativeKernelStatus }
+  { replaced: KernelConfigLike[]; added: string[]; status: NativeKernelStatus }
 >();
 
 /**
@@ -128,13 +134,24 @@ export function activateWithAddon(
     } as never);
     replaced.push(original);
   }
+  // Kernels tfjs lacks, which core calls by name where the backend has them.
+  const added: string[] = [];
+  const adamW = adamWKernel(addon, memory);
+  if (adamW && !tf.getKernel(ADAMW_KERNEL_NAME, backend)) {
+    tf.registerKernel({
+      kernelName: ADAMW_KERNEL_NAME,
+      backendName: backend,
+      kernelFunc: adamW,
+    } as never);
+    added.push(ADAMW_KERNEL_NAME);
+  }
   const status: NativeKernelStatus = {
     active: true,
-    kernels: replaced.map((k) => k.kernelName),
+    kernels: [...replaced.map((k) => k.kernelName), ...added],
     threads: addon.threads(),
     blas: addon.blasConfig().trim(),
   };
-  activations.set(backend, { replaced, status });
+  activations.set(backend, { replaced, added, status });
   return status;
 }
 
@@ -152,6 +169,7 @@ export function deactivateNativeKernels(
     tf.unregisterKernel(original.kernelName, backend);
     tf.registerKernel(original as never);
   }
+  for (const kernelName of activation.added) tf.unregisterKernel(kernelName, backend);
   activations.delete(backend);
 }
 

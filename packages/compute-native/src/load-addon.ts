@@ -87,6 +87,30 @@ export interface NativeAddon {
     yOffset: number,
     n: number,
   ): void;
+  /**
+   * One AdamW update of n float32 parameters: reads p, g, m, v and writes the next p, m, v.
+   * coefficients: Float32Array [beta1, 1 - beta1, beta2, 1 - beta2, correction1, correction2,
+   * epsilon, rate, decayFactor, decays] (kernels/adamw-kernel.ts). Absent from addons built
+   * before it existed.
+   */
+  adamW?(
+    p: Memory,
+    pOffset: number,
+    g: Memory,
+    gOffset: number,
+    m: Memory,
+    mOffset: number,
+    v: Memory,
+    vOffset: number,
+    nextP: Memory,
+    nextPOffset: number,
+    nextM: Memory,
+    nextMOffset: number,
+    nextV: Memory,
+    nextVOffset: number,
+    n: number,
+    coefficients: Float32Array,
+  ): void;
   setThreads(threads: number): void;
   threads(): number;
   blasConfig(): string;

@@ -7,6 +7,7 @@ import {
   nativeDisabledByEnvironment,
 } from '../src/compute/native-kernels.js';
 import type { BackendInfo } from '../src/compute/backend-name.js';
+import { AdamW, FUSED_ADAMW_KERNEL } from '../src/training/adamw.js';
 import {
   compareMatMulGradient,
   MAT_MUL_GRADIENT_CASES,
@@ -108,5 +109,64 @@ describe('wasm with @stem/compute-native', () => {
       expect(Math.abs((withNative[i] as number) - (plain[i] as number))).toBeLessThan(
         1e-4 * Math.max(1, plain[i] as number),
       );
+  });
+
+  it("AdamW takes compute-native's fused kernel where it is registered, with the composite's variables to the bit", async () => {
+    const specifier = '@stem/compute-native';
+    const native = (await import(specifier)) as { ADAMW_KERNEL_NAME: string };
+    expect(FUSED_ADAMW_KERNEL).toBe(native.ADAMW_KERNEL_NAME);
+    const fusedConfig = tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm');
+    // Registered exactly when the native kernels are active (not under STEM_NATIVE=0).
+    expect(fusedConfig !== undefined).toBe(info.nativeKernels?.active === true);
+    const train = () => {
+      const encoder = [tf.variable(values([64, 48], 11)), tf.variable(values([48], 12))];
+      const head = [tf.variable(values([48, 5], 13))];
+      const optimizer = new AdamW(
+        tf as never,
+        [
+          { name: 'encoder', variables: encoder, learningRate: 3e-4, weightDecay: 0.01 },
+          { name: 'head', variables: head, learningRate: 3e-3 },
+        ],
+        { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
+      );
+      const kernels = new Set<string>();
+      for (let step = 0; step < 4; step++) {
+        const gradients = new Map(
+          [...encoder, ...head].map((v, i) => [v.name, values(v.shape, 100 * step + i)] as const),
+        );
+        // The head has no gradient at step 2 (a task not in the batch): left alone.
+        if (step === 2) gradients.delete(head[0]!.name);
+        const before = tf.engine().state.numTensors;
+        const spy = tf.engine().runKernel.bind(tf.engine());
+        tf.engine().runKernel = ((name: string, ...rest: never[]) => {
+          kernels.add(name);
+          return spy(name as never, ...rest);
+        }) as never;
+        try {
+          optimizer.apply(gradients as never, 0.5 + step / 4);
+        } finally {
+          tf.engine().runKernel = spy;
+        }
+        tf.dispose([...gradients.values()]);
+        // No tensor left behind by an update.
+        expect(tf.engine().state.numTensors).toBe(before - gradients.size);
+      }
+      const result = [...encoder, ...head].map((v) => Array.from(v.dataSync()));
+      optimizer.dispose();
+      tf.dispose([...encoder, ...head]);
+      return { result, kernels };
+    };
+    const withKernel = train();
+    expect(withKernel.kernels.has(FUSED_ADAMW_KERNEL)).toBe(fusedConfig !== undefined);
+    if (fusedConfig) {
+      tf.unregisterKernel(FUSED_ADAMW_KERNEL, 'wasm');
+      try {
+        const composite = train();
+        expect(composite.kernels.has(FUSED_ADAMW_KERNEL)).toBe(false);
+        expect(withKernel.result).toEqual(composite.result);
+      } finally {
+        tf.registerKernel(fusedConfig as never);
+      }
+    }
   });
 });

@@ -149,6 +149,29 @@ describe('runStudy with a pluggable executor', () => {
     expect(again.ran).toEqual([]);
   });
 
+  it('with units scheduled elsewhere, counts what is on disk as done from the first line and prints no local-pace ETA', async () => {
+    await runStudy(study, { executor: fileWritingExecutor().executor });
+    const { grid } = study;
+    // The first run: without the count from disk, the first line would say 0 done.
+    const first = grid.runs[0]!;
+    await rm(join(study.directory, first.directory, RESULTS_FILE));
+    const { executor } = fileWritingExecutor();
+    const events: StudyEvent[] = [];
+    await runStudy(study, {
+      executor: { ...executor, schedule: async () => {} },
+      progress: (event) => events.push(event),
+    });
+    const lines = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    const total = grid.runs.length + grid.probes.length + 2;
+    // Every step but the removed run's was finished on disk: the first line already says so.
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^study: ${total - 3}/${total} steps done · now ${first.directory} .*· ETA: see the workers$`,
+      ),
+    );
+    expect(lines.every((line) => !/ETA \d/.test(line))).toBe(true);
+  });
+
   it('records a failed run with its error in study.json and rejects', async () => {
     const failing = study.grid.runs[1]!;
     const { executor } = fileWritingExecutor({ failOn: failing.id });

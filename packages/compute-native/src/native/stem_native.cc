@@ -593,6 +593,65 @@ napi_value ToFloat(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// adamW(p, pOff, g, gOff, m, mOff, v, vOff, outP, outPOff, outM, outMOff, outV, outVOff, n, c):
+// one AdamW update of n parameters in one pass (kernels/adamw-kernel.ts). c = Float32Array
+// [beta1, 1 - beta1, beta2, 1 - beta2, correction1, correction2, epsilon, rate, decayFactor,
+// decays]: the scalars rounded to float32 as tfjs rounds them, and each operation below is one
+// float32 operation in the order core's composite AdamW runs its ops, so the result is the same
+// to the bit (C++17 without -ffast-math or FMA contraction rounds every operation to float).
+napi_value AdamW(napi_env env, napi_callback_info info) {
+  size_t argc = 16;
+  napi_value argv[16];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Memory mp, mg, mm, mv, op, om, ov;
+  int64_t pOff, gOff, mOff, vOff, opOff, omOff, ovOff;
+  if (argc < 16 || !GetOperand(env, argv, 0, &mp, &pOff) || !GetOperand(env, argv, 2, &mg, &gOff) ||
+      !GetOperand(env, argv, 4, &mm, &mOff) || !GetOperand(env, argv, 6, &mv, &vOff) ||
+      !GetOperand(env, argv, 8, &op, &opOff) || !GetOperand(env, argv, 10, &om, &omOff) ||
+      !GetOperand(env, argv, 12, &ov, &ovOff))
+    return Throw(env, "adamW(p, pOff, g, gOff, m, mOff, v, vOff, outP, outPOff, outM, outMOff, outV, outVOff, n, c) expected");
+  const int64_t n = int64_t(GetNumber(env, argv[14]));
+  Memory mc;
+  if (!GetMemory(env, argv[15], &mc) || mc.length < 10) return Throw(env, "adamW: c must be a Float32Array of 10");
+  if (!InBounds(mp, pOff, n) || !InBounds(mg, gOff, n) || !InBounds(mm, mOff, n) || !InBounds(mv, vOff, n) ||
+      !InBounds(op, opOff, n) || !InBounds(om, omOff, n) || !InBounds(ov, ovOff, n))
+    return Throw(env, "adamW: operand outside its memory");
+  const float* c = mc.data;
+  const float beta1 = c[0], keep1 = c[1], beta2 = c[2], keep2 = c[3], correction1 = c[4], correction2 = c[5];
+  const float epsilon = c[6], rate = c[7], decayFactor = c[8];
+  const bool decays = c[9] != 0.0f;
+  const float* p = mp.data + pOff;
+  const float* g = mg.data + gOff;
+  const float* m = mm.data + mOff;
+  const float* v = mv.data + vOff;
+  float* nextP = op.data + opOff;
+  float* nextM = om.data + omOff;
+  float* nextV = ov.data + ovOff;
+  ParallelFor(n, kParallelElements, [&](int64_t from, int64_t to) {
+    for (int64_t i = from; i < to; i++) {
+      const float gi = g[i];
+      const float firstM = m[i] * beta1;
+      const float firstG = gi * keep1;
+      const float mi = firstM + firstG;
+      const float secondV = v[i] * beta2;
+      const float square = gi * gi;
+      const float secondG = square * keep2;
+      const float vi = secondV + secondG;
+      const float mHat = mi / correction1;
+      const float vHat = vi / correction2;
+      const float root = std::sqrt(vHat);
+      const float denominator = root + epsilon;
+      const float ratio = mHat / denominator;
+      const float step = ratio * rate;
+      const float decayed = decays ? p[i] * decayFactor : p[i];
+      nextM[i] = mi;
+      nextV[i] = vi;
+      nextP[i] = decayed - step;
+    }
+  });
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -628,6 +687,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"toFloat", nullptr, ToFloat, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamW", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blasConfig", nullptr, BlasConfig, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -125,6 +125,8 @@ async function coordinate(
     undefined,
     undefined,
     options.computePath,
+    // An executor that schedules units elsewhere runs them at once on its workers.
+    options.executor.schedule === undefined,
   );
   const ran: string[] = [];
   const skipped: string[] = [];
@@ -157,6 +159,10 @@ async function coordinate(
       state: probeFinished(directory, probe) ? 'finished' : 'pending',
     });
   await writeStudyManifest(directory, manifest);
+  // Done from the start: a queued unit's finished steps are otherwise counted only when the
+  // coordinator reaches that unit in grid order.
+  for (const [id, step] of Object.entries(manifest.steps))
+    if (step.state === 'finished' && gridSteps.has(id)) progress.finished(id);
 
   const steps = new Map<string, { run?: GridRun; probe?: GridProbe; startedAt?: Date }>([
     ...grid.runs.map((run) => [run.id, { run }] as const),

@@ -21,7 +21,8 @@ export class StudyProgress {
   private currentUpdates = 0;
   private currentPlanned = 0;
   private lastLine = 0;
-  private done = 0;
+  /** Steps counted as done, so that a step reported twice (on disk, then skipped) counts once. */
+  private readonly doneSteps = new Set<string>();
   private current = '';
   private currentWhat = '';
 
@@ -36,6 +37,12 @@ export class StudyProgress {
     private readonly now: () => number = Date.now,
     /** The compute path (`computePath`), shown in every line: "native kernels", "plain wasm". */
     private readonly path?: string,
+    /**
+     * False where units run elsewhere at once (`stem study --queue`): this process sees one
+     * unit's progress at a time, so its pace would overstate the time left by the number of
+     * workers; the line says so instead of printing that figure.
+     */
+    private readonly paced = true,
   ) {
     this.started = now();
   }
@@ -49,7 +56,7 @@ export class StudyProgress {
       this.currentPlanned = 0;
     }
     this.planned.delete(id);
-    this.done += 1;
+    this.doneSteps.add(id);
   }
 
   start(id: string, what: string): void {
@@ -86,7 +93,10 @@ export class StudyProgress {
 
   private line(what: string): string {
     const eta = this.eta();
-    return `study${this.path ? ` [${this.path}]` : ''}: ${this.done}/${this.total} steps done · now ${what} · elapsed ${formatDuration((this.now() - this.started) / 1000)} · ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
+    const left = !this.paced
+      ? 'ETA: see the workers'
+      : `ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
+    return `study${this.path ? ` [${this.path}]` : ''}: ${this.doneSteps.size}/${this.total} steps done · now ${what} · elapsed ${formatDuration((this.now() - this.started) / 1000)} · ${left}`;
   }
 
   elapsedSeconds(): number {
