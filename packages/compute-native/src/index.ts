@@ -17,6 +17,12 @@ import {
 import { transposeKernel } from './kernels/transpose-kernel.js';
 import { castKernel } from './kernels/cast-kernel.js';
 import { ADAMW_KERNEL_NAME, adamWKernel } from './kernels/adamw-kernel.js';
+import {
+  GELU_GRADIENT_KERNEL_NAME,
+  GELU_KERNEL_NAME,
+  geluGradientKernel,
+  geluKernel,
+} from './kernels/gelu-kernels.js';
 import type { NativeKernelFactory } from './kernels/kernel-factory.js';
 import type { TensorMemory } from './tensor-memory.js';
 import { wasmHeapMemory } from './wasm-heap.js';
@@ -31,6 +37,7 @@ export {
   adamWCoefficients,
   type AdamWKernelAttributes,
 } from './kernels/adamw-kernel.js';
+export { GELU_GRADIENT_KERNEL_NAME, GELU_KERNEL_NAME } from './kernels/gelu-kernels.js';
 
 /** What `activateNativeKernels` did; core copies it into BackendInfo and the run manifest. */
 export interface NativeKernelStatus {
@@ -136,14 +143,14 @@ export function activateWithAddon(
   }
   // Kernels tfjs lacks, which core calls by name where the backend has them.
   const added: string[] = [];
-  const adamW = adamWKernel(addon, memory);
-  if (adamW && !tf.getKernel(ADAMW_KERNEL_NAME, backend)) {
-    tf.registerKernel({
-      kernelName: ADAMW_KERNEL_NAME,
-      backendName: backend,
-      kernelFunc: adamW,
-    } as never);
-    added.push(ADAMW_KERNEL_NAME);
+  for (const [kernelName, kernelFunc] of [
+    [ADAMW_KERNEL_NAME, adamWKernel(addon, memory)],
+    [GELU_KERNEL_NAME, geluKernel(addon, memory)],
+    [GELU_GRADIENT_KERNEL_NAME, geluGradientKernel(addon, memory)],
+  ] as const) {
+    if (!kernelFunc || tf.getKernel(kernelName, backend)) continue;
+    tf.registerKernel({ kernelName, backendName: backend, kernelFunc } as never);
+    added.push(kernelName);
   }
   const status: NativeKernelStatus = {
     active: true,

@@ -111,6 +111,18 @@ export interface NativeAddon {
     n: number,
     coefficients: Float32Array,
   ): void;
+  /** GELU (erf form) of n floats (kernels/gelu-kernels.ts); absent from older builds. */
+  gelu?(x: Memory, xOffset: number, y: Memory, yOffset: number, n: number): void;
+  /** dx = dy times GELU's derivative at x, for n floats; absent from older builds. */
+  geluGradient?(
+    x: Memory,
+    xOffset: number,
+    dy: Memory,
+    dyOffset: number,
+    dx: Memory,
+    dxOffset: number,
+    n: number,
+  ): void;
   setThreads(threads: number): void;
   threads(): number;
   blasConfig(): string;

@@ -8,6 +8,7 @@ import {
 } from '../src/compute/native-kernels.js';
 import type { BackendInfo } from '../src/compute/backend-name.js';
 import { AdamW, FUSED_ADAMW_KERNEL } from '../src/training/adamw.js';
+import { FUSED_GELU_GRADIENT_KERNEL, FUSED_GELU_KERNEL, gelu } from '../src/nn/gelu.js';
 import {
   compareMatMulGradient,
   MAT_MUL_GRADIENT_CASES,
@@ -166,6 +167,59 @@ describe('wasm with @stem/compute-native', () => {
         expect(withKernel.result).toEqual(composite.result);
       } finally {
         tf.registerKernel(fusedConfig as never);
+      }
+    }
+  });
+
+  it("nn.gelu takes compute-native's fused kernels where they are registered, with the composite's bits forward and backward", async () => {
+    const specifier = '@stem/compute-native';
+    const native = (await import(specifier)) as {
+      GELU_KERNEL_NAME: string;
+      GELU_GRADIENT_KERNEL_NAME: string;
+    };
+    expect([FUSED_GELU_KERNEL, FUSED_GELU_GRADIENT_KERNEL]).toEqual([
+      native.GELU_KERNEL_NAME,
+      native.GELU_GRADIENT_KERNEL_NAME,
+    ]);
+    const configs = [FUSED_GELU_KERNEL, FUSED_GELU_GRADIENT_KERNEL].map((name) =>
+      tf.getKernel(name, 'wasm'),
+    );
+    const registered = configs.every((c) => c !== undefined);
+    expect(registered).toBe(info.nativeKernels?.active === true);
+    const x = values([6, 40], 21).mul(4);
+    const dy = values([6, 40], 22);
+    const run = () => {
+      const kernels = new Set<string>();
+      const spy = tf.engine().runKernel.bind(tf.engine());
+      tf.engine().runKernel = ((name: string, ...rest: never[]) => {
+        kernels.add(name);
+        return spy(name as never, ...rest);
+      }) as never;
+      try {
+        const y = gelu(tf as never, x as never) as unknown as tfNamespace.Tensor;
+        const dx = tf.grad((t: tfNamespace.Tensor) => gelu(tf as never, t as never) as never)(
+          x,
+          dy,
+        );
+        return { y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()), kernels };
+      } finally {
+        tf.engine().runKernel = spy;
+      }
+    };
+    const withKernels = run();
+    expect(withKernels.kernels.has(FUSED_GELU_KERNEL)).toBe(registered);
+    expect(withKernels.kernels.has(FUSED_GELU_GRADIENT_KERNEL)).toBe(registered);
+    expect(withKernels.kernels.has('Erf')).toBe(!registered);
+    if (registered) {
+      for (const name of [FUSED_GELU_KERNEL, FUSED_GELU_GRADIENT_KERNEL])
+        tf.unregisterKernel(name, 'wasm');
+      try {
+        const composite = run();
+        expect(composite.kernels.has('Erf')).toBe(true);
+        expect(withKernels.y).toEqual(composite.y);
+        expect(withKernels.dx).toEqual(composite.dx);
+      } finally {
+        for (const config of configs) tf.registerKernel(config as never);
       }
     }
   });

@@ -1,4 +1,5 @@
 import {
+  gelu,
   loadWeights,
   type BatchPreparationContext,
   type DecodeOptions,
@@ -253,7 +254,7 @@ export class MaskedLanguageModelHead implements TaskHead<MaskedLmPrediction> {
     const selected = tf.matMul(selection, tf.reshape(states, [batch * length, hidden]) as Tensor2D);
     const v = this.variables;
     const dense = tf.add(tf.matMul(selected, v.denseWeight as Tensor as Tensor2D), v.denseBias);
-    const activated = tf.mul(tf.mul(dense, 0.5), tf.add(tf.erf(tf.mul(dense, Math.SQRT1_2)), 1));
+    const activated = gelu(tf, dense);
     const { mean, variance } = tf.moments(activated, -1, true);
     const normalised = tf.add(
       tf.mul(

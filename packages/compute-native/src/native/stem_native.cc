@@ -652,6 +652,73 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gelu(x, xOff, y, yOff, n) and geluGradient(x, xOff, dy, dyOff, dx, dxOff, n): the erf form
+// of GELU, y = (x * 0.5) * (erf(x * sqrt(1/2)) + 1), forward and backward in one pass each
+// (kernels/gelu-kernels.ts). Each operation is the float32 operation of the composite tfjs
+// builds (ops.ts's gelu and tfjs 4.22's Multiply, Add and Erf gradients), in its order, with the
+// C library's erff and expf that the Erf and Exp kernels above use: the same bits as that
+// composite on these kernels.
+constexpr float kHalf = 0.5f;
+constexpr float kSqrtHalf = float(0.70710678118654752440);  // Math.SQRT1_2 as a float32 scalar
+constexpr float kTwoOverSqrtPi = float(1.1283791670955126);  // 2 / Math.sqrt(Math.PI)
+
+napi_value Gelu(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Memory mx, my;
+  int64_t in, out;
+  if (argc < 5 || !GetOperand(env, argv, 0, &mx, &in) || !GetOperand(env, argv, 2, &my, &out))
+    return Throw(env, "gelu(x, xOff, y, yOff, n) expected");
+  const int64_t n = int64_t(GetNumber(env, argv[4]));
+  if (!InBounds(mx, in, n) || !InBounds(my, out, n)) return Throw(env, "gelu: operand outside its memory");
+  const float* x = mx.data + in;
+  float* y = my.data + out;
+  ParallelFor(n, kParallelElements, [&](int64_t from, int64_t to) {
+    for (int64_t i = from; i < to; i++) {
+      const float half = x[i] * kHalf;
+      const float scaled = x[i] * kSqrtHalf;
+      const float shifted = std::erf(scaled) + 1.0f;
+      y[i] = half * shifted;
+    }
+  });
+  return nullptr;
+}
+
+napi_value GeluGradient(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Memory mx, mdy, mdx;
+  int64_t xOff, dyOff, dxOff;
+  if (argc < 7 || !GetOperand(env, argv, 0, &mx, &xOff) || !GetOperand(env, argv, 2, &mdy, &dyOff) ||
+      !GetOperand(env, argv, 4, &mdx, &dxOff))
+    return Throw(env, "geluGradient(x, xOff, dy, dyOff, dx, dxOff, n) expected");
+  const int64_t n = int64_t(GetNumber(env, argv[6]));
+  if (!InBounds(mx, xOff, n) || !InBounds(mdy, dyOff, n) || !InBounds(mdx, dxOff, n))
+    return Throw(env, "geluGradient: operand outside its memory");
+  const float* x = mx.data + xOff;
+  const float* dy = mdy.data + dyOff;
+  float* dx = mdx.data + dxOff;
+  ParallelFor(n, kParallelElements, [&](int64_t from, int64_t to) {
+    for (int64_t i = from; i < to; i++) {
+      const float half = x[i] * kHalf;
+      const float scaled = x[i] * kSqrtHalf;
+      const float shifted = std::erf(scaled) + 1.0f;
+      // y = half * shifted: d half = dy * shifted, d shifted = dy * half (= d erf, Add passes it).
+      const float dHalf = dy[i] * shifted;
+      const float dErf = dy[i] * half;
+      // Erf's gradient: dy * (exp(-(s * s)) * 2 / sqrt(pi)).
+      const float square = scaled * scaled;
+      const float slope = std::exp(-square) * kTwoOverSqrtPi;
+      const float dScaled = dErf * slope;
+      // Both products by a scalar pass their gradient times it; x's two gradients add.
+      dx[i] = dScaled * kSqrtHalf + dHalf * kHalf;
+    }
+  });
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -688,6 +755,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamW", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gelu", nullptr, Gelu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"geluGradient", nullptr, GeluGradient, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blasConfig", nullptr, BlasConfig, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -6,6 +6,7 @@ import {
 } from './biaffine.js';
 import { applyDense, denseLayer, linear } from './dense-layer.js';
 import { FeedForward } from './feed-forward.js';
+import { gelu } from './gelu.js';
 import { glorotUniform } from './glorot-uniform.js';
 import { loadWeights } from './load-weights.js';
 import { uniformVariable } from './uniform-variable.js';
@@ -18,6 +19,7 @@ export {
 } from './biaffine.js';
 export { applyDense, denseLayer, linear, type Activation, type DenseLayer } from './dense-layer.js';
 export { FeedForward, type FeedForwardOptions, type HiddenDropout } from './feed-forward.js';
+export { FUSED_GELU_GRADIENT_KERNEL, FUSED_GELU_KERNEL, gelu } from './gelu.js';
 export { glorotUniform } from './glorot-uniform.js';
 export { loadWeights } from './load-weights.js';
 export { uniformVariable } from './uniform-variable.js';
@@ -34,6 +36,7 @@ export const nn = {
   applyDense,
   linear,
   FeedForward,
+  gelu,
   withOnes,
   biaffineScores,
   labelledBiaffineScores,

@@ -1,4 +1,4 @@
-import type { Tensor, Tensor2D, TensorFlow } from '@stem/core';
+import { gelu as coreGelu, type Tensor, type Tensor2D, type TensorFlow } from '@stem/core';
 
 /** x [n, in] @ W [in, out] + b: one plain rank-2 product (wasm's fast path). */
 export function linear(tf: TensorFlow, x: Tensor2D, weight: Tensor, bias: Tensor): Tensor2D {
@@ -17,9 +17,9 @@ export function layerNorm(
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
 }
 
-/** GELU, erf form (Hugging Face "gelu"). */
+/** GELU, erf form (Hugging Face "gelu"): core's, fused where the native kernels run. */
 export function gelu(tf: TensorFlow, x: Tensor): Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+  return coreGelu(tf, x);
 }
 
 /** Inverted dropout with an explicit seed; identity when rate is 0 or not training. */
