@@ -25,6 +25,8 @@ const { values } = parseArgs({
     seq: { type: 'string', default: '32' },
     steps: { type: 'string', default: '5' },
     top: { type: 'string', default: '20' },
+    // off: without compute-native's fused kernels (AdamW, GELU), to measure what they save.
+    fused: { type: 'string', default: 'on' },
   },
 });
 
@@ -47,6 +49,12 @@ const PHASES = ['forward', 'backward', 'optimizer', 'readback', 'dispose'];
 
 const { tf, info } = await selectBackend(values.device);
 const backendName = tf.getBackend();
+/** Kernels compute-native adds (not replacements): core falls back to composites without them. */
+const FUSED_KERNELS = ['StemAdamW', 'StemGelu', 'StemGeluGrad'];
+if (values.fused === 'off')
+  for (const name of FUSED_KERNELS)
+    if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
+const fusedKernels = FUSED_KERNELS.filter((name) => tf.getKernel(name, backendName));
 const steps = Number(values.steps);
 
 /**
@@ -171,6 +179,7 @@ const cell = (ms) => formatMs(perStep(ms));
 const share = (ms) => `${((100 * perStep(ms)) / wall).toFixed(1)}%`;
 console.log(
   `${values.device}: backend ${info.device} (${backendName}), native kernels ${info.nativeKernels?.active ? 'on' : 'off'}, ` +
+    `fused kernels ${fusedKernels.length > 0 ? fusedKernels.join(', ') : 'off'}, ` +
     `optimizer ${step.optimizer}, B${values.batch} T${values.seq} H${values.hidden} L${values.layers}`,
 );
 console.log(

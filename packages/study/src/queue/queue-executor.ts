@@ -107,14 +107,13 @@ export async function queueExecutor(options: QueueExecutorOptions): Promise<Queu
             `its job stays on queue ${q.name}; rerun the same stem study --queue command to collect it`,
             'STUDY_ABORTED',
           );
-        const job = (await q.getJob(unit.id)) as Job<UnitJobData, UnitJobResult> | undefined;
+        const { state, job } = await readUnitJob(q, unit.id);
         if (!job)
           throw new StemError(
             `unit ${unit.id} vanished from queue ${q.name}`,
             'rerun the study',
             'STUDY_ABORTED',
           );
-        const state = await job.getState();
         const progress = job.progress as Partial<UnitJobProgress> | number;
         if (typeof progress === 'object' && progress) {
           for (const step of progress.started ?? [])
@@ -170,6 +169,21 @@ function sameWork(a: StudyUnit, b: StudyUnit): boolean {
  * wrote them and was stopped before it could empty the job) still carry their files: drop them,
  * so Redis keeps only the unit, the worker and its times.
  */
+/**
+ * A unit's job as it stands: its state first, then its data. A worker adds the unit's files to
+ * the data before the job completes, so data read after a `completed` state holds them; read
+ * the other way round, a job that completes between the two reads looks complete without its
+ * files (it happened: a 45-minute pruning unit of study-cpu stopped the study that way).
+ */
+export async function readUnitJob(
+  q: Pick<Queue, 'getJob' | 'getJobState'>,
+  id: string,
+): Promise<{ state: string; job: Job<UnitJobData, UnitJobResult> | undefined }> {
+  const state = await q.getJobState(id);
+  const job = (await q.getJob(id)) as Job<UnitJobData, UnitJobResult> | undefined;
+  return { state, job };
+}
+
 async function dropCollectedFiles(q: Queue, toRun: ReadonlySet<string>): Promise<void> {
   const completed = (await q.getJobs(['completed'])) as Job<UnitJobData>[];
   for (const job of completed) {
