@@ -51,6 +51,13 @@ describe('planStudy on the presets', () => {
     expect(result.probes).toHaveLength(5 + 3 * (5 + 20 + 5));
     // Slices: 500 training sentences per task, 16 per batch, 3 epochs.
     expect(result.runs.find((r) => r.id === 'stl-pos-s1')?.estimatedSteps).toBe(3 * 32);
+    // Pruning to the paper's caps: 30 epochs, 100 for NER and SRL, 10 for MTL-DP (an epoch is
+    // estimated at 32 batches of 16 of the 500 sentences per task).
+    const steps = (id: string) => result.runs.find((r) => r.id === id)?.estimatedSteps;
+    expect(['pos', 'dep', 'con'].map((t) => steps(`stl-dp-${t}-s1`))).toEqual([960, 960, 960]);
+    expect(steps('stl-dp-srl-s2')).toBe(100 * 32);
+    expect(steps('stl-dp-ner-s3')).toBe(100 * 32);
+    expect(steps('mtl5-dp-s1')).toBe(10 * 5 * 32);
   });
 
   it('study-full: the same grid on all the data', async () => {
