@@ -56,15 +56,19 @@ function completion(worker: string) {
 /** Events that record what `runStudy` would count. */
 function countingEvents() {
   const finished: string[] = [];
+  const results: unknown[] = [];
   const warnings: string[] = [];
   const events: UnitEvents = {
     started: async () => {},
-    finished: async (step) => void finished.push(step),
+    finished: async (step, result) => {
+      finished.push(step);
+      results.push(result);
+    },
     training: () => {},
     log: () => {},
     warn: (message) => void warnings.push(message),
   };
-  return { events, finished, warnings };
+  return { events, finished, results, warnings };
 }
 
 describe('a unit completed twice (two workers after a stall)', () => {
@@ -80,7 +84,7 @@ describe('a unit completed twice (two workers after a stall)', () => {
       grid: {} as StudyGrid,
       directory,
     };
-    const { events, finished, warnings } = countingEvents();
+    const { events, finished, results, warnings } = countingEvents();
     expect(await recordCompletion(scope, unit, completion('first'), events, new Set())).toBe(true);
     expect(await recordCompletion(scope, unit, completion('second'), events, new Set())).toBe(
       false,
@@ -92,8 +96,9 @@ describe('a unit completed twice (two workers after a stall)', () => {
     expect(
       await readFile(join(directory, 'runs/stl-pos-s1/analyses/probe/probe-pos.json'), 'utf8'),
     ).toBe('{"probe":"first"}');
-    // Each step counted once.
+    // Each step counted once, with the time it took on its worker and its updates.
     expect(finished).toEqual(['stl-pos-s1', 'probe-stl-pos-s1-pos']);
+    expect(results).toEqual([{ seconds: 1, updates: 10 }, { seconds: 1 }]);
     expect(warnings).toEqual([
       'unit stl-pos-s1: a second completion (from second) was dropped, the first is kept',
     ]);

@@ -172,6 +172,22 @@ describe('runStudy with a pluggable executor', () => {
     expect(lines.every((line) => !/ETA \d/.test(line))).toBe(true);
   });
 
+  it("records a step's time as its executor measured it, where it says (a queued unit's worker)", async () => {
+    const { executor } = fileWritingExecutor();
+    const reporting: StudyExecutor = {
+      execute: (unit, scope, events) =>
+        executor.execute(unit, scope, {
+          ...events,
+          finished: (step, result) => events.finished(step, { ...result, seconds: 1234.5 }),
+        }),
+    };
+    await runStudy(study, { executor: reporting });
+    const manifest = await manifestOf(study);
+    const run = manifest.steps[study.grid.runs[0]!.id]!;
+    expect(run.seconds).toBe(1234.5);
+    expect(Date.parse(run.finishedAt!) - Date.parse(run.startedAt!)).toBe(1234500);
+  });
+
   it('records a failed run with its error in study.json and rejects', async () => {
     const failing = study.grid.runs[1]!;
     const { executor } = fileWritingExecutor({ failOn: failing.id });

@@ -52,7 +52,10 @@ export async function recordCompletion(
   events.log(`unit ${unit.id} done by ${result.worker} in ${result.seconds.toFixed(1)} s`);
   for (const step of result.steps) {
     if (!relayed.has(step.id)) await events.started(step.id);
-    await events.finished(step.id, step.updates !== undefined ? { updates: step.updates } : {});
+    await events.finished(step.id, {
+      seconds: step.seconds,
+      ...(step.updates !== undefined ? { updates: step.updates } : {}),
+    });
   }
   return true;
 }

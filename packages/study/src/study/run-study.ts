@@ -209,12 +209,16 @@ async function coordinate(
     },
     async finished(id, result) {
       const step = stepOf(id);
-      const startedAt = step.startedAt ?? new Date();
+      const finishedAt = new Date();
+      // A queued step's own time comes from its worker; this process may have heard of its
+      // start only when it collected it.
+      const seconds =
+        result?.seconds ?? (finishedAt.getTime() - (step.startedAt ?? finishedAt).getTime()) / 1000;
       const timing = {
         state: 'finished' as const,
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        seconds: (Date.now() - startedAt.getTime()) / 1000,
+        startedAt: new Date(finishedAt.getTime() - seconds * 1000).toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        seconds,
       };
       if (step.run)
         await record(id, {

@@ -38,8 +38,12 @@ export interface StudyUnit {
 export interface UnitEvents {
   /** A step of the unit (the run's id or a probe's id) starts: awaited, study.json is written. */
   started(step: string): Promise<void>;
-  /** The step's results are on disk; `updates`: mini-batch steps trained by this attempt. */
-  finished(step: string, result?: { updates?: number }): Promise<void>;
+  /**
+   * The step's results are on disk; `updates`: mini-batch steps trained by this attempt;
+   * `seconds`: how long the step took where it ran (a worker's measure: the coordinator may
+   * learn of a queued step long after it started), else the time since `started`.
+   */
+  finished(step: string, result?: { updates?: number; seconds?: number }): Promise<void>;
   /** The trainer's progress of the run being trained. */
   training(status: TrainingProgress): void;
   log(message: string): void;
