@@ -139,10 +139,10 @@ describe('wasm with @stem/compute-native', () => {
         if (step === 2) gradients.delete(head[0]!.name);
         const before = tf.engine().state.numTensors;
         const spy = tf.engine().runKernel.bind(tf.engine());
-        tf.engine().runKernel = ((name: string, ...rest: never[]) => {
+        tf.engine().runKernel = ((name, inputs, attrs) => {
           kernels.add(name);
-          return spy(name as never, ...rest);
-        }) as never;
+          return spy(name, inputs, attrs);
+        }) as typeof spy;
         try {
           optimizer.apply(gradients as never, 0.5 + step / 4);
         } finally {
@@ -191,10 +191,10 @@ describe('wasm with @stem/compute-native', () => {
     const run = () => {
       const kernels = new Set<string>();
       const spy = tf.engine().runKernel.bind(tf.engine());
-      tf.engine().runKernel = ((name: string, ...rest: never[]) => {
+      tf.engine().runKernel = ((name, inputs, attrs) => {
         kernels.add(name);
-        return spy(name as never, ...rest);
-      }) as never;
+        return spy(name, inputs, attrs);
+      }) as typeof spy;
       try {
         const y = gelu(tf as never, x as never) as unknown as tfNamespace.Tensor;
         const dx = tf.grad((t: tfNamespace.Tensor) => gelu(tf as never, t as never) as never)(
