@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ADAMW_KERNEL_NAME, adamWCoefficients, type AdamWKernelAttributes } from '../src/index.js';
 import {
   BACKENDS,
+  bitDifferences,
   native,
   nativeNotBuilt,
   plain,
@@ -44,16 +45,6 @@ function fused(
       { parameter, gradient, firstMoment: m, secondMoment: v },
       a as never,
     ) as tf.Tensor[];
-}
-
-/** Indices where the two differ in any bit (NaN equal to NaN). */
-function bitDifferences(a: tf.Tensor, b: tf.Tensor): number[] {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  expect(x.length).toBe(y.length);
-  const differ: number[] = [];
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) differ.push(i);
-  return differ;
 }
 
 const STEP_3: AdamWKernelAttributes = {

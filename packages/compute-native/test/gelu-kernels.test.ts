@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GELU_GRADIENT_KERNEL_NAME, GELU_KERNEL_NAME } from '../src/index.js';
 import {
   BACKENDS,
+  bitDifferences,
   native,
   nativeNotBuilt,
   plain,
@@ -13,16 +14,6 @@ import {
 /** The erf-form GELU as the encoder wrote it before the fused kernels (tfjs ops). */
 const composite = (x: tf.Tensor) =>
   tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
-
-/** Indices where the two differ in any bit. */
-function bitDifferences(a: tf.Tensor, b: tf.Tensor): number[] {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  expect(x.length).toBe(y.length);
-  const differ: number[] = [];
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) differ.push(i);
-  return differ;
-}
 
 const run = (name: string, inputs: Record<string, tf.Tensor>) =>
   tf.engine().runKernel(name, inputs, {}) as tf.Tensor;

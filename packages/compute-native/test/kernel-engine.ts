@@ -99,6 +99,16 @@ export function bothWays(f: () => tf.Tensor): {
   return result;
 }
 
+/** Indices where two tensors differ in any bit (NaN equal to NaN; lengths must match). */
+export function bitDifferences(a: tf.Tensor, b: tf.Tensor): number[] {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  if (x.length !== y.length) throw new Error(`lengths differ: ${x.length} vs ${y.length}`);
+  const differ: number[] = [];
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) differ.push(i);
+  return differ;
+}
+
 /** max |a - b| relative to max |b| (1 when b is all zeros): the norm-wise error. */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;

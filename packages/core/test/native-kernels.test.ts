@@ -34,6 +34,21 @@ function values(shape: number[], seed: number): tfNamespace.Tensor {
   return seededValues(tf, shape, seed);
 }
 
+/** Runs `work` with every kernel the engine runs added to `kernels` (names only). */
+function recordingKernels<T>(kernels: Set<string>, work: () => T): T {
+  const engine = tf.engine();
+  const runKernel = engine.runKernel.bind(engine);
+  engine.runKernel = ((name, inputs, attrs) => {
+    kernels.add(name);
+    return runKernel(name, inputs, attrs);
+  }) as typeof runKernel;
+  try {
+    return work();
+  } finally {
+    engine.runKernel = runKernel;
+  }
+}
+
 describe('wasm with @stem/compute-native', () => {
   // STEM_NATIVE=0 (CI's second pass) runs this file on plain wasm: the gradients below are then
   // core's plain-wasm ones.
@@ -141,16 +156,7 @@ describe('wasm with @stem/compute-native', () => {
         // The head has no gradient at step 2 (a task not in the batch): left alone.
         if (step === 2) gradients.delete(head[0]!.name);
         const before = tf.engine().state.numTensors;
-        const spy = tf.engine().runKernel.bind(tf.engine());
-        tf.engine().runKernel = ((name, inputs, attrs) => {
-          kernels.add(name);
-          return spy(name, inputs, attrs);
-        }) as typeof spy;
-        try {
-          optimizer.apply(gradients as never, 0.5 + step / 4);
-        } finally {
-          tf.engine().runKernel = spy;
-        }
+        recordingKernels(kernels, () => optimizer.apply(gradients as never, 0.5 + step / 4));
         tf.dispose([...gradients.values()]);
         // No tensor left behind by an update.
         expect(tf.engine().state.numTensors).toBe(before - gradients.size);
@@ -193,21 +199,14 @@ describe('wasm with @stem/compute-native', () => {
     const dy = values([6, 40], 22);
     const run = () => {
       const kernels = new Set<string>();
-      const spy = tf.engine().runKernel.bind(tf.engine());
-      tf.engine().runKernel = ((name, inputs, attrs) => {
-        kernels.add(name);
-        return spy(name, inputs, attrs);
-      }) as typeof spy;
-      try {
+      return recordingKernels(kernels, () => {
         const y = gelu(tf as never, x as never) as unknown as tfNamespace.Tensor;
         const dx = tf.grad((t: tfNamespace.Tensor) => gelu(tf as never, t as never) as never)(
           x,
           dy,
         );
         return { y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()), kernels };
-      } finally {
-        tf.engine().runKernel = spy;
-      }
+      });
     };
     const withKernels = run();
     expect(withKernels.kernels.has(FUSED_GELU_KERNEL)).toBe(registered);

@@ -1,6 +1,7 @@
 import type { NativeAddon } from '../load-addon.js';
 import { elementCount, type TensorMemory } from '../tensor-memory.js';
-import type { KernelFunc, TensorInfoLike } from '../tfjs-surface.js';
+import type { KernelFunc } from '../tfjs-surface.js';
+import { floatInputsOfOneShape } from './float-inputs.js';
 
 /**
  * A kernel tfjs does not have: one AdamW update of a variable in one pass over its memory,
@@ -55,22 +56,12 @@ export function adamWKernel(addon: NativeAddon, memory: TensorMemory): KernelFun
   const adamW = addon.adamW?.bind(addon);
   if (!adamW) return undefined;
   return (args) => {
-    const tensors = INPUTS.map((name) => args.inputs[name]);
-    const [parameter] = tensors;
-    if (
-      !parameter ||
-      tensors.some(
-        (t) =>
-          !t ||
-          t.dtype !== 'float32' ||
-          t.shape.length !== parameter.shape.length ||
-          t.shape.some((d, i) => d !== parameter.shape[i]),
-      )
-    )
-      throw new Error(
-        `${ADAMW_KERNEL_NAME}: ${INPUTS.join(', ')} must be float32 tensors of one shape`,
-      );
-    const inputs = tensors as TensorInfoLike[];
+    const inputs = floatInputsOfOneShape(
+      ADAMW_KERNEL_NAME,
+      INPUTS.map((name) => args.inputs[name]),
+      INPUTS.join(', '),
+    );
+    const parameter = inputs[0]!;
     const bound = memory.bind(args.backend, inputs);
     if (!bound)
       throw new Error(`${ADAMW_KERNEL_NAME}: the addon cannot reach these tensors' memory`);

@@ -1,6 +1,7 @@
 import type { NativeAddon } from '../load-addon.js';
 import { elementCount, type TensorMemory } from '../tensor-memory.js';
-import type { KernelFunc, TensorInfoLike } from '../tfjs-surface.js';
+import type { KernelFunc } from '../tfjs-surface.js';
+import { floatInputsOfOneShape } from './float-inputs.js';
 
 /**
  * Kernels tfjs does not have: GELU in its erf form, forward and backward, one pass each where
@@ -11,28 +12,12 @@ import type { KernelFunc, TensorInfoLike } from '../tfjs-surface.js';
 export const GELU_KERNEL_NAME = 'StemGelu';
 export const GELU_GRADIENT_KERNEL_NAME = 'StemGeluGrad';
 
-function floatInputs(kernel: string, inputs: (TensorInfoLike | undefined)[], names: string) {
-  const [first] = inputs;
-  if (
-    !first ||
-    inputs.some(
-      (t) =>
-        !t ||
-        t.dtype !== 'float32' ||
-        t.shape.length !== first.shape.length ||
-        t.shape.some((d, i) => d !== first.shape[i]),
-    )
-  )
-    throw new Error(`${kernel}: ${names} must be float32 tensors of one shape`);
-  return inputs as TensorInfoLike[];
-}
-
 /** Input {x}; output GELU(x). Throws (before allocating) where it cannot serve the call. */
 export function geluKernel(addon: NativeAddon, memory: TensorMemory): KernelFunc | undefined {
   const gelu = addon.gelu?.bind(addon);
   if (!gelu) return undefined;
   return (args) => {
-    const [x] = floatInputs(GELU_KERNEL_NAME, [args.inputs.x], 'x');
+    const [x] = floatInputsOfOneShape(GELU_KERNEL_NAME, [args.inputs.x], 'x');
     const bound = memory.bind(args.backend, [x!]);
     if (!bound) throw new Error(`${GELU_KERNEL_NAME}: the addon cannot reach x's memory`);
     const out = bound.makeOutput([...x!.shape], 'float32');
@@ -53,7 +38,7 @@ export function geluGradientKernel(
   const geluGradient = addon.geluGradient?.bind(addon);
   if (!geluGradient) return undefined;
   return (args) => {
-    const [x, dy] = floatInputs(
+    const [x, dy] = floatInputsOfOneShape(
       GELU_GRADIENT_KERNEL_NAME,
       [args.inputs.x, args.inputs.dy],
       'x and dy',
