@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cliNotBuilt,
@@ -24,11 +25,12 @@ function studyKilledAt(
   directory: string,
   killAt: RegExp,
   env: NodeJS.ProcessEnv,
+  extra: string[] = [],
 ): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [join(cliRoot, 'bin/run.js'), 'study', '-c', STUDY, '--out', directory],
+      [join(cliRoot, 'bin/run.js'), 'study', '-c', STUDY, '--out', directory, ...extra],
       { cwd: repositoryRoot, env: { ...process.env, ...env, NO_COLOR: '1' } },
     );
     let stderr = '';
@@ -74,7 +76,9 @@ describe.skipIf(cliNotBuilt('commands/study/index.js'))('stem study: resumable a
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'stem-study-'));
-    env = await isolatedHome();
+    // One thread everywhere: --jobs 2 below gives each unit process one, and the reports are
+    // compared bit for bit (OpenBLAS sums in another order with another thread count).
+    env = { ...(await isolatedHome()), STEM_THREADS: '1' };
     reference = join(work, 'uninterrupted');
     const run = await runStem(['study', '-c', STUDY, '--out', reference, '--json'], env);
     expect(run.code, run.stderr).toBe(0);
@@ -170,4 +174,66 @@ describe.skipIf(cliNotBuilt('commands/study/index.js'))('stem study: resumable a
     expect(await reportTables(directory)).toEqual(await reportTables(reference));
     expect(await runScores(directory)).toEqual(await runScores(reference));
   }, 180_000);
+  it('--jobs 2 runs the units in two processes at once and ends with the same report', async () => {
+    const directory = join(work, 'jobs-2');
+    const run = await runStem(
+      ['study', '-c', STUDY, '--out', directory, '--jobs', '2', '--json'],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('7 units, up to 2 at once, each in its own process');
+    // The longest units (MTL: two tasks' batches an epoch) start first.
+    expect(run.stderr.indexOf('mtl2-s1: run directory')).toBeLessThan(
+      run.stderr.indexOf('stl-pos-s1: run directory'),
+    );
+    expect(await reportTables(directory)).toEqual(await reportTables(reference));
+    expect(await runScores(directory)).toEqual(await runScores(reference));
+    const manifest = JSON.parse(await readFile(join(directory, 'study.json'), 'utf8')) as {
+      steps: Record<string, { state: string; seconds?: number }>;
+    };
+    for (const id of ['stl-pos-s1', 'mtl2-dp-s1', 'static-pos-s1'])
+      expect(manifest.steps[id]).toMatchObject({ state: 'finished', seconds: expect.any(Number) });
+  }, 120_000);
+
+  it.skipIf(!existsSync('/proc/self/environ'))(
+    '--jobs 2 killed with SIGKILL: its unit processes stop too, and a rerun ends with the same report',
+    async () => {
+      const directory = join(work, 'jobs-2-killed');
+      // Marks this study's processes: the unit processes inherit the environment.
+      const marker = `STEM_TEST_MARK=${randomUUID()}`;
+      const marked = { ...env, STEM_TEST_MARK: marker.split('=')[1] };
+      const attempt = await studyKilledAt(directory, /run directory: .*stl-dp-pos-s1/, marked, [
+        '--jobs',
+        '2',
+      ]);
+      expect(attempt.signal, attempt.stderr).toBe('SIGKILL');
+      // Orphaned, a unit process notices its closed channel and exits.
+      let alive: string[] = [];
+      for (let waited = 0; waited < 20_000; waited += 250) {
+        alive = await processesWith(marker);
+        if (alive.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(alive).toEqual([]);
+      const last = await runStem(
+        ['study', '-c', STUDY, '--out', directory, '--jobs', '2', '--json'],
+        env,
+      );
+      expect(last.code, last.stderr).toBe(0);
+      expect(await reportTables(directory)).toEqual(await reportTables(reference));
+      expect(await runScores(directory)).toEqual(await runScores(reference));
+    },
+    180_000,
+  );
 });
+
+/** Pids of the processes whose environment holds `entry` (Linux /proc). */
+async function processesWith(entry: string): Promise<string[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const found: string[] = [];
+  for (const pid of pids) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(entry)) found.push(pid);
+  }
+  return found;
+}

@@ -48,8 +48,27 @@ export {
   type StudyEvent,
   type StudyOutcome,
 } from './study/run-study.js';
-export type { StudyExecutor, StudyScope, StudyUnit, UnitEvents } from './study/study-executor.js';
+export {
+  UnitFailedError,
+  type StudyExecutor,
+  type StudyScope,
+  type StudyUnit,
+  type UnitEvents,
+} from './study/study-executor.js';
 export { inProcessExecutor, type InProcessExecutorOptions } from './study/in-process-executor.js';
+export {
+  processPoolExecutor,
+  type ProcessPoolExecutor,
+  type ProcessPoolExecutorOptions,
+} from './study/process-pool-executor.js';
+export {
+  processChannel,
+  serveUnit,
+  type ServeUnitOptions,
+  type UnitChannel,
+  type UnitMessage,
+  type UnitRequest,
+} from './study/unit-process.js';
 export type { StudySession } from './study/study-session.js';
 export {
   STUDY_LOCK_FILE,

@@ -11,7 +11,13 @@ import { studyHeadline, type StudyHeadline } from '../report/study-headline.js';
 import { estimatedSteps, stepCap } from './estimated-steps.js';
 import { OVERLAP_DIRECTORY, reportPaths } from './report-paths.js';
 import { runConfigFile, runExperimentConfig } from './run-config.js';
-import type { StudyExecutor, StudyScope, StudyUnit, UnitEvents } from './study-executor.js';
+import {
+  UnitFailedError,
+  type StudyExecutor,
+  type StudyScope,
+  type StudyUnit,
+  type UnitEvents,
+} from './study-executor.js';
 import type { GridProbe, GridRun } from './study-grid.js';
 import { lockStudy } from './study-lock.js';
 import {
@@ -125,8 +131,10 @@ async function coordinate(
     undefined,
     undefined,
     options.computePath,
-    // An executor that schedules units elsewhere runs them at once on its workers.
-    options.executor.schedule === undefined,
+    // An executor that schedules units runs them at once: it says what to read instead.
+    options.executor.schedule === undefined
+      ? undefined
+      : (options.executor.etaNote ?? 'ETA: see the workers'),
   );
   const ran: string[] = [];
   const skipped: string[] = [];
@@ -244,8 +252,15 @@ async function coordinate(
   if (grid.runs.some((r) => !runFinished(directory, r)))
     await options.executor.prepare?.(scope, events);
   const toRun = units.map(({ unit }) => unit).filter((u) => u.run || u.probes.length > 0);
-  if (toRun.length > 0) await options.executor.schedule?.(toRun, scope, events);
-  for (const { unit, gridRun, runDone } of units) {
+  const order =
+    toRun.length > 0 ? await options.executor.schedule?.(toRun, scope, events) : undefined;
+  // Awaited in the order the executor starts them (grid order by default), so the progress
+  // and study.json follow the units as they run; units with nothing to run come first.
+  const rank = new Map((order ?? []).map((id, index) => [id, index] as const));
+  const awaited = order
+    ? [...units].sort((a, b) => (rank.get(a.unit.id) ?? -1) - (rank.get(b.unit.id) ?? -1))
+    : units;
+  for (const { unit, gridRun, runDone } of awaited) {
     if (options.signal?.aborted)
       throw new StemError(
         `study ${config.name} stopped before ${unit.id}`,
@@ -263,14 +278,24 @@ async function coordinate(
       try {
         await options.executor.execute(unit, scope, events);
       } catch (error) {
-        const step = current ? steps.get(current) : undefined;
-        if (step?.run && step.startedAt)
+        // An executor running units at once may fail on another unit than the awaited one.
+        const failedId = error instanceof UnitFailedError ? error.step : current;
+        const step = failedId ? steps.get(failedId) : undefined;
+        if (step?.run && (step.startedAt || failedId !== current))
           await record(step.run.id, {
             kind: step.run.kind,
             path: step.run.directory,
             state: 'failed',
-            startedAt: step.startedAt.toISOString(),
+            ...(step.startedAt ? { startedAt: step.startedAt.toISOString() } : {}),
             error: (error as Error).message,
+          });
+        // The awaited run stops with the study; it resumes from its checkpoint next time.
+        const stopped = current && current !== failedId ? steps.get(current) : undefined;
+        if (stopped?.run)
+          await record(stopped.run.id, {
+            kind: stopped.run.kind,
+            path: stopped.run.directory,
+            state: 'pending',
           });
         throw error;
       }

@@ -1,4 +1,4 @@
-import type { TrainingProgress } from '@stem/core';
+import { StemError, type TrainingProgress } from '@stem/core';
 import type { StudySource } from './run-config-origin.js';
 import type { StudyConfig } from './study-config.js';
 import type { GridProbe, GridRun, StudyGrid } from './study-grid.js';
@@ -71,8 +71,40 @@ export interface StudyExecutor {
   /**
    * Every unit `runStudy` is about to execute, in grid order, before the first `execute`: an
    * executor that runs units elsewhere (the queue executor of `@stem/study/queue`) hands them
-   * all out at once here, so they run in parallel while `execute` awaits them one by one.
+   * all out at once here, so they run in parallel while `execute` awaits them one by one. It
+   * may return the unit ids in the order it starts them (the process pool: longest first);
+   * `runStudy` then awaits them in that order instead of the grid's.
    */
-  schedule?(units: readonly StudyUnit[], scope: StudyScope, events: UnitEvents): Promise<void>;
+  schedule?(
+    units: readonly StudyUnit[],
+    scope: StudyScope,
+    events: UnitEvents,
+  ): Promise<readonly string[] | void>;
   execute(unit: StudyUnit, scope: StudyScope, events: UnitEvents): Promise<void>;
+  /**
+   * With `schedule`: what the study's progress line shows instead of an ETA (the coordinator
+   * sees one unit at a time). Default "ETA: see the workers" (the queue's).
+   */
+  readonly etaNote?: string;
+}
+
+/**
+ * A unit's failure as an executor that runs units at once reports it, with the unit's own
+ * error code (`CONFIG_INVALID`, ...) or else `STUDY_UNIT_FAILED`: `execute` of whichever unit
+ * the study is waiting for rejects with it, so `step` names the step that failed (recorded as
+ * failed) rather than the awaited one.
+ */
+export class UnitFailedError extends StemError {
+  constructor(
+    message: string,
+    hint: string,
+    /** The unit that failed. */
+    readonly unit: string,
+    /** Its step under way when it failed, if it had started one. */
+    readonly step: string | undefined,
+    code = 'STUDY_UNIT_FAILED',
+  ) {
+    super(message, hint, code);
+    this.name = 'UnitFailedError';
+  }
 }

@@ -38,11 +38,11 @@ export class StudyProgress {
     /** The compute path (`computePath`), shown in every line: "native kernels", "plain wasm". */
     private readonly path?: string,
     /**
-     * False where units run elsewhere at once (`stem study --queue`): this process sees one
-     * unit's progress at a time, so its pace would overstate the time left by the number of
-     * workers; the line says so instead of printing that figure.
+     * Where units run at once (`stem study --queue`, `--jobs N`), what the line says instead of
+     * an ETA: this process sees one unit's progress at a time, so its pace would overstate the
+     * time left by the number of units under way. Undefined: the ETA is printed.
      */
-    private readonly paced = true,
+    private readonly unpaced?: string,
   ) {
     this.started = now();
   }
@@ -93,9 +93,7 @@ export class StudyProgress {
 
   private line(what: string): string {
     const eta = this.eta();
-    const left = !this.paced
-      ? 'ETA: see the workers'
-      : `ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
+    const left = this.unpaced ?? `ETA ${eta === undefined ? '?' : formatDuration(eta)}`;
     return `study${this.path ? ` [${this.path}]` : ''}: ${this.doneSteps.size}/${this.total} steps done · now ${what} · elapsed ${formatDuration((this.now() - this.started) / 1000)} · ${left}`;
   }
 

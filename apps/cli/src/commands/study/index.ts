@@ -1,10 +1,13 @@
-import { relative } from 'node:path';
+import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
 import { Flags } from '@oclif/core';
 import {
   computePath,
   formatDuration,
   formatHeadline,
   inProcessExecutor,
+  processPoolExecutor,
   resolveStudy,
   runStudy,
   type StudyHeadline,
@@ -38,6 +41,7 @@ export default class Study extends StemCommand<typeof Study> {
     'Expands the study config into its grid and runs what is missing, each run an ordinary run directory under the study directory (runs/stl-pos-s1, runs/mtl5-s1, pruning/stl-dp-pos-s1, ...) with the experiment config it was made from (config.yaml). Then the probes (probes/static, <run>/analyses/probe), `stem analyze overlap` over the STL-DP runs (analyses/overlap) and `stem report` (report/index.html). Rerunning the same command skips finished runs (results on disk), resumes an interrupted one from its last checkpoint, and never redoes a finished result; study.json records the grid, each step’s state and the versions. Progress goes to stderr.';
   static override examples = [
     '<%= config.bin %> study -c examples/study-quick.yaml',
+    '<%= config.bin %> study -c examples/study-quick.yaml --jobs 2   # two units at once, one core each',
     '<%= config.bin %> study -c examples/study-cpu.yaml --only stl,mtl5 --tasks pos,dep --seeds 1',
     '<%= config.bin %> study -c examples/study-quick.yaml --set trainer.epochs=1 --out studies/try --json',
     '<%= config.bin %> study -c examples/study-cpu.yaml --queue redis://redis.lab:6379   # then `stem worker -c examples/study-cpu.yaml --queue redis://redis.lab:6379` on each machine',
@@ -47,6 +51,13 @@ export default class Study extends StemCommand<typeof Study> {
     queue: Flags.string({
       description:
         'Run the units on `stem worker` processes through a BullMQ queue on this Redis: redis://[:password@]host:port[/db] or rediss://... (TLS). Workers send results back; the overlap and the report run here. Rerun to reattach.',
+    }),
+    jobs: Flags.integer({
+      min: 1,
+      default: 1,
+      exclusive: ['queue'],
+      description:
+        'Units run at once on this machine, each in its own process (longest first), with the cores shared out among them (STEM_THREADS = cores / jobs unless set). The native kernels run much of a training step on one core, so on a 2-core machine --jobs 2 finishes a study in about two thirds of the time.',
     }),
     attempts: Flags.integer({
       min: 1,
@@ -59,6 +70,12 @@ export default class Study extends StemCommand<typeof Study> {
 
   async run(): Promise<StudySummary> {
     const study = await resolveStudy(this.flags);
+    // --jobs N shares the cores out; set before the session, so the line below names the
+    // threads each unit process runs with (they inherit it).
+    if (this.flags.jobs > 1 && !process.env.STEM_THREADS)
+      process.env.STEM_THREADS = String(
+        Math.max(1, Math.floor(availableParallelism() / this.flags.jobs)),
+      );
     const session = await this.session(study.config.device);
     const path = computePath(session.backend);
     this.progress(`backend: ${session.backend.device} (${session.backend.package}), ${path}`);
@@ -85,6 +102,13 @@ export default class Study extends StemCommand<typeof Study> {
       });
       executor = queued;
       close = () => queued.close();
+    } else if (this.flags.jobs > 1) {
+      const pool = processPoolExecutor({
+        jobs: this.flags.jobs,
+        start: () => this.startUnitProcess(study.file),
+      });
+      executor = pool;
+      close = () => pool.close();
     } else
       executor = inProcessExecutor({
         session,
@@ -138,5 +162,26 @@ export default class Study extends StemCommand<typeof Study> {
       this.log(`report: ${shown.startsWith('..') ? outcome.report.index : shown}`);
     }
     return summary;
+  }
+
+  /**
+   * A `stem study unit` process of this CLI for one unit of --jobs N, with the same study config,
+   * --set and --device, and this process's environment (STEM_THREADS included).
+   */
+  private startUnitProcess(configFile: string) {
+    return fork(
+      join(this.config.root, 'bin', 'run.js'),
+      [
+        'study',
+        'unit',
+        '-c',
+        configFile,
+        ...this.flags.set.flatMap((field) => ['--set', field]),
+        ...(this.flags.device ? ['--device', this.flags.device] : []),
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
   }
 }
