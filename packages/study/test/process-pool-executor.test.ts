@@ -1,17 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processPoolExecutor } from '../src/study/process-pool-executor.js';
 import { runStudy } from '../src/study/run-study.js';
-import { UnitFailedError, type StudyExecutor } from '../src/study/study-executor.js';
+import { UnitFailedError } from '../src/study/study-executor.js';
 import type { StudyManifest } from '../src/study/study-manifest.js';
 import { resolveStudy, type ResolvedStudy } from '../src/study/study-setup.js';
-import { GATES_FILE, RESULTS_FILE } from '../src/study/study-state.js';
 import { serveUnit, type UnitMessage, type UnitRequest } from '../src/study/unit-process.js';
+import { fileWritingExecutor } from './file-writing-executor.js';
 import { repositoryRoot } from './paths.js';
 
 const STUDY_TINY = join(repositoryRoot, 'apps/cli/test/fixtures/study/study-tiny.yaml');
@@ -23,46 +23,6 @@ interface Behaviour {
   /** A run that throws (a reported failure) or whose process dies without a word. */
   failOn?: string;
   crashOn?: string;
-}
-
-/**
- * An executor like a unit process's: writes the file that marks each step finished, after a
- * pause, so that several units are under way at once.
- */
-function fileWritingExecutor(behaviour: Behaviour): StudyExecutor {
-  return {
-    async execute(unit, scope, events) {
-      if (unit.run) {
-        await events.started(unit.run.id);
-        events.log('run directory: somewhere');
-        events.training({
-          epoch: 1,
-          epochs: 1,
-          stepInEpoch: 1,
-          stepsPerEpoch: 2,
-          losses: {},
-          subwordsPerSecond: 1,
-        });
-        await tick(behaviour.ms?.[unit.run.id] ?? 20);
-        if (unit.run.id === behaviour.failOn) throw new Error(`${unit.run.id} diverged`);
-        const file = join(
-          scope.directory,
-          unit.run.directory,
-          unit.run.kind === 'prune' ? GATES_FILE : RESULTS_FILE,
-        );
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, '{}');
-        await events.finished(unit.run.id, { updates: 3 });
-      }
-      for (const probe of unit.probes) {
-        await events.started(probe.id);
-        const file = join(scope.directory, probe.file);
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, '{}');
-        await events.finished(probe.id);
-      }
-    },
-  };
 }
 
 /**
@@ -112,7 +72,12 @@ class FakeUnitProcess extends EventEmitter {
             setImmediate(() => this.emit('message', structuredClone(message)));
         },
       },
-      executor: async () => fileWritingExecutor(behaviour),
+      executor: async () =>
+        fileWritingExecutor({
+          ...(behaviour.failOn ? { failOn: behaviour.failOn } : {}),
+          pause: (run) => behaviour.ms?.[run] ?? 20,
+          log: 'run directory: somewhere',
+        }).executor,
     });
     await tick(2);
     this.end(done ? 0 : 1, null);
@@ -168,7 +133,7 @@ describe('processPoolExecutor: units in their own processes, N at once', () => {
       await readFile(join(study.directory, 'study.json'), 'utf8'),
     ) as StudyManifest;
     for (const run of study.grid.runs) {
-      expect(manifest.steps[run.id]).toMatchObject({ state: 'finished', updates: 3 });
+      expect(manifest.steps[run.id]).toMatchObject({ state: 'finished', updates: 7 });
       expect(manifest.steps[run.id]!.seconds).toBeGreaterThan(0);
     }
     // The unit's own lines carry its id; the progress line says why it has no ETA.
@@ -179,7 +144,7 @@ describe('processPoolExecutor: units in their own processes, N at once', () => {
     // Where each unit under way is, though the study waits for another (grid order).
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /^units: \d of 7 done, \d waiting; under way: (.*, )?mtl2-dp-s1 epoch 1\/1 step 1\/2/,
+        /^units: \d of 7 done, \d waiting; under way: (.*, )?mtl2-dp-s1 epoch 1\/1 step 1\/4/,
       ),
     );
   });

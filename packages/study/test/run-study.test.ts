@@ -1,55 +1,18 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import type { TrainingProgress } from '@stem/core';
+import { join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runStudy, type StudyEvent } from '../src/study/run-study.js';
-import type { StudyExecutor, StudyUnit } from '../src/study/study-executor.js';
+import type { StudyExecutor } from '../src/study/study-executor.js';
 import type { StudyManifest } from '../src/study/study-manifest.js';
 import { resolveStudy, type ResolvedStudy } from '../src/study/study-setup.js';
-import { GATES_FILE, RESULTS_FILE } from '../src/study/study-state.js';
+import { RESULTS_FILE } from '../src/study/study-state.js';
+import { fileWritingExecutor, trainingStatus as status } from './file-writing-executor.js';
 import { repositoryRoot } from './paths.js';
 
 // The tiny study of the CLI's tests: POS and DEP, one seed, every setting of the grid.
 const STUDY_TINY = join(repositoryRoot, 'apps/cli/test/fixtures/study/study-tiny.yaml');
-
-const status = (step: number): TrainingProgress =>
-  ({ epoch: 1, epochs: 1, stepInEpoch: step, stepsPerEpoch: 4, losses: {} }) as TrainingProgress;
-
-/**
- * An executor that trains nothing: it writes the file that marks each step finished (what
- * `runFinished` / `probeFinished` look for), so the coordination around it is what is tested.
- */
-function fileWritingExecutor(options: { failOn?: string } = {}) {
-  const units: StudyUnit[] = [];
-  const executor: StudyExecutor = {
-    async execute(unit, scope, events) {
-      units.push(structuredClone(unit));
-      if (unit.run) {
-        await events.started(unit.run.id);
-        events.training(status(1));
-        if (unit.run.id === options.failOn) throw new Error(`${unit.run.id} diverged`);
-        const file = join(
-          scope.directory,
-          unit.run.directory,
-          unit.run.kind === 'prune' ? GATES_FILE : RESULTS_FILE,
-        );
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, '{}');
-        await events.finished(unit.run.id, { updates: 7 });
-      }
-      for (const probe of unit.probes) {
-        await events.started(probe.id);
-        const file = join(scope.directory, probe.file);
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, '{}');
-        await events.finished(probe.id);
-      }
-    },
-  };
-  return { executor, units };
-}
 
 const manifestOf = async (study: ResolvedStudy) =>
   JSON.parse(await readFile(join(study.directory, 'study.json'), 'utf8')) as StudyManifest;
